@@ -1,0 +1,229 @@
+package io.github.puipui.fetch;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+/**
+ * Extracts {@code .tar.gz}, {@code .tar.bz2} and {@code .tar.xz} archives safely and atomically.
+ * <ul>
+ * <li>Entries with absolute names, any {@code ..} segment, links pointing outside the target, or paths that pass
+ * through a symbolic link are refused: the whole extraction fails and nothing is left behind.</li>
+ * <li>Extraction goes to {@code <target>.partial}; a marker holding the archive's digest is written last and the
+ * directory is then renamed into place. A target without the marker (or with another digest) is redone, so an
+ * interrupted extraction is detected on the next run.</li>
+ * </ul>
+ */
+public final class Extractor {
+    static final String MARKER = ".puipui-extracted";
+
+    /** True if {@code target} holds a complete extraction of the archive with this digest. */
+    public static boolean isComplete(Path target, String archiveSha256) throws IOException {
+        Path marker = target.resolve(MARKER);
+        return Files.isRegularFile(marker)
+                && Files.readString(marker, StandardCharsets.UTF_8).trim().equals(archiveSha256);
+    }
+
+    /** Extracts unless already complete; returns {@code target}. */
+    public Path extract(Path archive, String archiveSha256, Path target) throws IOException {
+        if (isComplete(target, archiveSha256)) {
+            return target;
+        }
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        deleteTree(partial);
+        Files.createDirectories(partial);
+        try {
+            unpack(archive, partial);
+            Files.writeString(partial.resolve(MARKER), archiveSha256 + "\n", StandardCharsets.UTF_8);
+            deleteTree(target);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(partial);
+            throw e;
+        }
+        return target;
+    }
+
+    static InputStream decompress(Path archive, InputStream raw) throws IOException {
+        String n = archive.getFileName().toString();
+        if (n.endsWith(".tar.gz") || n.endsWith(".tgz")) {
+            return new GzipCompressorInputStream(raw, true);
+        }
+        if (n.endsWith(".tar.bz2")) {
+            return new BZip2CompressorInputStream(raw, true);
+        }
+        if (n.endsWith(".tar.xz")) {
+            return new XZCompressorInputStream(raw, true);
+        }
+        if (n.endsWith(".tar")) {
+            return raw;
+        }
+        throw new IOException("unknown archive type: " + n + " (expected .tar.gz, .tar.bz2, .tar.xz or .tar)");
+    }
+
+    private void unpack(Path archive, Path root) throws IOException {
+        String label = archive.getFileName().toString();
+        Path realRoot = root.toRealPath();
+        Set<Path> checkedDirs = new HashSet<>();
+        checkedDirs.add(realRoot);
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+                TarArchiveInputStream tar = new TarArchiveInputStream(decompress(archive, raw))) {
+            byte[] buf = new byte[1 << 16];
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                String name = e.getName();
+                Path dest = safePath(label, realRoot, name);
+                if (dest.equals(realRoot)) {
+                    continue;
+                }
+                ensureNoLinkOnTheWay(label, name, realRoot, dest.getParent(), checkedDirs);
+                if (e.isDirectory()) {
+                    if (Files.isSymbolicLink(dest)) {
+                        throw new UnsafeArchiveException(label, name, "replaces a symbolic link with a directory");
+                    }
+                    Files.createDirectories(dest);
+                    setMode(dest, e.getMode() | 0700);
+                } else if (e.isSymbolicLink()) {
+                    String link = e.getLinkName();
+                    if (link.startsWith("/") || !dest.getParent().resolve(link).normalize().startsWith(realRoot)) {
+                        throw new UnsafeArchiveException(label, name, "is a symbolic link escaping the target: -> " + link);
+                    }
+                    Files.deleteIfExists(dest);
+                    Files.createSymbolicLink(dest, Path.of(link));
+                } else if (e.isLink()) {
+                    Path linkTarget = safePath(label, realRoot, e.getLinkName());
+                    if (!Files.isRegularFile(linkTarget, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new UnsafeArchiveException(label, name, "is a hard link to a missing or non-regular file");
+                    }
+                    Files.deleteIfExists(dest);
+                    Files.copy(linkTarget, dest, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                } else if (e.isFile()) {
+                    if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new UnsafeArchiveException(label, name, "replaces a directory with a file");
+                    }
+                    Files.deleteIfExists(dest);
+                    try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                        for (int n; (n = tar.read(buf)) > 0; ) {
+                            out.write(buf, 0, n);
+                        }
+                    }
+                    setMode(dest, e.getMode());
+                    Files.setLastModifiedTime(dest, FileTime.from(e.getModTime().toInstant()));
+                } else if (e.isGlobalPaxHeader() || e.isPaxHeader()) {
+                    continue;
+                } else {
+                    throw new UnsafeArchiveException(label, name, "is a device, fifo or other special file");
+                }
+            }
+        }
+    }
+
+    private static Path safePath(String label, Path realRoot, String name) throws UnsafeArchiveException {
+        if (name.isEmpty() || name.startsWith("/") || name.indexOf('\0') >= 0 || name.matches("^[A-Za-z]:.*")) {
+            throw new UnsafeArchiveException(label, name, "has an absolute or empty name");
+        }
+        for (String seg : name.split("/+")) {
+            if (seg.equals("..")) {
+                throw new UnsafeArchiveException(label, name, "contains '..'");
+            }
+        }
+        Path p = realRoot.resolve(name).normalize();
+        if (!p.startsWith(realRoot)) {
+            throw new UnsafeArchiveException(label, name, "resolves outside the target");
+        }
+        return p;
+    }
+
+    /** Refuses entries under a directory component that is (or became) a symbolic link. */
+    private static void ensureNoLinkOnTheWay(String label, String name, Path realRoot, Path dir, Set<Path> checked)
+            throws IOException {
+        if (checked.contains(dir)) {
+            return;
+        }
+        Path rel = realRoot.relativize(dir);
+        Path cur = realRoot;
+        for (Path seg : rel) {
+            cur = cur.resolve(seg);
+            if (checked.contains(cur)) {
+                continue;
+            }
+            if (Files.isSymbolicLink(cur)) {
+                throw new UnsafeArchiveException(label, name, "would be written through the symbolic link " + realRoot.relativize(cur));
+            }
+            if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(cur);
+            } else if (!Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
+                throw new UnsafeArchiveException(label, name, "needs " + realRoot.relativize(cur) + " to be a directory");
+            }
+            checked.add(cur);
+        }
+    }
+
+    private static void setMode(Path p, int mode) throws IOException {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < order.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                perms.add(order[i]);
+            }
+        }
+        perms.add(PosixFilePermission.OWNER_READ);
+        perms.add(PosixFilePermission.OWNER_WRITE);
+        Files.setPosixFilePermissions(p, perms);
+    }
+
+    /** Removes a directory tree without following symbolic links. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                if (!Files.isWritable(d)) {
+                    d.toFile().setWritable(true, true);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.puipui.fetch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One upstream source archive as declared in the distro's pom: what it is, where it comes from and the digest(s)
+ * that prove it. Either {@code sha256} is given, or {@code sha256sums} names a published list of digests
+ * (kernel.org's {@code sha256sums.asc}) from which the digest of {@code file} is read. {@code alternatives} are other
+ * files accepted for the same version (for example a distribution's repack), each with its own digest; they are
+ * found in the cache or on a mirror.
+ */
+public class Source {
+    private String name;
+    private String version;
+    private String file;
+    private String url;
+    private String sha256;
+    private String sha256sums;
+    private String license;
+    private List<Alternative> alternatives = new ArrayList<>();
+
+    public Source() {
+    }
+
+    public Source(String name, String version, String file, String url, String sha256) {
+        this.name = name;
+        this.version = version;
+        this.file = file;
+        this.url = url;
+        this.sha256 = sha256;
+    }
+
+    /** Another file accepted for the same source version. */
+    public static class Alternative {
+        private String file;
+        private String sha256;
+
+        public Alternative() {
+        }
+
+        public Alternative(String file, String sha256) {
+            this.file = file;
+            this.sha256 = sha256;
+        }
+
+        public String getFile() {
+            return file;
+        }
+
+        public String getSha256() {
+            return sha256;
+        }
+    }
+
+    /** Checks the declaration and normalises digests; throws with the source's name on any gap. */
+    public Source validated() {
+        String id = "source '" + (name == null ? "?" : name) + "'";
+        require(name, id + ": <name>");
+        require(version, id + ": <version>");
+        require(file, id + ": <file>");
+        require(url, id + ": <url>");
+        if (!url.startsWith("https://") && !url.startsWith("file:")) {
+            throw new IllegalArgumentException(id + ": <url> must be https:// (got " + url + ")");
+        }
+        if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
+            throw new IllegalArgumentException(id + ": <file> must be a plain file name (got " + file + ")");
+        }
+        if (sha256 != null && !sha256.isBlank()) {
+            sha256 = Sha256.parse(sha256, id + ": <sha256>");
+        } else if (sha256sums == null || sha256sums.isBlank()) {
+            throw new IllegalArgumentException(id + ": declare <sha256>, or <sha256sums> naming a published digest list");
+        } else {
+            sha256 = null;
+        }
+        for (Alternative alt : alternatives) {
+            require(alt.file, id + ": <alternative><file>");
+            alt.sha256 = Sha256.parse(alt.sha256, id + ": alternative " + alt.file + " <sha256>");
+        }
+        return this;
+    }
+
+    private static void require(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(what + " is missing");
+        }
+    }
+
+    /** The files with a digest known before any download: the main file (if its digest is declared) and the alternatives. */
+    public List<Alternative> knownDigests() {
+        List<Alternative> known = new ArrayList<>();
+        if (sha256 != null) {
+            known.add(new Alternative(file, sha256));
+        }
+        known.addAll(alternatives);
+        return known;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getVersion() {
+        return version;
+    }
+
+    public String getFile() {
+        return file;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public String getSha256() {
+        return sha256;
+    }
+
+    public String getSha256sums() {
+        return sha256sums;
+    }
+
+    public String getLicense() {
+        return license;
+    }
+
+    public List<Alternative> getAlternatives() {
+        return alternatives;
+    }
+
+    public Source withSha256sums(String sumsUrl) {
+        this.sha256sums = sumsUrl;
+        return this;
+    }
+
+    public Source withAlternative(String altFile, String altSha256) {
+        alternatives.add(new Alternative(altFile, altSha256));
+        return this;
+    }
+
+    public Source withLicense(String spdx) {
+        this.license = spdx;
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + version + " (" + file + ")";
+    }
+}

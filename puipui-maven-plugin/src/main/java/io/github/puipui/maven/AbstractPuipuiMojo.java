@@ -1,0 +1,144 @@
+package io.github.puipui.maven;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.settings.Proxy;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.apache.maven.settings.crypto.SettingsDecryptionResult;
+
+import io.github.puipui.BuildLog;
+import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.fetch.ProxyConfig;
+import io.github.puipui.fetch.Source;
+import io.github.puipui.fetch.SourceCache;
+import io.github.puipui.fetch.Transport;
+
+/** Parameters every puipui goal shares: the declared sources, the arches, the cache and mirrors. */
+abstract class AbstractPuipuiMojo extends AbstractMojo {
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    protected MavenSession session;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    protected MavenProject project;
+
+    /** The source archives of the distro: name, version, file, url, sha256 (or sha256sums), alternatives. */
+    @Parameter
+    protected List<Source> sources = new ArrayList<>();
+
+    /** Architectures to build, comma-separated: {@code aarch64}, {@code x86_64}. The arch-* profiles set it. */
+    @Parameter(property = "puipui.arches", defaultValue = "aarch64,x86_64")
+    protected String arches;
+
+    /**
+     * User-level cache of verified sources and build outputs, shared by all projects. Default
+     * {@code $XDG_CACHE_HOME/puipui} or {@code ~/.cache/puipui}.
+     */
+    @Parameter(property = "puipui.cache")
+    protected File cacheDirectory;
+
+    /**
+     * Mirrors to look in before upstream, by file name: directories or URLs, comma-separated. Also read from the
+     * {@code PUIPUI_MIRRORS} environment variable; {@code <cache>/mirror} is always consulted.
+     */
+    @Parameter(property = "puipui.mirrors")
+    protected String mirrors;
+
+    /** Where the build works: extracted sources, object trees, logs. */
+    @Parameter(defaultValue = "${project.build.directory}/puipui", required = true)
+    protected File workDirectory;
+
+    @Component
+    private SettingsDecrypter settingsDecrypter;
+
+    protected final BuildLog buildLog() {
+        return new MavenBuildLog(getLog());
+    }
+
+    protected final Path cacheRoot() {
+        return cacheDirectory != null ? cacheDirectory.toPath().toAbsolutePath() : SourceCache.defaultRoot();
+    }
+
+    protected final List<URI> mirrorList() {
+        Set<URI> all = new LinkedHashSet<>(Fetcher.parseMirrors(mirrors));
+        all.addAll(Fetcher.parseMirrors(System.getenv("PUIPUI_MIRRORS")));
+        all.add(cacheRoot().resolve("mirror").toUri());
+        return new ArrayList<>(all);
+    }
+
+    protected final Fetcher fetcher() {
+        return new Fetcher(new SourceCache(cacheRoot(), buildLog()), new Transport(proxy()), mirrorList(),
+                session.isOffline(), buildLog());
+    }
+
+    protected final List<String> archList() throws MojoFailureException {
+        List<String> out = new ArrayList<>();
+        for (String a : arches.split("[,\\s]+")) {
+            if (a.isBlank()) {
+                continue;
+            }
+            if (!a.equals("aarch64") && !a.equals("x86_64")) {
+                throw new MojoFailureException("unknown arch '" + a + "' in puipui.arches (known: aarch64, x86_64)");
+            }
+            out.add(a);
+        }
+        if (out.isEmpty()) {
+            throw new MojoFailureException("puipui.arches is empty");
+        }
+        return out;
+    }
+
+    /** The declared sources, checked. */
+    protected final List<Source> declaredSources() throws MojoExecutionException {
+        if (sources == null || sources.isEmpty()) {
+            throw new MojoExecutionException("no <sources> declared in the puipui-maven-plugin configuration");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (Source s : sources) {
+            try {
+                s.validated();
+            } catch (IllegalArgumentException e) {
+                throw new MojoExecutionException(e.getMessage(), e);
+            }
+            if (!names.add(s.getName())) {
+                throw new MojoExecutionException("source '" + s.getName() + "' is declared twice");
+            }
+        }
+        return sources;
+    }
+
+    protected final Source source(String name) throws MojoExecutionException {
+        for (Source s : declaredSources()) {
+            if (s.getName().equals(name)) {
+                return s;
+            }
+        }
+        throw new MojoExecutionException("no source named '" + name + "' is declared in <sources>");
+    }
+
+    private ProxyConfig proxy() {
+        for (Proxy p : session.getSettings().getProxies()) {
+            if (!p.isActive() || !("https".equalsIgnoreCase(p.getProtocol()) || "http".equalsIgnoreCase(p.getProtocol()))) {
+                continue;
+            }
+            SettingsDecryptionResult r = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(p));
+            Proxy d = r.getProxy() != null ? r.getProxy() : p;
+            return new ProxyConfig(d.getHost(), d.getPort(), d.getUsername(), d.getPassword(), d.getNonProxyHosts());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,38 @@
+package io.github.puipui.maven;
+
+import java.nio.file.Path;
+
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import io.github.puipui.fetch.FetchException;
+import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.fetch.Source;
+
+/** Downloads (or finds in the cache or on a mirror) every declared source and verifies its sha256. */
+@Mojo(name = "fetch", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
+public class FetchMojo extends AbstractPuipuiMojo {
+
+    @Parameter(property = "puipui.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Override
+    public void execute() throws MojoExecutionException {
+        if (skip) {
+            getLog().info("puipui.skip: not fetching");
+            return;
+        }
+        Fetcher fetcher = fetcher();
+        getLog().info("sources: cache " + cacheRoot() + (session.isOffline() ? " (offline)" : "") + ", mirrors " + mirrorList());
+        for (Source s : declaredSources()) {
+            try {
+                Path file = fetcher.fetch(s);
+                getLog().info(String.format("  %-10s %-12s %s", s.getName(), s.getVersion(), file.getFileName()));
+            } catch (FetchException e) {
+                throw new MojoExecutionException(e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -60,8 +60,8 @@ public class Source {
         require(version, id + ": <version>");
         require(file, id + ": <file>");
         require(url, id + ": <url>");
-        if (!url.startsWith("https://") && !url.startsWith("file:")) {
-            throw new IllegalArgumentException(id + ": <url> must be https:// (got " + url + ")");
+        if (!isAcceptableUrl(url)) {
+            throw new IllegalArgumentException(id + ": <url> must be https:// (plain http only on loopback; got " + url + ")");
         }
         if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
             throw new IllegalArgumentException(id + ": <file> must be a plain file name (got " + file + ")");
@@ -78,6 +78,14 @@ public class Source {
             alt.sha256 = Sha256.parse(alt.sha256, id + ": alternative " + alt.file + " <sha256>");
         }
         return this;
+    }
+
+    /** https anywhere, file: for local mirrors, plain http only to this machine (test servers). */
+    static boolean isAcceptableUrl(String url) {
+        if (url.startsWith("https://") || url.startsWith("file:")) {
+            return true;
+        }
+        return url.matches("^http://(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?/.*");
     }
 
     private static void require(String value, String what) {

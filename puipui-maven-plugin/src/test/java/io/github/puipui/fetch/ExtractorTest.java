@@ -1,0 +1,137 @@
+package io.github.puipui.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExtractorTest {
+    @TempDir
+    Path tmp;
+
+    /** Builds a tar.gz from (name, kind, content-or-link) triples; kind f=file, x=executable, d=dir, l=symlink, h=hardlink. */
+    private Path tar(String fileName, String... spec) throws IOException {
+        Path archive = tmp.resolve(fileName);
+        try (OutputStream raw = Files.newOutputStream(archive);
+                OutputStream comp = fileName.endsWith(".bz2") ? new BZip2CompressorOutputStream(raw)
+                        : fileName.endsWith(".xz") ? new XZCompressorOutputStream(raw) : new GzipCompressorOutputStream(raw);
+                TarArchiveOutputStream out = new TarArchiveOutputStream(comp)) {
+            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (int i = 0; i < spec.length; i += 3) {
+                String name = spec[i];
+                String kind = spec[i + 1];
+                String data = spec[i + 2];
+                TarArchiveEntry e;
+                switch (kind) {
+                    case "d" -> e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
+                    case "l" -> {
+                        e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+                        e.setLinkName(data);
+                    }
+                    case "h" -> {
+                        e = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
+                        e.setLinkName(data);
+                    }
+                    default -> {
+                        e = new TarArchiveEntry(name, true);
+                        e.setSize(data.getBytes(StandardCharsets.UTF_8).length);
+                        e.setMode(kind.equals("x") ? 0100755 : 0100644);
+                    }
+                }
+                out.putArchiveEntry(e);
+                if (kind.equals("f") || kind.equals("x")) {
+                    out.write(data.getBytes(StandardCharsets.UTF_8));
+                }
+                out.closeArchiveEntry();
+            }
+        }
+        return archive;
+    }
+
+    @Test
+    void extractsFilesModesAndLinksOfEveryCompression() throws Exception {
+        for (String ext : new String[] {".tar.gz", ".tar.bz2", ".tar.xz"}) {
+            Path a = tar("ok" + ext, "pkg-1/", "d", "", "pkg-1/configure", "x", "#!/bin/sh\n",
+                    "pkg-1/src/a.c", "f", "int a;", "pkg-1/src/link.c", "l", "a.c", "pkg-1/src/hard.c", "h", "pkg-1/src/a.c");
+            Path out = new Extractor().extract(a, Sha256.of(a), tmp.resolve("out" + ext));
+            assertEquals("int a;", Files.readString(out.resolve("pkg-1/src/a.c")));
+            assertTrue(Files.isSymbolicLink(out.resolve("pkg-1/src/link.c")));
+            assertEquals("int a;", Files.readString(out.resolve("pkg-1/src/hard.c")));
+            assertTrue(Files.getPosixFilePermissions(out.resolve("pkg-1/configure")).contains(PosixFilePermission.OWNER_EXECUTE));
+            assertFalse(Files.getPosixFilePermissions(out.resolve("pkg-1/src/a.c")).contains(PosixFilePermission.OWNER_EXECUTE));
+            assertTrue(Extractor.isComplete(out, Sha256.of(a)));
+        }
+    }
+
+    private void assertRefused(Path archive, String why) throws IOException {
+        Path target = tmp.resolve("target-" + archive.getFileName());
+        UnsafeArchiveException e = assertThrows(UnsafeArchiveException.class,
+                () -> new Extractor().extract(archive, Sha256.of(archive), target));
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+        assertFalse(Files.exists(target), "no target directory");
+        assertFalse(Files.exists(target.resolveSibling(target.getFileName() + ".partial")), "no partial directory");
+        assertFalse(Files.exists(tmp.resolve("escaped")), "nothing written outside");
+    }
+
+    @Test
+    void refusesAbsolutePaths() throws Exception {
+        assertRefused(tar("abs.tar.gz", "/tmp/escaped", "f", "x"), "absolute");
+    }
+
+    @Test
+    void refusesDotDot() throws Exception {
+        assertRefused(tar("dotdot.tar.gz", "pkg/../../escaped", "f", "x"), "'..'");
+    }
+
+    @Test
+    void refusesSymlinksThatEscape() throws Exception {
+        assertRefused(tar("abslink.tar.gz", "pkg/etc", "l", "/etc"), "escaping");
+        assertRefused(tar("rellink.tar.gz", "pkg/up", "l", "../../escaped"), "escaping");
+    }
+
+    @Test
+    void refusesWritingThroughASymlink() throws Exception {
+        // a link that stays inside, then a file written "through" it
+        assertRefused(tar("through.tar.gz", "pkg/dir/", "d", "", "pkg/alias", "l", "dir", "pkg/alias/file", "f", "x"),
+                "through the symbolic link");
+    }
+
+    @Test
+    void refusesHardLinksOutside() throws Exception {
+        assertRefused(tar("hard.tar.gz", "pkg/h", "h", "../escaped"), "'..'");
+    }
+
+    @Test
+    void interruptedExtractionIsDetectedAndRedone() throws Exception {
+        Path a = tar("pkg.tar.gz", "pkg/file", "f", "complete");
+        Path target = tmp.resolve("src");
+        // what an interrupted run leaves: a partial directory, or a target without the marker
+        Files.createDirectories(tmp.resolve("src.partial/pkg"));
+        Files.writeString(tmp.resolve("src.partial/pkg/file"), "half");
+        Files.createDirectories(target.resolve("pkg"));
+        Files.writeString(target.resolve("pkg/file"), "half");
+        assertFalse(Extractor.isComplete(target, Sha256.of(a)));
+        new Extractor().extract(a, Sha256.of(a), target);
+        assertEquals("complete", Files.readString(target.resolve("pkg/file")));
+        assertFalse(Files.exists(tmp.resolve("src.partial")));
+        // a complete extraction is not repeated
+        Files.writeString(target.resolve("pkg/file"), "kept");
+        new Extractor().extract(a, Sha256.of(a), target);
+        assertEquals("kept", Files.readString(target.resolve("pkg/file")));
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.puipui.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.puipui.BuildLog;
+
+class SourceCacheTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void storeIsAtomicAndConcurrentStoresAgree() throws Exception {
+        SourceCache cache = new SourceCache(tmp, BuildLog.SILENT);
+        byte[] data = new byte[1 << 20];
+        new java.util.Random(1).nextBytes(data);
+        String digest = Sha256.of(data);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Path>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            results.add(pool.submit(() -> {
+                Path t = cache.newTempFile("blob.bin");
+                Files.write(t, data);
+                return cache.store(digest, "blob.bin", t);
+            }));
+        }
+        for (Future<Path> f : results) {
+            assertEquals(digest, Sha256.of(f.get()));
+        }
+        pool.shutdown();
+        assertTrue(cache.find(digest).isPresent());
+        try (var s = Files.list(tmp.resolve("tmp"))) {
+            assertEquals(0, s.count(), "temporaries moved, none left");
+        }
+    }
+
+    @Test
+    void missIsEmptyAndLearnedDigestsPersist() throws Exception {
+        SourceCache cache = new SourceCache(tmp, BuildLog.SILENT);
+        assertFalse(cache.find(Sha256.of("nothing")).isPresent());
+        assertFalse(cache.learnedDigest("linux-6.1.tar.xz").isPresent());
+        cache.rememberDigest("linux-6.1.tar.xz", Sha256.of("x"));
+        assertEquals(Sha256.of("x"), new SourceCache(tmp, BuildLog.SILENT).learnedDigest("linux-6.1.tar.xz").get());
+    }
+}

@@ -90,7 +90,8 @@ public final class Fetcher {
                 }
             }
         }
-        if (offline) {
+        URI upstream = URI.create(source.getUrl());
+        if (offline && !Transport.isLocal(upstream)) {
             throw new FetchException("offline: " + describe(source, known) + " is neither in the cache "
                     + cache.root() + " nor on a file: mirror. Build once online, or point -Dpuipui.mirrors "
                     + "(or PUIPUI_MIRRORS) at a directory holding it.");
@@ -101,7 +102,6 @@ public final class Fetcher {
             digest = digestFromList(source);
             learnedNow = true;
         }
-        URI upstream = URI.create(source.getUrl());
         Optional<Path> got = download(upstream, source.getFile(), digest);
         if (got.isEmpty()) {
             throw new FetchException(source.getFile() + " not found at " + upstream

@@ -17,6 +17,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -63,6 +64,18 @@ public final class Extractor {
             throw e;
         }
         return target;
+    }
+
+    /** Extracts (unless complete) and returns the archive's single top-level directory. */
+    public Path extractTree(Path archive, String archiveSha256, Path target) throws IOException {
+        extract(archive, archiveSha256, target);
+        try (java.util.stream.Stream<Path> top = Files.list(target)) {
+            List<Path> dirs = top.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+            if (dirs.size() != 1) {
+                throw new IOException(archive.getFileName() + " does not have a single top-level directory: " + dirs);
+            }
+            return dirs.get(0);
+        }
     }
 
     static InputStream decompress(Path archive, InputStream raw) throws IOException {

@@ -58,7 +58,11 @@ public final class Fetcher {
         return out;
     }
 
-    public Path fetch(Source source) throws FetchException {
+    /** A source archive in the cache and its digest. */
+    public record Fetched(Source source, Path file, String sha256) {
+    }
+
+    public Fetched fetch(Source source) throws FetchException {
         try {
             return doFetch(source);
         } catch (IOException e) {
@@ -66,7 +70,7 @@ public final class Fetcher {
         }
     }
 
-    private Path doFetch(Source source) throws IOException, FetchException {
+    private Fetched doFetch(Source source) throws IOException, FetchException {
         List<Source.Alternative> known = new ArrayList<>(source.knownDigests());
         if (source.getSha256() == null) {
             Optional<String> learned = cache.learnedDigest(source.getFile());
@@ -76,7 +80,7 @@ public final class Fetcher {
             Optional<Path> hit = cache.find(k.getSha256());
             if (hit.isPresent()) {
                 log.debug(source.getName() + ": cached " + hit.get());
-                return hit.get();
+                return new Fetched(source, hit.get(), k.getSha256());
             }
         }
         for (URI mirror : mirrors) {
@@ -86,7 +90,7 @@ public final class Fetcher {
             for (Source.Alternative k : known) {
                 Optional<Path> got = download(mirror.resolve(k.getFile()), k.getFile(), k.getSha256());
                 if (got.isPresent()) {
-                    return got.get();
+                    return new Fetched(source, got.get(), k.getSha256());
                 }
             }
         }
@@ -110,7 +114,7 @@ public final class Fetcher {
         if (learnedNow) {
             cache.rememberDigest(source.getFile(), digest);
         }
-        return got.get();
+        return new Fetched(source, got.get(), digest);
     }
 
     private static String describe(Source source, List<Source.Alternative> known) {

@@ -21,11 +21,14 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 import io.github.puipui.BuildLog;
+import io.github.puipui.fetch.Extractor;
+import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.ProxyConfig;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.fetch.SourceCache;
 import io.github.puipui.fetch.Transport;
+import io.github.puipui.toolchain.Arch;
 
 /** Parameters every puipui goal shares: the declared sources, the arches, the cache and mirrors. */
 abstract class AbstractPuipuiMojo extends AbstractMojo {
@@ -62,8 +65,37 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.directory}/puipui", required = true)
     protected File workDirectory;
 
+    /** The kconfig files, one per arch: {@code aarch64.config}, {@code x86_64.config} (defconfig format). */
+    @Parameter(property = "puipui.kconfigDirectory", defaultValue = "${project.basedir}/kconfig", required = true)
+    protected File kconfigDirectory;
+
+    /** Reproducible builds: pinned into the kernel, the cpio and the tarballs. */
+    @Parameter(defaultValue = "${project.build.outputTimestamp}")
+    protected String outputTimestamp;
+
     @Component
     private SettingsDecrypter settingsDecrypter;
+
+    protected final List<Arch> archs() throws MojoFailureException {
+        List<Arch> out = new ArrayList<>();
+        for (String a : archList()) {
+            out.add(Arch.of(a));
+        }
+        return out;
+    }
+
+    protected final Path kconfigFile(Arch arch) throws MojoExecutionException {
+        Path f = kconfigDirectory.toPath().resolve(arch.id() + ".config").normalize();
+        if (!java.nio.file.Files.isRegularFile(f)) {
+            throw new MojoExecutionException("no kernel config for " + arch + ": " + f + " does not exist");
+        }
+        return f;
+    }
+
+    /** Where an arch's finished pieces (kernel image, initramfs) are collected. */
+    protected final Path outputDirectory(Arch arch) {
+        return workDirectory.toPath().resolve(arch.id()).resolve("out");
+    }
 
     protected final BuildLog buildLog() {
         return new MavenBuildLog(getLog());
@@ -128,6 +160,23 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
             }
         }
         throw new MojoExecutionException("no source named '" + name + "' is declared in <sources>");
+    }
+
+    /** Fetches, verifies and extracts a declared source under {@code <work>/src}; returns its top directory. */
+    protected final Path sourceTree(String name) throws MojoExecutionException {
+        Source s = source(name);
+        try {
+            Fetcher.Fetched f = fetcher().fetch(s);
+            Path target = workDirectory.toPath().resolve("src").resolve(s.getName() + "-" + s.getVersion());
+            if (!Extractor.isComplete(target, f.sha256())) {
+                getLog().info("extracting " + f.file().getFileName() + " to " + target);
+            }
+            return new Extractor().extractTree(f.file(), f.sha256(), target);
+        } catch (FetchException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new MojoExecutionException("cannot extract " + s + ": " + e.getMessage(), e);
+        }
     }
 
     private ProxyConfig proxy() {

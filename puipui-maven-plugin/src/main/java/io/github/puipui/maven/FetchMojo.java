@@ -28,7 +28,7 @@ public class FetchMojo extends AbstractPuipuiMojo {
         getLog().info("sources: cache " + cacheRoot() + (session.isOffline() ? " (offline)" : "") + ", mirrors " + mirrorList());
         for (Source s : declaredSources()) {
             try {
-                Path file = fetcher.fetch(s);
+                Path file = fetcher.fetch(s).file();
                 getLog().info(String.format("  %-10s %-12s %s", s.getName(), s.getVersion(), file.getFileName()));
             } catch (FetchException e) {
                 throw new MojoExecutionException(e.getMessage(), e);

@@ -44,13 +44,13 @@ class FetcherTest {
             http.files.put("/dl/pkg-1.0.tar.gz", PAYLOAD);
             Source s = new Source("pkg", "1.0", "pkg-1.0.tar.gz", http.uri("/dl/pkg-1.0.tar.gz").toString(), DIGEST)
                     .validated();
-            Path got = fetcher(List.of(), false).fetch(s);
+            Path got = fetcher(List.of(), false).fetch(s).file();
             assertEquals(tmp.resolve("cache/sha256/" + DIGEST + "/pkg-1.0.tar.gz").toAbsolutePath(), got);
             assertArrayEquals(PAYLOAD, Files.readAllBytes(got));
             assertEquals(List.of(), filesUnder(tmp.resolve("cache/tmp")), "no temporary file left");
 
             http.files.clear();
-            assertEquals(got, fetcher(List.of(), false).fetch(s), "second fetch is served from the cache");
+            assertEquals(got, fetcher(List.of(), false).fetch(s).file(), "second fetch is served from the cache");
             assertEquals(1, http.requests.get());
         }
     }
@@ -79,7 +79,7 @@ class FetcherTest {
         Source s = new Source("pkg", "1.0", "pkg-1.0.tar.xz", "https://upstream.invalid/pkg-1.0.tar.xz", null)
                 .withSha256sums("https://upstream.invalid/sha256sums.asc")
                 .withAlternative("pkg_1.0.orig.tar.xz", Sha256.of(repack)).validated();
-        Path got = fetcher(Fetcher.parseMirrors(mirror.toString()), true).fetch(s);
+        Path got = fetcher(Fetcher.parseMirrors(mirror.toString()), true).fetch(s).file();
         assertArrayEquals(repack, Files.readAllBytes(got));
     }
 
@@ -89,7 +89,7 @@ class FetcherTest {
             http.files.put("/mirror/pkg-1.0.tar.gz", PAYLOAD);
             Source s = new Source("pkg", "1.0", "pkg-1.0.tar.gz", "https://upstream.invalid/pkg-1.0.tar.gz", DIGEST)
                     .validated();
-            Path got = fetcher(Fetcher.parseMirrors(http.uri("/mirror").toString()), false).fetch(s);
+            Path got = fetcher(Fetcher.parseMirrors(http.uri("/mirror").toString()), false).fetch(s).file();
             assertArrayEquals(PAYLOAD, Files.readAllBytes(got));
         }
     }
@@ -113,10 +113,10 @@ class FetcherTest {
                     .getBytes(StandardCharsets.UTF_8));
             Source s = new Source("linux", "6.1", "linux-6.1.tar.xz", http.uri("/v6.x/linux-6.1.tar.xz").toString(), null)
                     .withSha256sums(http.uri("/v6.x/sha256sums.asc").toString()).validated();
-            Path got = fetcher(List.of(), false).fetch(s);
+            Path got = fetcher(List.of(), false).fetch(s).file();
             assertArrayEquals(PAYLOAD, Files.readAllBytes(got));
             // the learned digest makes the next lookup work offline
-            assertEquals(got, fetcher(List.of(), true).fetch(s));
+            assertEquals(got, fetcher(List.of(), true).fetch(s).file());
         }
     }
 
@@ -126,9 +126,9 @@ class FetcherTest {
             http.files.put("/pkg-1.0.tar.gz", PAYLOAD);
             Source s = new Source("pkg", "1.0", "pkg-1.0.tar.gz", http.uri("/pkg-1.0.tar.gz").toString(), DIGEST)
                     .validated();
-            Path got = fetcher(List.of(), false).fetch(s);
+            Path got = fetcher(List.of(), false).fetch(s).file();
             Files.writeString(got, "bit rot");
-            Path again = fetcher(List.of(), false).fetch(s);
+            Path again = fetcher(List.of(), false).fetch(s).file();
             assertArrayEquals(PAYLOAD, Files.readAllBytes(again));
             assertEquals(2, http.requests.get());
         }

@@ -1,0 +1,46 @@
+package io.github.puipui.maven;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.kernel.KernelBuild;
+import io.github.puipui.toolchain.Arch;
+
+/** Parameters of the goals that run the kernel's make. */
+abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
+
+    /** Symbols the kconfig guard may see dropped by olddefconfig (intended drops). */
+    @Parameter
+    private List<String> allowedKconfigDrops = new ArrayList<>();
+
+    /** make -j; default: the number of available processors. */
+    @Parameter(property = "puipui.jobs")
+    private Integer jobs;
+
+    @Parameter(defaultValue = "${plugin.version}", readonly = true)
+    protected String pluginVersion;
+
+    protected final int jobs() {
+        return jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
+    }
+
+    protected final KernelBuild kernelBuild(Arch arch, Path source) throws MojoExecutionException {
+        Path kconfig = kconfigFile(arch);
+        OutputTimestamp ts;
+        try {
+            ts = OutputTimestamp.parse(outputTimestamp);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+        int j = jobs();
+        Path archDir = workDirectory.toPath().resolve(arch.id());
+        return new KernelBuild(arch, source, archDir.resolve("linux"), kconfig,
+                new LinkedHashSet<>(allowedKconfigDrops), ts, j, archDir.resolve("logs/kernel.log"));
+    }
+}

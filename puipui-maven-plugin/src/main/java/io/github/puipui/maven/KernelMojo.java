@@ -1,0 +1,65 @@
+package io.github.puipui.maven;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.kernel.KernelBuild;
+import io.github.puipui.kernel.KernelBuilder;
+import io.github.puipui.process.BuildStepException;
+import io.github.puipui.process.ProcessRunner;
+import io.github.puipui.toolchain.Arch;
+import io.github.puipui.toolchain.HostTools;
+import io.github.puipui.toolchain.MissingHostToolException;
+
+/** Builds the kernel of each arch from {@code <kconfigDirectory>/<arch>.config}: Image.gz (aarch64), bzImage (x86_64). */
+@Mojo(name = "kernel", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
+public class KernelMojo extends AbstractKernelMojo {
+
+    @Parameter(property = "puipui.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("puipui.skip: not building kernels");
+            return;
+        }
+        List<Arch> archs = archs();
+        for (Arch arch : archs) {
+            try {
+                new HostTools().require(arch + " kernel", HostTools.forKernel(arch));
+            } catch (MissingHostToolException e) {
+                throw new MojoFailureException(e.getMessage());
+            }
+        }
+        Path source = sourceTree("linux");
+        KernelBuilder builder = new KernelBuilder(new ProcessRunner(buildLog()), buildLog());
+        for (Arch arch : archs) {
+            KernelBuild b = kernelBuild(arch, source);
+            try {
+                Path image = builder.build(b);
+                Path out = outputDirectory(arch);
+                Files.createDirectories(out);
+                Files.copy(image, out.resolve(arch.imageName()), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(b.dotConfig(), out.resolve("kernel.config"), StandardCopyOption.REPLACE_EXISTING);
+            } catch (BuildStepException e) {
+                throw new MojoFailureException(e.getMessage(), e);
+            } catch (IOException e) {
+                throw new MojoExecutionException(arch + " kernel: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.puipui.maven;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import io.github.puipui.kernel.Kconfig;
+import io.github.puipui.kernel.KconfigUpdater;
+import io.github.puipui.process.BuildStepException;
+import io.github.puipui.process.ProcessRunner;
+import io.github.puipui.toolchain.Arch;
+import io.github.puipui.toolchain.HostTools;
+import io.github.puipui.toolchain.MissingHostToolException;
+
+/**
+ * Refreshes {@code <kconfigDirectory>/<arch>.config} for the selected arches (see {@link KconfigUpdater}).
+ * {@code CONFIG_*} environment variables are applied as overrides. Run at the top of a repository whose distro is
+ * not a reactor module, it runs itself in {@code distroDirectory}, with the same profiles and properties.
+ */
+@Mojo(name = "update-kconfig", aggregator = true, threadSafe = true)
+public class UpdateKconfigMojo extends AbstractKernelMojo {
+
+    /** The puipui-distro project this goal applies to when run from an aggregator above it. */
+    @Parameter(property = "puipui.distroDirectory")
+    private File distroDirectory;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (!"puipui-distro".equals(project.getPackaging())) {
+            forwardToDistro();
+            return;
+        }
+        Map<String, String> overrides = Kconfig.environmentOverrides(System.getenv());
+        List<Arch> archs = archs();
+        for (Arch arch : archs) {
+            try {
+                new HostTools().require(arch + " kernel", HostTools.forKernel(arch));
+            } catch (MissingHostToolException e) {
+                throw new MojoFailureException(e.getMessage());
+            }
+        }
+        Path source = sourceTree("linux");
+        KconfigUpdater updater = new KconfigUpdater(new ProcessRunner(buildLog()), buildLog());
+        for (Arch arch : archs) {
+            try {
+                updater.update(kernelBuild(arch, source), overrides);
+            } catch (BuildStepException e) {
+                throw new MojoFailureException(e.getMessage(), e);
+            } catch (IOException e) {
+                throw new MojoExecutionException(arch + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void forwardToDistro() throws MojoExecutionException {
+        if (distroDirectory == null || !Files.isRegularFile(distroDirectory.toPath().resolve("pom.xml"))) {
+            throw new MojoExecutionException("update-kconfig works on a project with packaging puipui-distro; "
+                    + project.getArtifactId() + " is '" + project.getPackaging() + "' and names no <distroDirectory>");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("maven.home"), "bin", "mvn").toString());
+        cmd.addAll(List.of("-B", "-f", distroDirectory.toPath().resolve("pom.xml").toString()));
+        if (session.isOffline()) {
+            cmd.add("-o");
+        }
+        List<String> profiles = session.getRequest().getActiveProfiles();
+        if (!profiles.isEmpty()) {
+            cmd.add("-P" + String.join(",", profiles));
+        }
+        new TreeMap<>(session.getUserProperties()).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("io.github.puipui:puipui-maven-plugin:" + pluginVersion + ":update-kconfig");
+        getLog().info("running update-kconfig in " + distroDirectory);
+        try {
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            int code = p.waitFor();
+            if (code != 0) {
+                throw new MojoExecutionException("update-kconfig in " + distroDirectory + " failed (exit " + code + ")");
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MojoExecutionException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.github.puipui.maven;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.fetch.Extractor;
+import io.github.puipui.fetch.FetchException;
+import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.fetch.Sha256;
+import io.github.puipui.fetch.Source;
+import io.github.puipui.process.BuildStepException;
+import io.github.puipui.process.ProcessRunner;
+import io.github.puipui.toolchain.Arch;
+import io.github.puipui.toolchain.HostTools;
+import io.github.puipui.toolchain.MissingHostToolException;
+import io.github.puipui.toolchain.MuslSysrootBuilder;
+import io.github.puipui.toolchain.PrebuiltToolchain;
+import io.github.puipui.toolchain.Toolchain;
+import io.github.puipui.userland.Component;
+import io.github.puipui.userland.UserlandBuilder;
+
+/** Builds the userland components of each arch, static against musl, into {@code target/puipui/<arch>/userland}. */
+@Mojo(name = "userland", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
+public class UserlandMojo extends AbstractKernelMojo {
+
+    /** The components, built in this order (see Component). */
+    @Parameter
+    private List<Component> components = new ArrayList<>();
+
+    /** The CA bundle copied to /etc/ssl/certs/ca-certificates.crt in the image (for curl). */
+    @Parameter(property = "puipui.caBundle", defaultValue = "/etc/ssl/certs/ca-certificates.crt")
+    private File caBundle;
+
+    /**
+     * Optional prebuilt musl cross toolchains instead of the host GCC + musl sysroot: each names the arch, the host
+     * arch it runs on, a declared source (the toolchain tarball) and the tools' prefix.
+     */
+    @Parameter
+    private List<PrebuiltToolchainSpec> prebuiltToolchains = new ArrayList<>();
+
+    @Parameter(property = "puipui.skip", defaultValue = "false")
+    private boolean skip;
+
+    /** A prebuilt toolchain declaration. */
+    public static class PrebuiltToolchainSpec {
+        String arch;
+        String hostArch;
+        String source;
+        String prefix;
+    }
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("puipui.skip: not building userland");
+            return;
+        }
+        try {
+            UserlandBuilder.checkOrder(components);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+        OutputTimestamp ts = OutputTimestamp.parse(outputTimestamp);
+        ProcessRunner runner = new ProcessRunner(buildLog());
+        for (Arch arch : archs()) {
+            try {
+                new HostTools().require(arch + " userland", HostTools.forUserland(arch));
+            } catch (MissingHostToolException e) {
+                throw new MojoFailureException(e.getMessage());
+            }
+            Path archDir = workDirectory.toPath().resolve(arch.id());
+            Path imageDir = archDir.resolve("userland");
+            try {
+                Toolchain tc = toolchain(arch, runner);
+                List<UserlandBuilder.Prepared> prepared = new ArrayList<>();
+                for (Component c : components) {
+                    Source s = source(c.getSource());
+                    Fetcher.Fetched f = fetcher().fetch(s);
+                    Path dir = new Extractor().extractTree(f.file(), f.sha256(), archDir.resolve("build").resolve(c.getName()));
+                    prepared.add(new UserlandBuilder.Prepared(c, s.getVersion(), dir));
+                }
+                Extractor.deleteTree(imageDir);
+                new UserlandBuilder(runner, buildLog()).build(tc, prepared, archDir.resolve("staging"), imageDir,
+                        archDir.resolve("logs"), jobs(), ts);
+                Path ca = imageDir.resolve("etc/ssl/certs/ca-certificates.crt");
+                Files.createDirectories(ca.getParent());
+                if (!caBundle.isFile()) {
+                    throw new MojoFailureException("CA bundle " + caBundle + " not found (Debian/Ubuntu package "
+                            + "ca-certificates), or set -Dpuipui.caBundle=FILE");
+                }
+                Files.copy(caBundle.toPath(), ca, StandardCopyOption.REPLACE_EXISTING);
+            } catch (FetchException e) {
+                throw new MojoExecutionException(e.getMessage(), e);
+            } catch (BuildStepException e) {
+                throw new MojoFailureException(e.getMessage(), e);
+            } catch (IOException e) {
+                throw new MojoExecutionException(arch + " userland: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Toolchain toolchain(Arch arch, ProcessRunner runner) throws MojoExecutionException, IOException,
+            BuildStepException, FetchException {
+        for (PrebuiltToolchainSpec p : prebuiltToolchains) {
+            if (arch.id().equals(p.arch) && Arch.host().id().equals(p.hostArch)) {
+                Source s = source(p.source);
+                Fetcher.Fetched f = fetcher().fetch(s);
+                Path root = new Extractor().extractTree(f.file(), f.sha256(),
+                        cacheRoot().resolve("toolchain").resolve(s.getName() + "-" + s.getVersion()));
+                getLog().info(arch + " toolchain: prebuilt " + root);
+                return PrebuiltToolchain.at(arch, root, p.prefix);
+            }
+        }
+        Source musl = source("musl");
+        Source linux = source("linux");
+        Fetcher.Fetched muslArchive = fetcher().fetch(musl);
+        Fetcher.Fetched linuxArchive = fetcher().fetch(linux);
+        String gcc = arch.crossPrefix() + "gcc";
+        String key = Sha256.of(String.join("\n", muslArchive.sha256(), linuxArchive.sha256(), arch.id(), gcc,
+                HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
+                pluginVersion)).substring(0, 16);
+        Path prefix = cacheRoot().resolve("toolchain").resolve("musl-" + musl.getVersion() + "-" + arch.id() + "-" + key);
+        if (MuslSysrootBuilder.isComplete(prefix)) {
+            getLog().info(arch + " toolchain: cached musl sysroot " + prefix);
+            return MuslSysrootBuilder.toolchain(arch, prefix);
+        }
+        Path archDir = workDirectory.toPath().resolve(arch.id());
+        Path muslSrc = new Extractor().extractTree(muslArchive.file(), muslArchive.sha256(), archDir.resolve("build/musl"));
+        return new MuslSysrootBuilder(runner, buildLog()).build(new MuslSysrootBuilder.Inputs(arch, muslSrc,
+                sourceTree("linux"), prefix, archDir, jobs(), archDir.resolve("logs/toolchain.log")));
+    }
+}

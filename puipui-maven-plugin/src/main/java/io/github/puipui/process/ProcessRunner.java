@@ -1,0 +1,102 @@
+package io.github.puipui.process;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.puipui.BuildLog;
+
+/**
+ * Runs the external commands of the build (make, configure, …). Output goes to a per-step log file, never to the
+ * Maven log; the Maven log gets a line when a step starts, a progress line every {@code progressSeconds} and, on
+ * failure, the last lines of the log with its path.
+ */
+public final class ProcessRunner {
+    private static final int TAIL_LINES = 40;
+
+    private final BuildLog log;
+    private final long progressSeconds;
+
+    public ProcessRunner(BuildLog log, long progressSeconds) {
+        this.log = log;
+        this.progressSeconds = progressSeconds;
+    }
+
+    public ProcessRunner(BuildLog log) {
+        this(log, 30);
+    }
+
+    /**
+     * Runs {@code command} in {@code workDir} with {@code env} added to this process's environment (a value of
+     * {@code null} removes the variable), appending all output to {@code logFile}.
+     */
+    public void run(String step, List<String> command, Path workDir, Map<String, String> env, Path logFile)
+            throws BuildStepException {
+        long start = System.nanoTime();
+        try {
+            Files.createDirectories(logFile.getParent());
+            Files.writeString(logFile, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Map<String, String> e = pb.environment();
+            env.forEach((k, v) -> {
+                if (v == null) {
+                    e.remove(k);
+                } else {
+                    e.put(k, v);
+                }
+            });
+            log.debug(step + ": " + String.join(" ", command) + " (in " + workDir + ")");
+            Process p = pb.start();
+            try {
+                while (!p.waitFor(progressSeconds, TimeUnit.SECONDS)) {
+                    log.info("  " + step + ": running, " + elapsed(start) + " elapsed (log: " + logFile + ")");
+                }
+            } catch (InterruptedException ie) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new BuildStepException(step + " interrupted", ie);
+            }
+            int code = p.exitValue();
+            if (code != 0) {
+                throw new BuildStepException(step + " failed (exit " + code + ") after " + elapsed(start)
+                        + "; last lines of " + logFile + ":\n" + tail(logFile, TAIL_LINES));
+            }
+        } catch (IOException ioe) {
+            throw new BuildStepException(step + ": cannot run " + command.get(0) + ": " + ioe.getMessage(), ioe);
+        }
+    }
+
+    static String elapsed(long startNanos) {
+        long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+        return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
+    }
+
+    /** The last {@code n} lines of a text file (reads at most the last 64 KiB). */
+    public static String tail(Path file, int n) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long len = f.length();
+            long from = Math.max(0, len - 65536);
+            byte[] buf = new byte[(int) (len - from)];
+            f.seek(from);
+            f.readFully(buf);
+            String[] lines = new String(buf, StandardCharsets.UTF_8).split("\n");
+            List<String> last = new ArrayList<>();
+            for (int i = Math.max(0, lines.length - n); i < lines.length; i++) {
+                last.add("    " + lines[i]);
+            }
+            return String.join("\n", last);
+        } catch (IOException e) {
+            return "    (cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+}

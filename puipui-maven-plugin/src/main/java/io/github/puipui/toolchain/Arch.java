@@ -1,0 +1,83 @@
+package io.github.puipui.toolchain;
+
+import java.util.Locale;
+
+/** A target architecture: its names in the kernel, in GNU triples and in musl, and its kernel image. */
+public enum Arch {
+    AARCH64("aarch64", "arm64", "aarch64-linux-gnu-", "Image.gz", "arch/arm64/boot/Image.gz", "Image.gz"),
+    X86_64("x86_64", "x86_64", "x86_64-linux-gnu-", "bzImage", "arch/x86/boot/bzImage", "bzImage");
+
+    private final String id;
+    private final String kernelArch;
+    private final String gnuPrefix;
+    private final String imageTarget;
+    private final String imagePath;
+    private final String imageName;
+
+    Arch(String id, String kernelArch, String gnuPrefix, String imageTarget, String imagePath, String imageName) {
+        this.id = id;
+        this.kernelArch = kernelArch;
+        this.gnuPrefix = gnuPrefix;
+        this.imageTarget = imageTarget;
+        this.imagePath = imagePath;
+        this.imageName = imageName;
+    }
+
+    public static Arch of(String id) {
+        for (Arch a : values()) {
+            if (a.id.equals(id)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown arch '" + id + "' (known: aarch64, x86_64)");
+    }
+
+    /** The arch of the machine running the build. */
+    public static Arch host() {
+        String os = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        return switch (os) {
+            case "amd64", "x86_64" -> X86_64;
+            case "aarch64", "arm64" -> AARCH64;
+            default -> throw new IllegalStateException("unsupported build host architecture " + os);
+        };
+    }
+
+    /** {@code aarch64} or {@code x86_64}: the name users see (profiles, classifiers, kconfig file names). */
+    public String id() {
+        return id;
+    }
+
+    /** The kernel's ARCH= value. */
+    public String kernelArch() {
+        return kernelArch;
+    }
+
+    /** The prefix of the GNU cross tools ({@code aarch64-linux-gnu-}); empty when building natively. */
+    public String crossPrefix() {
+        return this == host() ? "" : gnuPrefix;
+    }
+
+    /** The Debian/Ubuntu package holding {@code <prefix>gcc}. */
+    public String crossGccPackage() {
+        return this == host() ? "gcc" : "gcc-" + gnuPrefix.substring(0, gnuPrefix.length() - 1).replace('_', '-');
+    }
+
+    public String imageTarget() {
+        return imageTarget;
+    }
+
+    /** Where make leaves the image, relative to the object tree. */
+    public String imagePath() {
+        return imagePath;
+    }
+
+    /** The image's file name in the tarball. */
+    public String imageName() {
+        return imageName;
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

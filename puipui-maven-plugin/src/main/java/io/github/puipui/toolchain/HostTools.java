@@ -1,0 +1,105 @@
+package io.github.puipui.toolchain;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Checks that the host has the programs (and headers) a step needs, before the step starts, and names the
+ * Debian/Ubuntu package for each missing one in a single error.
+ */
+public final class HostTools {
+    private final String path;
+
+    public HostTools() {
+        this(System.getenv("PATH"));
+    }
+
+    HostTools(String pathVariable) {
+        this.path = pathVariable == null ? "" : pathVariable;
+    }
+
+    public boolean has(String program) {
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A requirement: a program on PATH, or a file (a header) that must exist. */
+    public record Requirement(String what, String debianPackage, boolean isFile) {
+        public static Requirement program(String name, String pkg) {
+            return new Requirement(name, pkg, false);
+        }
+
+        public static Requirement file(String path, String pkg) {
+            return new Requirement(path, pkg, true);
+        }
+    }
+
+    /** Throws one message listing every missing requirement and the packages to install. */
+    public void require(String forWhat, List<Requirement> requirements) throws MissingHostToolException {
+        List<String> missing = new ArrayList<>();
+        TreeSet<String> packages = new TreeSet<>();
+        for (Requirement r : requirements) {
+            boolean ok = r.isFile() ? Files.exists(Path.of(r.what())) : has(r.what());
+            if (!ok) {
+                missing.add(r.what() + " (Debian/Ubuntu package " + r.debianPackage() + ")");
+                packages.add(r.debianPackage());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new MissingHostToolException(forWhat + " needs " + String.join(", ", missing)
+                    + ". Install with: sudo apt-get install " + String.join(" ", packages));
+        }
+    }
+
+    /** The first line a program prints for {@code args} (e.g. {@code gcc -dumpfullversion}); empty if it fails. */
+    public static String firstLine(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? out.lines().findFirst().orElse("").trim() : "";
+        } catch (java.io.IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** What a kernel build needs on the host for {@code arch}. */
+    public static List<Requirement> forKernel(Arch arch) {
+        List<Requirement> r = new ArrayList<>(List.of(
+                Requirement.program("make", "make"),
+                Requirement.program("gcc", "gcc"),
+                Requirement.program("flex", "flex"),
+                Requirement.program("bison", "bison"),
+                Requirement.program("bc", "bc"),
+                Requirement.program("perl", "perl"),
+                Requirement.program("gzip", "gzip"),
+                Requirement.program("rsync", "rsync")));
+        if (!arch.crossPrefix().isEmpty()) {
+            r.add(Requirement.program(arch.crossPrefix() + "gcc", arch.crossGccPackage()));
+            r.add(Requirement.program(arch.crossPrefix() + "ld", arch.crossGccPackage().replace("gcc-", "binutils-")));
+        }
+        if (arch == Arch.X86_64) {
+            r.add(Requirement.program("xz", "xz-utils"));
+            r.add(Requirement.file("/usr/include/gelf.h", "libelf-dev"));
+        }
+        return r;
+    }
+
+    /** What the userland build needs besides the kernel's tools. */
+    public static List<Requirement> forUserland(Arch arch) {
+        List<Requirement> r = new ArrayList<>(forKernel(arch));
+        r.add(Requirement.program(arch.crossPrefix() + "strip", arch.crossPrefix().isEmpty() ? "binutils"
+                : arch.crossGccPackage().replace("gcc-", "binutils-")));
+        return r;
+    }
+}

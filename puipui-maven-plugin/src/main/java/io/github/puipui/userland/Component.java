@@ -1,0 +1,114 @@
+package io.github.puipui.userland;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A userland component, as declared in the pom: which source it is built from, which recipe builds it and with
+ * what arguments, and which of the built files go into the image. Placeholders in arguments: {@code {staging}}
+ * (headers and libraries of earlier components), {@code {host}} (the target triple), {@code {jobs}}.
+ */
+public class Component {
+    private String name;
+    private String source;
+    private String recipe = "autotools";
+    private String config;
+    private List<String> dependsOn = new ArrayList<>();
+    private List<String> configureArgs = new ArrayList<>();
+    private Map<String, String> configureEnv = new LinkedHashMap<>();
+    private List<String> makeArgs = new ArrayList<>();
+    private List<String> installs = new ArrayList<>();
+
+    public Component() {
+    }
+
+    public Component(String name, String recipe) {
+        this.name = name;
+        this.recipe = recipe;
+    }
+
+    /** One installed file: {@code path/in/build:/path/in/image[:mode]}, mode in octal (default 0755). */
+    public record Install(String from, String to, int mode) {
+        public static Install parse(String component, String spec) {
+            String[] p = spec.trim().split(":");
+            if (p.length < 2 || p.length > 3 || p[0].isBlank() || !p[1].startsWith("/") || p[0].contains("..") || p[1].contains("..")) {
+                throw new IllegalArgumentException("component " + component + ": install '" + spec
+                        + "' is not 'path/in/build:/path/in/image[:mode]'");
+            }
+            return new Install(p[0], p[1], p.length == 3 ? Integer.parseInt(p[2], 8) : 0755);
+        }
+    }
+
+    public List<Install> parsedInstalls() {
+        return installs.stream().map(s -> Install.parse(name, s)).toList();
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    /** The declared source this component is built from; by default the source with the component's name. */
+    public String getSource() {
+        return source == null || source.isBlank() ? name : source;
+    }
+
+    public String getRecipe() {
+        return recipe;
+    }
+
+    public String getConfig() {
+        return config;
+    }
+
+    public List<String> getDependsOn() {
+        return dependsOn;
+    }
+
+    public List<String> getConfigureArgs() {
+        return configureArgs;
+    }
+
+    public Map<String, String> getConfigureEnv() {
+        return configureEnv;
+    }
+
+    public List<String> getMakeArgs() {
+        return makeArgs;
+    }
+
+    public List<String> getInstalls() {
+        return installs;
+    }
+
+    public Component withConfigureArgs(String... args) {
+        configureArgs.addAll(List.of(args));
+        return this;
+    }
+
+    public Component withMakeArgs(String... args) {
+        makeArgs.addAll(List.of(args));
+        return this;
+    }
+
+    public Component withInstalls(String... specs) {
+        installs.addAll(List.of(specs));
+        return this;
+    }
+
+    public Component withConfig(String path) {
+        this.config = path;
+        return this;
+    }
+
+    public Component withDependsOn(String... names) {
+        dependsOn.addAll(List.of(names));
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.puipui.userland;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.process.BuildStepException;
+import io.github.puipui.process.ProcessRunner;
+import io.github.puipui.toolchain.Toolchain;
+
+/** Everything a recipe needs to build one component for one arch. */
+public record ComponentBuild(Component component, String version, Toolchain toolchain, Path sourceDir, Path stagingDir,
+        int jobs, OutputTimestamp timestamp, Path logFile, ProcessRunner runner) {
+
+    /** Expands {@code {staging}}, {@code {host}} and {@code {jobs}} in a declared argument. */
+    public String expand(String arg) {
+        return arg.replace("{staging}", stagingDir.toString())
+                .replace("{host}", toolchain.hostTriple())
+                .replace("{jobs}", Integer.toString(jobs));
+    }
+
+    public List<String> expandAll(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (String a : args) {
+            out.add(expand(a));
+        }
+        return out;
+    }
+
+    /** The toolchain's variables plus reproducibility pins; {@code CFLAGS} favours size. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>(toolchain.environment());
+        env.put("CFLAGS", "-Os -ffunction-sections -fdata-sections -ffile-prefix-map=" + sourceDir + "=.");
+        env.put("LDFLAGS", "-static -Wl,--gc-sections");
+        env.put("SOURCE_DATE_EPOCH", Long.toString(timestamp.epochSecond()));
+        env.put("LC_ALL", "C");
+        env.put("TZ", "UTC");
+        env.put("MAKEFLAGS", null);
+        env.put("CONFIG_SITE", null);
+        return env;
+    }
+
+    public void run(String step, List<String> command, Map<String, String> env) throws BuildStepException {
+        runner.run(toolchain.arch() + " " + component.getName() + " " + step, command, sourceDir, env, logFile);
+    }
+
+    public void make(List<String> args, Map<String, String> env) throws BuildStepException {
+        List<String> cmd = new ArrayList<>(List.of("make", "-j" + jobs));
+        cmd.addAll(args);
+        run("make", cmd, env);
+    }
+}

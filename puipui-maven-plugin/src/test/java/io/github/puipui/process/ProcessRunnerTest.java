@@ -1,0 +1,42 @@
+package io.github.puipui.process;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.puipui.BuildLog;
+
+class ProcessRunnerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void outputGoesToTheLogAndTheEnvironmentIsPassed() throws Exception {
+        Path log = dir.resolve("logs/step.log");
+        Map<String, String> env = new HashMap<>();
+        env.put("PUIPUI_TEST", "hello");
+        new ProcessRunner(BuildLog.SILENT).run("echo", List.of("sh", "-c", "echo $PUIPUI_TEST; echo err >&2"), dir, env, log);
+        String text = Files.readString(log);
+        assertTrue(text.contains("hello\n") && text.contains("err\n"), text);
+    }
+
+    @Test
+    void failureNamesStepExitCodeLogAndEndsWithTheTail() throws Exception {
+        Path log = dir.resolve("fail.log");
+        BuildStepException e = assertThrows(BuildStepException.class, () -> new ProcessRunner(BuildLog.SILENT).run(
+                "busybox make", List.of("sh", "-c", "for i in $(seq 1 100); do echo line$i; done; exit 3"), dir, Map.of(), log));
+        assertTrue(e.getMessage().startsWith("busybox make failed (exit 3)"), e.getMessage());
+        assertTrue(e.getMessage().contains(log.toString()), e.getMessage());
+        assertTrue(e.getMessage().endsWith("line100"), e.getMessage());
+        assertFalse(e.getMessage().contains("line50\n"), "only the tail");
+    }
+}

@@ -56,15 +56,23 @@ public final class MuslSysrootBuilder {
         String gcc = in.arch().crossPrefix() + "gcc";
         Map<String, String> env = new java.util.LinkedHashMap<>();
         env.put("CC", gcc);
-        env.put("CROSS_COMPILE", in.arch().crossPrefix());
         env.put("LC_ALL", "C");
         log.info(in.arch() + " toolchain: building the musl sysroot with " + gcc + " (log: " + in.logFile() + ")");
+        String cross = in.arch().crossPrefix();
         List<String> configure = new ArrayList<>(List.of(in.muslSource().resolve("configure").toString(),
-                "--prefix=" + prefix, "--target=" + in.arch().id() + "-linux-musl", "--disable-shared",
-                "--enable-wrapper=gcc"));
+                "--prefix=" + prefix, "--disable-shared", "--enable-wrapper=gcc"));
+        if (!cross.isEmpty()) {
+            configure.add("--target=" + in.arch().id() + "-linux-musl");
+            configure.add("CROSS_COMPILE=" + cross);
+        }
+        List<String> tools = List.of("AR=" + cross + "ar", "RANLIB=" + cross + "ranlib");
         runner.run(in.arch() + " musl configure", configure, build, env, in.logFile());
-        runner.run(in.arch() + " musl make", List.of("make", "-j" + in.jobs()), build, env, in.logFile());
-        runner.run(in.arch() + " musl install", List.of("make", "install", "DESTDIR=" + stage), build, env, in.logFile());
+        List<String> make = new ArrayList<>(List.of("make", "-j" + in.jobs()));
+        make.addAll(tools);
+        runner.run(in.arch() + " musl make", make, build, env, in.logFile());
+        List<String> install = new ArrayList<>(List.of("make", "install", "DESTDIR=" + stage));
+        install.addAll(tools);
+        runner.run(in.arch() + " musl install", install, build, env, in.logFile());
         Path staged = stage.resolve(prefix.getRoot().relativize(prefix));
         Path headersObj = in.workDir().resolve("linux-headers");
         List<String> headers = new ArrayList<>(List.of("make", "-C", in.kernelSource().toString(), "O=" + headersObj,

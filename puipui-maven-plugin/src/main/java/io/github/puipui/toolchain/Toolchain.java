@@ -14,10 +14,10 @@ public record Toolchain(Arch arch, String cc, String binutilsPrefix, String host
         return binutilsPrefix + name;
     }
 
-    /** CC, AR, RANLIB, STRIP, … for make and configure. */
+    /** CC (always linking statically), AR, RANLIB, STRIP, … for make and configure. */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("CC", cc);
+        env.put("CC", cc + " -static");
         env.put("AR", tool("ar"));
         env.put("RANLIB", tool("ranlib"));
         env.put("STRIP", tool("strip"));

@@ -29,7 +29,7 @@ final class BusyboxRecipe implements Recipe {
         env.put("KCONFIG_NOTIMESTAMP", "1");
         env.put("KBUILD_BUILD_USER", "puipui");
         env.put("KBUILD_BUILD_HOST", "puipui");
-        List<String> args = new ArrayList<>(List.of("CC=" + b.toolchain().cc(), "CROSS_COMPILE=" + b.toolchain().binutilsPrefix(),
+        List<String> args = new ArrayList<>(List.of("CC=" + b.environment().get("CC"), "CROSS_COMPILE=" + b.toolchain().binutilsPrefix(),
                 "HOSTCC=gcc", "CONFIG_EXTRA_CFLAGS=", "SKIP_STRIP=y"));
         args.addAll(b.expandAll(b.component().getMakeArgs()));
         b.make(args, env);

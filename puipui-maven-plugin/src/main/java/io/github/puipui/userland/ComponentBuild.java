@@ -40,6 +40,9 @@ public record ComponentBuild(Component component, String version, Toolchain tool
         env.put("TZ", "UTC");
         env.put("MAKEFLAGS", null);
         env.put("CONFIG_SITE", null);
+        // only the staging prefix may provide libraries, never the build host
+        env.put("PKG_CONFIG_LIBDIR", stagingDir.resolve("lib/pkgconfig").toString());
+        env.put("PKG_CONFIG_PATH", "");
         return env;
     }
 

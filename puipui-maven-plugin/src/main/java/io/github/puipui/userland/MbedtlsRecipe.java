@@ -17,7 +17,7 @@ import io.github.puipui.process.BuildStepException;
 final class MbedtlsRecipe implements Recipe {
     @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
-        List<String> args = new ArrayList<>(List.of("-C", "library", "CC=" + b.toolchain().cc(),
+        List<String> args = new ArrayList<>(List.of("-C", "library", "CC=" + b.environment().get("CC"),
                 "AR=" + b.toolchain().tool("ar"), "static"));
         args.addAll(b.expandAll(b.component().getMakeArgs()));
         b.make(args, b.environment());

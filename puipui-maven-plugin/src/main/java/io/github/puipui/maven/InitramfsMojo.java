@@ -1,0 +1,83 @@
+package io.github.puipui.maven;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.initramfs.ImageLayout;
+import io.github.puipui.initramfs.InitramfsWriter;
+import io.github.puipui.toolchain.Arch;
+
+/** Writes each arch's initramfs.cpio.gz from the fs template and the userland, reproducibly and without root. */
+@Mojo(name = "initramfs", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
+public class InitramfsMojo extends AbstractPuipuiMojo {
+
+    /** The root file system template: init, etc/inittab, etc/init.d/rcS, … */
+    @Parameter(property = "puipui.fsDirectory", defaultValue = "${project.basedir}/fs", required = true)
+    private File fsDirectory;
+
+    /** root's password, set by init at boot. */
+    @Parameter(property = "puipui.rootPassword", defaultValue = "passwd", required = true)
+    private String rootPassword;
+
+    /** Optional public keys for /root/.ssh/authorized_keys: a file. */
+    @Parameter(property = "puipui.authorizedKeys")
+    private File authorizedKeys;
+
+    /** Modes that differ from the template's: {@code /path:octal}, e.g. {@code /etc/shadow:0600}. */
+    @Parameter
+    private List<String> fileModes = new ArrayList<>();
+
+    @Parameter(property = "puipui.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("puipui.skip: not writing initramfs");
+            return;
+        }
+        if (!fsDirectory.isDirectory()) {
+            throw new MojoExecutionException("fs template " + fsDirectory + " is not a directory");
+        }
+        Map<String, Integer> modes = new TreeMap<>();
+        for (String m : fileModes) {
+            String[] p = m.split(":");
+            if (p.length != 2 || !p[0].startsWith("/") || !p[1].matches("0?[0-7]{3,4}")) {
+                throw new MojoExecutionException("fileModes entry '" + m + "' is not '/path:octal-mode'");
+            }
+            modes.put(p[0], Integer.parseInt(p[1], 8));
+        }
+        try {
+            String keys = authorizedKeys == null ? null : Files.readString(authorizedKeys.toPath());
+            long mtime = OutputTimestamp.parse(outputTimestamp).epochSecond();
+            for (Arch arch : archs()) {
+                Path userland = workDirectory.toPath().resolve(arch.id()).resolve("userland");
+                if (!Files.isDirectory(userland)) {
+                    throw new MojoExecutionException(arch + ": no userland at " + userland + " (run the userland goal)");
+                }
+                long start = System.nanoTime();
+                InitramfsWriter w = ImageLayout.assemble(mtime, fsDirectory.toPath(), userland, modes, rootPassword, keys);
+                Path out = outputDirectory(arch).resolve("initramfs.cpio.gz");
+                Files.createDirectories(out.getParent());
+                w.write(out);
+                getLog().info(String.format("%s initramfs: %s, %d entries, %,d bytes in %.1f s", arch, out,
+                        w.entries().size(), Files.size(out), (System.nanoTime() - start) / 1e9));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new MojoExecutionException("initramfs: " + e.getMessage(), e);
+        }
+    }
+}

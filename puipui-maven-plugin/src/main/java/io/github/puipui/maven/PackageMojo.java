@@ -1,0 +1,86 @@
+package io.github.puipui.maven;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProjectHelper;
+
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.distpackage.DistTarball;
+import io.github.puipui.distpackage.Manifest;
+import io.github.puipui.fetch.FetchException;
+import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.fetch.Sha256;
+import io.github.puipui.fetch.Source;
+import io.github.puipui.toolchain.Arch;
+
+/**
+ * Packs {@code <artifactId>-<version>-<arch>.tar.gz} per arch (kernel image, initramfs.cpio.gz, MANIFEST at the root)
+ * and attaches it with the arch as classifier. The POM is the main artifact, as for packaging pom.
+ */
+@Mojo(name = "package", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class PackageMojo extends AbstractPuipuiMojo {
+
+    @Component
+    private MavenProjectHelper projectHelper;
+
+    @Parameter(property = "puipui.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        project.getArtifact().setFile(project.getFile());
+        if (skip) {
+            getLog().info("puipui.skip: not packing tarballs");
+            return;
+        }
+        OutputTimestamp ts = OutputTimestamp.parse(outputTimestamp);
+        Fetcher fetcher = fetcher();
+        try {
+            for (Arch arch : archs()) {
+                Path out = outputDirectory(arch);
+                Path kernel = out.resolve(arch.imageName());
+                Path initramfs = out.resolve("initramfs.cpio.gz");
+                Manifest m = new Manifest()
+                        .put("name", "PUI PUI Linux")
+                        .put("artifact", project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion())
+                        .put("arch", arch.id())
+                        .put("kernel", arch.imageName() + " sha256 " + Sha256.of(kernel))
+                        .put("kernel-config-sha256", Sha256.of(out.resolve("kernel.config")))
+                        .put("initramfs", "initramfs.cpio.gz sha256 " + Sha256.of(initramfs))
+                        .put("build-timestamp", ts.instant().toString());
+                for (Source s : declaredSources()) {
+                    Fetcher.Fetched f = fetcher.fetch(s);
+                    m.put("source-" + s.getName(), s.getVersion() + " " + f.file().getFileName() + " sha256 " + f.sha256()
+                            + " license " + (s.getLicense() == null ? "unknown" : s.getLicense()));
+                }
+                Path manifest = out.resolve("MANIFEST");
+                Files.writeString(manifest, m.text(), StandardCharsets.UTF_8);
+                Map<String, Path> files = new LinkedHashMap<>();
+                files.put(arch.imageName(), kernel);
+                files.put("initramfs.cpio.gz", initramfs);
+                files.put("MANIFEST", manifest);
+                Path tarball = Path.of(project.getBuild().getDirectory(),
+                        project.getArtifactId() + "-" + project.getVersion() + "-" + arch.id() + ".tar.gz");
+                DistTarball.write(tarball, files, FileTime.from(ts.instant()));
+                projectHelper.attachArtifact(project, "tar.gz", arch.id(), tarball.toFile());
+                getLog().info(String.format("%s: %s (%,d bytes)", arch, tarball, Files.size(tarball)));
+            }
+        } catch (FetchException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException("package: " + e.getMessage(), e);
+        }
+    }
+}

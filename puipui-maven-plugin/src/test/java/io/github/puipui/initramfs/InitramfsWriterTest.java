@@ -1,0 +1,147 @@
+package io.github.puipui.initramfs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
+import org.apache.commons.compress.archivers.cpio.CpioConstants;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.puipui.fetch.Sha256;
+
+class InitramfsWriterTest {
+    private static final long MTIME = 1795564800L;
+
+    @TempDir
+    Path tmp;
+    Path fs;
+    Path userland;
+
+    @BeforeEach
+    void tree() throws Exception {
+        fs = Files.createDirectories(tmp.resolve("fs"));
+        Files.createDirectories(fs.resolve("etc/init.d"));
+        Files.writeString(fs.resolve("init"), "#!/bin/busybox sh\n");
+        Files.setPosixFilePermissions(fs.resolve("init"), PosixFilePermissions.fromString("rwxr-x---"));
+        Files.writeString(fs.resolve("etc/inittab"), "::sysinit:/etc/init.d/rcS\n");
+        Files.setPosixFilePermissions(fs.resolve("etc/inittab"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.writeString(fs.resolve("etc/shadow"), "root:*:0:0:99999:7:::\n");
+        Files.createSymbolicLink(fs.resolve("etc/mtab"), Path.of("/proc/mounts"));
+        userland = Files.createDirectories(tmp.resolve("userland/bin"));
+        Files.write(userland.resolve("busybox"), new byte[] {0x7f, 'E', 'L', 'F', 1, 2, 3});
+        Files.setPosixFilePermissions(userland.resolve("busybox"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        userland = userland.getParent();
+    }
+
+    private Path write(String name) throws Exception {
+        Path out = tmp.resolve(name);
+        ImageLayout.assemble(MTIME, fs, userland, Map.of("/etc/shadow", 0600), "passwd", "ssh-ed25519 AAAA test").write(out);
+        return out;
+    }
+
+    /** Reads the archive back: name → entry, and name → content. */
+    private static Map<String, CpioArchiveEntry> read(Path archive, Map<String, byte[]> contents) throws Exception {
+        Map<String, CpioArchiveEntry> out = new LinkedHashMap<>();
+        try (InputStream in = new CpioArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(archive)))) {
+            CpioArchiveInputStream cpio = (CpioArchiveInputStream) in;
+            for (CpioArchiveEntry e; (e = cpio.getNextEntry()) != null; ) {
+                out.put(e.getName(), e);
+                contents.put(e.getName(), cpio.readAllBytes());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyPropertyOfTheArchive() throws Exception {
+        Map<String, byte[]> data = new LinkedHashMap<>();
+        Map<String, CpioArchiveEntry> e = read(write("initramfs.cpio.gz"), data);
+        List<String> names = new ArrayList<>(e.keySet());
+        List<String> sorted = new ArrayList<>(names);
+        java.util.Collections.sort(sorted);
+        assertEquals(sorted, names, "entries sorted");
+        for (String n : names) {
+            CpioArchiveEntry x = e.get(n);
+            assertEquals(CpioConstants.FORMAT_NEW, x.getFormat());
+            assertEquals(0, x.getUID(), n);
+            assertEquals(0, x.getGID(), n);
+            assertEquals(MTIME, x.getTime(), n); // seconds
+            int slash = n.lastIndexOf('/');
+            assertTrue(slash < 0 || e.containsKey(n.substring(0, slash)), "parent of " + n + " present");
+        }
+        assertEquals(0755, e.get("init").getMode() & 07777, "executables stay executable");
+        assertEquals(0644, e.get("etc/inittab").getMode() & 07777, "others are 0644");
+        assertEquals(0600, e.get("etc/shadow").getMode() & 07777, "declared modes win");
+        assertEquals(0755, e.get("bin/busybox").getMode() & 07777);
+        assertEquals(01777, e.get("tmp").getMode() & 07777);
+        assertEquals(0700, e.get("root").getMode() & 07777);
+        assertTrue(e.get("etc/mtab").isSymbolicLink());
+        assertEquals("/proc/mounts", new String(data.get("etc/mtab"), StandardCharsets.UTF_8));
+        CpioArchiveEntry console = e.get("dev/console");
+        assertEquals(CpioConstants.C_ISCHR, console.getMode() & CpioConstants.S_IFMT);
+        assertEquals(5, console.getRemoteDeviceMaj());
+        assertEquals(1, console.getRemoteDeviceMin());
+        assertEquals(3, e.get("dev/null").getRemoteDeviceMin());
+        assertEquals("passwd\n", new String(data.get("etc/puipui/root-password"), StandardCharsets.UTF_8));
+        assertEquals(0600, e.get("etc/puipui/root-password").getMode() & 07777);
+        assertEquals("ssh-ed25519 AAAA test\n", new String(data.get("root/.ssh/authorized_keys"), StandardCharsets.UTF_8));
+        assertArrayEquals(Files.readAllBytes(userland.resolve("bin/busybox")), data.get("bin/busybox"));
+    }
+
+    @Test
+    void sameInputsSameBytesAndAFixedGzipHeader() throws Exception {
+        Path a = write("a.cpio.gz");
+        Files.setLastModifiedTime(fs.resolve("etc/inittab"), java.nio.file.attribute.FileTime.fromMillis(0));
+        Path b = write("b.cpio.gz");
+        assertEquals(Sha256.of(a), Sha256.of(b));
+        byte[] head = Files.readAllBytes(a);
+        assertEquals(0x1f, head[0] & 0xff);
+        assertEquals(0, head[3] & 0x08, "no file name in the gzip header");
+        assertEquals(0, head[4] | head[5] | head[6] | head[7], "gzip mtime is zero");
+    }
+
+    @Test
+    void cpioToolListsTheSameEntries() throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/cpio"))) {
+            return; // the archive is also read back above with Commons Compress
+        }
+        Path gz = write("t.cpio.gz");
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        try (InputStream in = new GzipCompressorInputStream(Files.newInputStream(gz))) {
+            in.transferTo(raw);
+        }
+        Path cpioFile = tmp.resolve("t.cpio");
+        Files.write(cpioFile, raw.toByteArray());
+        Process p = new ProcessBuilder("cpio", "-t", "--quiet", "-F", cpioFile.toString()).redirectErrorStream(true).start();
+        List<String> listed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, p.waitFor(), String.join("\n", listed));
+        Map<String, byte[]> ignored = new LinkedHashMap<>();
+        assertEquals(new ArrayList<>(read(gz, ignored).keySet()), listed);
+    }
+
+    @Test
+    void rejectsUnsafePathsAndPasswords() {
+        InitramfsWriter w = new InitramfsWriter(0);
+        assertThrows(IllegalArgumentException.class, () -> w.add(CpioEntry.directory("/a/../b", 0755)));
+        assertThrows(IllegalArgumentException.class, () -> w.add(CpioEntry.directory("relative", 0755)));
+        assertThrows(IllegalArgumentException.class,
+                () -> ImageLayout.assemble(0, fs, userland, Map.of(), "with\nnewline", null));
+    }
+}

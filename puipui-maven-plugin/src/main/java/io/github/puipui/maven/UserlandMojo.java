@@ -85,10 +85,27 @@ public class UserlandMojo extends AbstractKernelMojo {
             try {
                 Toolchain tc = toolchain(arch, runner);
                 List<UserlandBuilder.Prepared> prepared = new ArrayList<>();
+                java.util.Map<String, String> keys = new java.util.HashMap<>();
                 for (Component c : components) {
                     Source s = source(c.getSource());
                     Fetcher.Fetched f = fetcher().fetch(s);
-                    Path dir = new Extractor().extractTree(f.file(), f.sha256(), archDir.resolve("build").resolve(c.getName()));
+                    // the inputs of this component: declaration, source, toolchain, plugin, and its dependencies' inputs
+                    StringBuilder in = new StringBuilder(c.declaration()).append("\nsource-sha256=").append(f.sha256())
+                            .append("\ntoolchain=").append(tc.root()).append(' ').append(tc.cc())
+                            .append("\nplugin=").append(pluginVersion);
+                    for (String dep : c.getDependsOn()) {
+                        in.append("\ndep ").append(dep).append('=').append(keys.get(dep));
+                    }
+                    String key = Sha256.of(in.toString());
+                    keys.put(c.getName(), key);
+                    Path buildDir = archDir.resolve("build").resolve(c.getName());
+                    Path stamp = archDir.resolve("build").resolve(c.getName() + ".inputs");
+                    if (Files.exists(buildDir) && !(Files.isRegularFile(stamp) && Files.readString(stamp).equals(key))) {
+                        getLog().info(arch + " " + c.getName() + ": inputs changed, building from a clean source tree");
+                        Extractor.deleteTree(buildDir);
+                    }
+                    Path dir = new Extractor().extractTree(f.file(), f.sha256(), buildDir);
+                    Files.writeString(stamp, key);
                     prepared.add(new UserlandBuilder.Prepared(c, s.getVersion(), dir));
                 }
                 Extractor.deleteTree(imageDir);

@@ -20,6 +20,7 @@ public class Component {
     private Map<String, String> configureEnv = new LinkedHashMap<>();
     private List<String> makeArgs = new ArrayList<>();
     private List<String> installs = new ArrayList<>();
+    private List<String> options = new ArrayList<>();
 
     public Component() {
     }
@@ -82,6 +83,11 @@ public class Component {
         return installs;
     }
 
+    /** Recipe-specific options (for mbedtls: config symbols to define, or with a leading '!' to undefine). */
+    public List<String> getOptions() {
+        return options;
+    }
+
     public Component withConfigureArgs(String... args) {
         configureArgs.addAll(List.of(args));
         return this;
@@ -105,6 +111,19 @@ public class Component {
     public Component withDependsOn(String... names) {
         dependsOn.addAll(List.of(names));
         return this;
+    }
+
+    /** Everything declared, in a fixed order: a change of any of it means a clean rebuild. */
+    public String declaration() throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("name=").append(name).append("\nsource=").append(getSource()).append("\nrecipe=").append(recipe);
+        if (config != null) {
+            sb.append("\nconfig=").append(io.github.puipui.fetch.Sha256.of(java.nio.file.Path.of(config)));
+        }
+        sb.append("\ndependsOn=").append(dependsOn).append("\nconfigureArgs=").append(configureArgs)
+                .append("\nconfigureEnv=").append(new java.util.TreeMap<>(configureEnv)).append("\nmakeArgs=").append(makeArgs)
+                .append("\ninstalls=").append(installs).append("\noptions=").append(options);
+        return sb.toString();
     }
 
     @Override

@@ -86,6 +86,10 @@ public final class UserlandBuilder {
         Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
         Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
         if (isElf(tmp)) {
+            if (hasInterpreter(tmp)) {
+                throw new BuildStepException(b.toolchain().arch() + " " + b.component().getName() + ": " + i.from()
+                        + " is dynamically linked (it names an ELF interpreter); the image has no shared libraries");
+            }
             runner.run(b.toolchain().arch() + " strip " + i.to(), List.of(b.toolchain().tool("strip"), "--strip-all",
                     "-R", ".comment", "-R", ".note", tmp.toString()), imageDir, java.util.Map.of(), b.logFile());
         }
@@ -101,6 +105,24 @@ public final class UserlandBuilder {
             byte[] m = in.readNBytes(4);
             return m.length == 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F';
         }
+    }
+
+    /** True if a 64-bit little-endian ELF file has a PT_INTERP program header (it is not static). */
+    static boolean hasInterpreter(Path f) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(f)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (b.capacity() < 64 || b.get(4) != 2) {
+            return false;
+        }
+        long phoff = b.getLong(0x20);
+        int phentsize = Short.toUnsignedInt(b.getShort(0x36));
+        int phnum = Short.toUnsignedInt(b.getShort(0x38));
+        for (int k = 0; k < phnum; k++) {
+            long at = phoff + (long) k * phentsize;
+            if (at + 4 <= b.capacity() && b.getInt((int) at) == 3) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String modeString(int mode) {

@@ -1,0 +1,242 @@
+package io.github.puipui.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The guest contract (GUEST-CONTRACT.md) checked on the built tarball of one arch, in QEMU with TCG. One guest with
+ * every device serves most checks; the checks that need another command line or end the guest boot their own.
+ * Consoles, QEMU's command line and every ssh exchange are kept under {@code target/boot/<arch>/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BootConformance {
+    private static final Duration BOOT = Duration.ofSeconds(120);
+
+    abstract String arch();
+
+    Path work;
+    Path kernel;
+    Path initramfs;
+    Path share;
+    Guest guest;
+    String banner;
+
+    @BeforeAll
+    void bootTheFullGuest() throws Exception {
+        String arches = System.getProperty("puipui.arches", "aarch64,x86_64");
+        Assumptions.assumeTrue(List.of(arches.split("[,\\s]+")).contains(arch()), arch() + " is not being built");
+        Path target = Path.of(System.getProperty("puipui.buildDirectory", "target"));
+        Path tarball = target.resolve(System.getProperty("puipui.artifactBase", "puipui-distro") + "-" + arch() + ".tar.gz");
+        work = target.resolve("boot").resolve(arch());
+        deleteTree(work);
+        Path image = Files.createDirectories(work.resolve("image"));
+        run(List.of("tar", "-xzf", tarball.toString(), "-C", image.toString()));
+        kernel = image.resolve(arch().equals("x86_64") ? "bzImage" : "Image.gz");
+        initramfs = image.resolve("initramfs.cpio.gz");
+        share = Files.createDirectories(work.resolve("share"));
+        Files.writeString(share.resolve("hello.txt"), "hello from the host\n");
+        Path diskContent = Files.createDirectories(work.resolve("disk-content"));
+        Files.writeString(diskContent.resolve("marker"), "ext4 on virtio-blk\n");
+        Path disk = work.resolve("disk.img");
+        run(List.of("mkfs.ext4", "-q", "-F", "-d", diskContent.toString(), disk.toString(), "16M"));
+        Tls.writeCertificates(share);
+        Guest.Options o = new Guest.Options();
+        o.share = share;
+        o.disk = disk;
+        guest = new Guest(arch(), image, kernel, initramfs, work.resolve("full"), o);
+        banner = guest.awaitSshBanner(BOOT);
+        double ready = guest.secondsSinceStart();
+        Files.writeString(work.resolve("ssh-ready.txt"), String.format("%.2f%n", ready));
+        System.out.printf("ssh-ready %s: %.2f s after QEMU started (TCG)%n", arch(), ready);
+    }
+
+    @AfterAll
+    void stop() {
+        if (guest != null) {
+            guest.close();
+        }
+    }
+
+    static void run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " failed:\n" + out);
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (Files.exists(p)) {
+            try (var s = Files.walk(p)) {
+                for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(x);
+                }
+            }
+        }
+    }
+
+    private void mountShare() throws Exception {
+        guest.sh("grep -q ' /mnt/share ' /proc/mounts || { mkdir -p /mnt/share && mount -t 9p -o trans=virtio host0 /mnt/share; }");
+    }
+
+    @Test
+    void bootsToTheLoginPromptOnTheConsole() throws Exception {
+        guest.awaitSerial("login:", BOOT);
+        assertTrue(guest.serial().contains("PUI PUI Linux"), "the issue is shown before the prompt");
+    }
+
+    @Test
+    void unameIsTheBuiltKernel() throws Exception {
+        String manifest = Files.readString(work.resolve("image/MANIFEST"));
+        String version = manifest.lines().filter(l -> l.startsWith("source-linux: ")).findFirst().orElseThrow()
+                .split(" ")[1];
+        assertEquals(version + "-puipui", guest.sh("uname -r").trim());
+        assertEquals(arch(), guest.sh("uname -m").trim());
+    }
+
+    @Test
+    void procConfigGzListsTheConfiguration() throws Exception {
+        String config = guest.sh("zcat /proc/config.gz");
+        for (String symbol : List.of("CONFIG_VIRTIO_BLK=y", "CONFIG_VIRTIO_NET=y", "CONFIG_VIRTIO_FS=y", "CONFIG_9P_FS=y",
+                "CONFIG_VIRTIO_VSOCKETS=y", "CONFIG_IPV6=y", "CONFIG_EXT4_FS=y", "CONFIG_DRM_VIRTIO_GPU=y",
+                "CONFIG_HW_RANDOM_VIRTIO=y", "CONFIG_VIRTIO_BALLOON=y", "CONFIG_INPUT_EVDEV=y", "CONFIG_NF_TABLES=y")) {
+            assertTrue(config.contains(symbol + "\n"), symbol + " in /proc/config.gz");
+        }
+    }
+
+    @Test
+    void dropbearAnswersWithItsBanner() {
+        assertTrue(banner.startsWith("SSH-2.0-dropbear"), banner);
+    }
+
+    @Test
+    void sshRunsCommandsAsRoot() throws Exception {
+        assertEquals("hello 0 /root", guest.sh("echo -n hello; echo \" $(id -u) $HOME\"").trim());
+        guest.sh("mkdir -p /run/x && touch /root/file && ln -sf /root/file /tmp/l && test -L /tmp/l && dirname /a/b && time sleep 0");
+    }
+
+    @Test
+    void vsockBridgeListensOnTheDefaultPort() throws Exception {
+        assertTrue(guest.sh("ps").contains("VSOCK-LISTEN:2222"), "socat listens on vsock port 2222");
+        // CID 1 is the guest's own loopback transport: the bridge leads to dropbear
+        String viaVsock = guest.sh("echo | socat -t 2 - VSOCK-CONNECT:1:2222");
+        assertTrue(viaVsock.startsWith("SSH-2.0-dropbear"), viaVsock);
+    }
+
+    @Test
+    void dhcpLeaseIsObtained() throws Exception {
+        String lease = "";
+        for (int i = 0; i < 60 && lease.isEmpty(); i++) {
+            lease = guest.ssh("cat /run/udhcpc.eth0", Duration.ofSeconds(30)).exit() == 0 ? guest.sh("cat /run/udhcpc.eth0") : "";
+            if (lease.isEmpty()) {
+                Thread.sleep(500);
+            }
+        }
+        assertTrue(lease.contains("ip=10.0.2.15") && lease.contains("router=10.0.2.2"), "lease: " + lease);
+    }
+
+    @Test
+    void ninePShareReadsAndWrites() throws Exception {
+        mountShare();
+        assertEquals("hello from the host", guest.sh("cat /mnt/share/hello.txt").trim());
+        guest.sh("echo -n written by the guest > /mnt/share/from-guest.txt");
+        assertEquals("written by the guest", Files.readString(share.resolve("from-guest.txt")));
+        Files.writeString(share.resolve("late.txt"), "created after mount");
+        assertTrue(guest.sh("ls /mnt/share").contains("late.txt"));
+    }
+
+    @Test
+    void ext4OnVirtioBlkMountsReadWrite() throws Exception {
+        guest.sh("mkdir -p /mnt/disk && mount -t ext4 /dev/vda /mnt/disk");
+        assertEquals("ext4 on virtio-blk", guest.sh("cat /mnt/disk/marker").trim());
+        guest.sh("echo rw > /mnt/disk/written && sync && grep -q '/dev/vda /mnt/disk ext4 rw' /proc/mounts && umount /mnt/disk");
+    }
+
+    @Test
+    void curlVerifiesHttpsWithTheGivenCa() throws Exception {
+        mountShare();
+        try (Tls.Server server = Tls.serve(share)) {
+            String url = "https://10.0.2.2:" + server.port() + "/";
+            Guest.Result ok = guest.ssh("curl -sS --cacert /mnt/share/ca.pem " + url, Duration.ofSeconds(60));
+            assertEquals(0, ok.exit(), ok.out());
+            assertTrue(ok.out().contains("s_server"), ok.out());
+            Guest.Result wrong = guest.ssh("curl -sS --cacert /mnt/share/other-ca.pem " + url, Duration.ofSeconds(60));
+            assertEquals(60, wrong.exit(), "curl's exit code for a certificate it cannot verify: " + wrong.out());
+        }
+    }
+
+    @Test
+    void guestScriptsPassBusyboxAshSyntaxCheck() throws Exception {
+        String scripts = guest.sh("for f in /init /etc/init.d/rcS /etc/acpi/PWRF/* /usr/share/udhcpc/default.script;"
+                + " do sh -n \"$f\" || exit 1; echo \"$f\"; done");
+        assertEquals(4, scripts.lines().count(), scripts);
+    }
+
+    @Test
+    void bundledCaCertificatesAreInPlace() throws Exception {
+        assertTrue(Integer.parseInt(guest.sh("grep -c 'BEGIN CERTIFICATE' /etc/ssl/certs/ca-certificates.crt").trim()) > 50);
+    }
+
+    @Test
+    void lspciShowsTheVirtioDevices() throws Exception {
+        String lspci = guest.sh("lspci");
+        for (String id : List.of("1af4:1041", "1af4:1042", "1af4:1043", "1af4:1044", "1af4:1045", "1af4:1049", "1af4:1050")) {
+            assertTrue(lspci.contains(id), id + " in\n" + lspci);
+        }
+    }
+
+    @Test
+    void vsockPortComesFromTheCommandLine() throws Exception {
+        Guest.Options o = new Guest.Options();
+        o.extraCmdline = "vsock_port=5555";
+        try (Guest g = new Guest(arch(), null, kernel, initramfs, work.resolve("vsock-port"), o)) {
+            g.awaitSshBanner(BOOT);
+            assertTrue(g.sh("ps").contains("VSOCK-LISTEN:5555"));
+            assertTrue(g.sh("echo | socat -t 2 - VSOCK-CONNECT:1:5555").startsWith("SSH-2.0-dropbear"));
+        }
+    }
+
+    @Test
+    void bootCompletesWithoutANic() throws Exception {
+        Guest.Options o = new Guest.Options();
+        o.nic = false;
+        try (Guest g = new Guest(arch(), null, kernel, initramfs, work.resolve("no-nic"), o)) {
+            g.awaitSerial("login:", BOOT); // gettys start only after rcS has finished
+            System.out.printf("login prompt without a NIC %s: %.2f s%n", arch(), g.secondsSinceStart());
+        }
+    }
+
+    @Test
+    void powerButtonPowersOffWithinFiveSeconds() throws Exception {
+        try (Guest g = new Guest(arch(), null, kernel, initramfs, work.resolve("power-button"), new Guest.Options())) {
+            g.awaitSshBanner(BOOT);
+            g.qmp("system_powerdown");
+            double s = g.awaitExit(Duration.ofSeconds(5));
+            System.out.printf("power button to QEMU exit %s: %.2f s%n", arch(), s);
+        }
+    }
+
+    @Test
+    void poweroffInTheGuestStopsTheVm() throws Exception {
+        try (Guest g = new Guest(arch(), null, kernel, initramfs, work.resolve("poweroff"), new Guest.Options())) {
+            g.awaitSshBanner(BOOT);
+            g.ssh("poweroff", Duration.ofSeconds(30));
+            g.awaitExit(Duration.ofSeconds(10));
+            assertTrue(!g.isRunning());
+        }
+    }
+}

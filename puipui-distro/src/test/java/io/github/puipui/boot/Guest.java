@@ -1,0 +1,203 @@
+package io.github.puipui.boot;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A PUI PUI guest in QEMU (TCG), with modern (non-transitional) virtio PCI devices as Virtualization.framework
+ * presents them: 256 MiB, 1 vCPU, serial + virtio consoles captured to files, QMP on a unix socket,
+ * virtio-net user networking with a loopback port forwarded to guest :22, and the other virtio devices a VMM test
+ * attaches. ssh goes through the real OpenSSH client (with sshpass for the password).
+ */
+final class Guest implements AutoCloseable {
+    static final String PASSWORD = "passwd";
+
+    final String arch;
+    final Path dir;
+    final Path serialLog;
+    final Path hvcLog;
+    final Path qmpSocket;
+    final int sshPort;
+    final long startNanos;
+    private final Process qemu;
+
+    /** What to attach beyond the defaults. */
+    static final class Options {
+        boolean nic = true;
+        String extraCmdline = "";
+        Path share;
+        Path disk;
+    }
+
+    Guest(String arch, Path image, Path kernel, Path initramfs, Path dir, Options o) throws IOException {
+        this.arch = arch;
+        this.dir = Files.createDirectories(dir);
+        this.serialLog = dir.resolve("serial.log");
+        this.hvcLog = dir.resolve("hvc0.log");
+        this.qmpSocket = dir.resolve("qmp.sock");
+        Files.deleteIfExists(qmpSocket);
+        this.sshPort = freePort();
+        boolean x86 = arch.equals("x86_64");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(x86 ? "qemu-system-x86_64" : "qemu-system-aarch64");
+        cmd.addAll(x86 ? List.of("-M", "q35") : List.of("-M", "virt", "-cpu", "cortex-a57"));
+        cmd.addAll(List.of("-accel", "tcg", "-m", "256", "-smp", "1", "-display", "none", "-no-reboot", "-nodefaults",
+                "-kernel", kernel.toString(), "-initrd", initramfs.toString(),
+                "-append", ((x86 ? "console=ttyS0" : "console=ttyAMA0") + " console=hvc0 " + o.extraCmdline).trim(),
+                "-serial", "file:" + serialLog,
+                "-device", "virtio-serial-pci,disable-legacy=on", "-chardev", "file,id=hvc,path=" + hvcLog,
+                "-device", "virtconsole,chardev=hvc",
+                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
+                "-device", "virtio-rng-pci,disable-legacy=on", "-device", "virtio-balloon-pci,disable-legacy=on", "-device", "virtio-gpu-pci"));
+        if (o.nic) {
+            cmd.addAll(List.of("-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
+                    "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"));
+        }
+        if (o.share != null) {
+            cmd.addAll(List.of("-fsdev", "local,id=f0,path=" + o.share + ",security_model=none",
+                    "-device", "virtio-9p-pci,fsdev=f0,mount_tag=host0,disable-legacy=on"));
+        }
+        if (o.disk != null) {
+            cmd.addAll(List.of("-drive", "file=" + o.disk + ",format=raw,if=none,id=d0", "-device", "virtio-blk-pci,drive=d0,disable-legacy=on"));
+        }
+        Files.writeString(dir.resolve("qemu.cmdline"), String.join(" ", cmd) + "\n");
+        startNanos = System.nanoTime();
+        qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    String serial() throws IOException {
+        return Files.exists(serialLog) ? Files.readString(serialLog, StandardCharsets.ISO_8859_1) : "";
+    }
+
+    /** Waits until the serial console shows {@code text}. */
+    void awaitSerial(String text, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (serial().contains(text)) {
+                return;
+            }
+            if (!qemu.isAlive()) {
+                throw new AssertionError(arch + ": QEMU exited (" + qemu.exitValue() + ") before '" + text + "'; see " + dir);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(arch + ": no '" + text + "' on the serial console within " + timeout + "; see " + serialLog);
+    }
+
+    /** Waits for dropbear's banner on the forwarded port; returns it and the seconds since QEMU started. */
+    String awaitSshBanner(Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", sshPort), 1000);
+                s.setSoTimeout(1500);
+                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
+                if (line != null && line.startsWith("SSH-")) {
+                    return line;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            if (!qemu.isAlive()) {
+                throw new AssertionError(arch + ": QEMU exited before sshd came up; see " + dir);
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(arch + ": no ssh banner within " + timeout + "; see " + serialLog);
+    }
+
+    double secondsSinceStart() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    record Result(int exit, String out) {
+    }
+
+    /** Runs {@code command} in the guest with the OpenSSH client; bounded by {@code timeout}. */
+    Result ssh(String command, Duration timeout) throws Exception {
+        List<String> cmd = List.of("sshpass", "-p", PASSWORD, "ssh", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=20",
+                "-o", "PubkeyAuthentication=no", "-p", Integer.toString(sshPort), "root@127.0.0.1", command);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(arch + ": ssh '" + command + "' timed out");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("ssh.log"), "$ " + command + "\n" + text + "[exit " + p.exitValue() + "]\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        return new Result(p.exitValue(), text);
+    }
+
+    /** Runs a command that must succeed; returns its output. */
+    String sh(String command) throws Exception {
+        Result r = ssh(command, Duration.ofSeconds(60));
+        if (r.exit() != 0) {
+            throw new AssertionError(arch + ": '" + command + "' exited " + r.exit() + ":\n" + r.out());
+        }
+        return r.out();
+    }
+
+    /** Sends a QMP command (after capabilities negotiation). */
+    void qmp(String execute) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(qmpSocket));
+            BufferedReader in = new BufferedReader(new InputStreamReader(java.nio.channels.Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            in.readLine(); // greeting
+            ch.write(ByteBuffer.wrap("{\"execute\":\"qmp_capabilities\"}\n".getBytes(StandardCharsets.UTF_8)));
+            in.readLine();
+            ch.write(ByteBuffer.wrap(("{\"execute\":\"" + execute + "\"}\n").getBytes(StandardCharsets.UTF_8)));
+            in.readLine();
+        }
+    }
+
+    /** Waits for QEMU to exit; returns the seconds it took, or fails. */
+    double awaitExit(Duration timeout) throws Exception {
+        long start = System.nanoTime();
+        if (!qemu.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(arch + ": QEMU still running " + timeout + " later; see " + serialLog);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    boolean isRunning() {
+        return qemu.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (qemu.isAlive()) {
+            qemu.destroy();
+            try {
+                if (!qemu.waitFor(5, TimeUnit.SECONDS)) {
+                    qemu.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                qemu.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -2,12 +2,9 @@ package io.github.puipui.maven;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -37,7 +34,7 @@ public class UpdateKconfigMojo extends AbstractKernelMojo {
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (!"puipui-distro".equals(project.getPackaging())) {
-            forwardToDistro();
+            DistroForwarder.run(session, distroDirectory, pluginVersion, "update-kconfig", project.getArtifactId(), getLog());
             return;
         }
         Map<String, String> overrides = Kconfig.environmentOverrides(System.getenv());
@@ -59,38 +56,6 @@ public class UpdateKconfigMojo extends AbstractKernelMojo {
             } catch (IOException e) {
                 throw new MojoExecutionException(arch + ": " + e.getMessage(), e);
             }
-        }
-    }
-
-    private void forwardToDistro() throws MojoExecutionException {
-        if (distroDirectory == null || !Files.isRegularFile(distroDirectory.toPath().resolve("pom.xml"))) {
-            throw new MojoExecutionException("update-kconfig works on a project with packaging puipui-distro; "
-                    + project.getArtifactId() + " is '" + project.getPackaging() + "' and names no <distroDirectory>");
-        }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("maven.home"), "bin", "mvn").toString());
-        cmd.addAll(List.of("-B", "-f", distroDirectory.toPath().resolve("pom.xml").toString()));
-        if (session.isOffline()) {
-            cmd.add("-o");
-        }
-        List<String> profiles = session.getRequest().getActiveProfiles();
-        if (!profiles.isEmpty()) {
-            cmd.add("-P" + String.join(",", profiles));
-        }
-        new TreeMap<>(session.getUserProperties()).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("io.github.puipui:puipui-maven-plugin:" + pluginVersion + ":update-kconfig");
-        getLog().info("running update-kconfig in " + distroDirectory);
-        try {
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
-            int code = p.waitFor();
-            if (code != 0) {
-                throw new MojoExecutionException("update-kconfig in " + distroDirectory + " failed (exit " + code + ")");
-            }
-        } catch (IOException e) {
-            throw new MojoExecutionException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MojoExecutionException("interrupted", e);
         }
     }
 }

@@ -1,0 +1,86 @@
+package io.github.puipui.maven;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import io.github.puipui.boot.QemuCommand;
+import io.github.puipui.toolchain.Arch;
+
+/**
+ * Boots the built image of one arch in QEMU on this terminal (serial console; Ctrl-A X quits), with the guest's
+ * ssh forwarded to a printed port on 127.0.0.1. Choose the arch with -Parch-aarch64 / -Parch-x86_64.
+ */
+@Mojo(name = "run", aggregator = true, threadSafe = true)
+public class RunMojo extends AbstractKernelMojo {
+
+    @Parameter(property = "puipui.distroDirectory")
+    private File distroDirectory;
+
+    /** Port on 127.0.0.1 forwarded to the guest's ssh; 0 picks a free one. */
+    @Parameter(property = "puipui.run.sshPort", defaultValue = "0")
+    private int sshPort;
+
+    /** Extra kernel command line, e.g. {@code vsock_port=1234}. */
+    @Parameter(property = "puipui.run.cmdline", defaultValue = "")
+    private String cmdline;
+
+    /** Stop the guest after this many seconds (0 = run until it powers off); for scripted smoke runs. */
+    @Parameter(property = "puipui.run.seconds", defaultValue = "0")
+    private int seconds;
+
+    /** Use KVM instead of TCG (only where KVM is known to work). */
+    @Parameter(property = "puipui.run.kvm", defaultValue = "false")
+    private boolean kvm;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (!"puipui-distro".equals(project.getPackaging())) {
+            DistroForwarder.run(session, distroDirectory, pluginVersion, "run", project.getArtifactId(), getLog());
+            return;
+        }
+        List<Arch> archs = archs();
+        Arch arch = archs.size() == 1 ? archs.get(0) : archs.contains(Arch.host()) ? Arch.host() : archs.get(0);
+        Path out = outputDirectory(arch);
+        Path kernel = out.resolve(arch.imageName());
+        Path initramfs = out.resolve("initramfs.cpio.gz");
+        if (!Files.isRegularFile(kernel) || !Files.isRegularFile(initramfs)) {
+            throw new MojoFailureException("no " + arch + " image in " + out + ": build it first (mvn package -Parch-" + arch + ")");
+        }
+        try {
+            int port = sshPort > 0 ? sshPort : freePort();
+            List<String> cmd = QemuCommand.interactive(arch, kernel, initramfs, port, cmdline, kvm);
+            getLog().info("booting " + arch + " (" + (kvm ? "KVM" : "TCG") + "); ssh: ssh -p " + port
+                    + " root@127.0.0.1 (password as built, default passwd); quit: Ctrl-A X");
+            getLog().debug(String.join(" ", cmd));
+            Process qemu = new ProcessBuilder(cmd).inheritIO().start();
+            boolean done = seconds > 0 ? qemu.waitFor(seconds, TimeUnit.SECONDS) : qemu.waitFor() >= 0;
+            if (!done) {
+                getLog().info("stopping the guest after " + seconds + " s");
+                qemu.destroy();
+                qemu.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot start QEMU (Debian/Ubuntu package qemu-system-"
+                    + (arch == Arch.X86_64 ? "x86" : "arm") + "): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MojoExecutionException("interrupted", e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

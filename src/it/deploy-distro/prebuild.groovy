@@ -1,0 +1,5 @@
+// Shared by the ITs that need the real kernel source: use the same cache as the outer build (which has already
+// fetched and verified it), never the network. test.properties is passed to the build as -D properties.
+def cache = System.getProperty('puipui.cache') ?: ((System.getenv('XDG_CACHE_HOME') ?: System.getProperty('user.home') + '/.cache') + '/puipui')
+new File(basedir, 'test.properties').text = "puipui.cache=${cache}\n"
+return true

@@ -1,5 +1,5 @@
-// Shared by the ITs that need the real kernel source: use the same cache as the outer build (which has already
-// fetched and verified it), never the network. test.properties is passed to the build as -D properties.
+// This test works on the distro built earlier in this build: same cache (sources, toolchains) and same arches.
+// test.properties is passed to the build as -D properties.
 def cache = System.getProperty('puipui.cache') ?: ((System.getenv('XDG_CACHE_HOME') ?: System.getProperty('user.home') + '/.cache') + '/puipui')
-new File(basedir, 'test.properties').text = "puipui.cache=${cache}\n"
+new File(basedir, 'test.properties').text = "puipui.cache=${cache}\npuipui.arches=${puipuiArches}\n"
 return true

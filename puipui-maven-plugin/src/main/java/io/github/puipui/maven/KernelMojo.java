@@ -31,6 +31,18 @@ public class KernelMojo extends AbstractKernelMojo {
     @Parameter(property = "puipui.skip", defaultValue = "false")
     private boolean skip;
 
+    /** Everything the kernel image depends on; the build is skipped when it is unchanged. */
+    private String kernelInputs(KernelBuild b, Path source) throws IOException {
+        Path marker = source.getParent().resolve(".puipui-extracted");
+        String gcc = b.arch().crossPrefix() + "gcc";
+        return io.github.puipui.fetch.Sha256.of(String.join("\n",
+                "kconfig=" + io.github.puipui.fetch.Sha256.of(b.kconfigFile()),
+                "source=" + (Files.isRegularFile(marker) ? Files.readString(marker).trim() : source.toString()),
+                "arch=" + b.arch().id(), "gcc=" + io.github.puipui.toolchain.HostTools.firstLine(gcc, "--version"),
+                "identity=" + KernelBuilder.environment(b), "drops=" + new java.util.TreeSet<>(b.allowedDrops()),
+                "plugin=" + pluginVersion));
+    }
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -50,7 +62,17 @@ public class KernelMojo extends AbstractKernelMojo {
         for (Arch arch : archs) {
             KernelBuild b = kernelBuild(arch, source);
             try {
-                Path image = builder.build(b);
+                String inputs = kernelInputs(b, source);
+                Path stamp = b.objectDir().resolve(".puipui-inputs");
+                Path image;
+                if (Files.isRegularFile(b.image()) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(inputs)) {
+                    getLog().info(arch + " kernel: up to date (kconfig, source, compiler and build identity unchanged)");
+                    image = b.image();
+                } else {
+                    Files.deleteIfExists(stamp);
+                    image = builder.build(b);
+                    Files.writeString(stamp, inputs);
+                }
                 Path out = outputDirectory(arch);
                 Files.createDirectories(out);
                 Files.copy(image, out.resolve(arch.imageName()), StandardCopyOption.REPLACE_EXISTING);

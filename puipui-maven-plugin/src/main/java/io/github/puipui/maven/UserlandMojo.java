@@ -106,11 +106,15 @@ public class UserlandMojo extends AbstractKernelMojo {
                     }
                     Path dir = new Extractor().extractTree(f.file(), f.sha256(), buildDir);
                     Files.writeString(stamp, key);
-                    prepared.add(new UserlandBuilder.Prepared(c, s.getVersion(), dir));
+                    prepared.add(new UserlandBuilder.Prepared(c, s.getVersion(), dir, key,
+                            archDir.resolve("build").resolve(c.getName() + ".built")));
                 }
                 Extractor.deleteTree(imageDir);
-                new UserlandBuilder(runner, buildLog()).build(tc, prepared, archDir.resolve("staging"), imageDir,
-                        archDir.resolve("logs"), jobs(), ts);
+                List<UserlandBuilder.Installed> installed = new UserlandBuilder(runner, buildLog()).build(tc, prepared,
+                        archDir.resolve("staging"), imageDir, archDir.resolve("logs"), jobs(), ts);
+                for (UserlandBuilder.Installed i : installed) {
+                    getLog().info(String.format("%s %-22s %,10d bytes", arch, i.imagePath(), i.size()));
+                }
                 Path ca = imageDir.resolve("etc/ssl/certs/ca-certificates.crt");
                 Files.createDirectories(ca.getParent());
                 if (!caBundle.isFile()) {

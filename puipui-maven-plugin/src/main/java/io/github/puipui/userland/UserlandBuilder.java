@@ -30,8 +30,14 @@ public final class UserlandBuilder {
         this.log = log;
     }
 
-    /** A component ready to build: its declaration, version and extracted source directory. */
-    public record Prepared(Component component, String version, Path sourceDir) {
+    /**
+     * A component ready to build: its declaration, version, extracted source directory, and the digest of its inputs
+     * with the stamp file that records the inputs of its last successful build.
+     */
+    public record Prepared(Component component, String version, Path sourceDir, String inputs, Path builtStamp) {
+        boolean upToDate() throws IOException {
+            return Files.isRegularFile(builtStamp) && Files.readString(builtStamp).equals(inputs);
+        }
     }
 
     /** A file installed into the image, with its stripped size. */
@@ -63,14 +69,23 @@ public final class UserlandBuilder {
         for (Prepared p : components) {
             long start = System.nanoTime();
             Path logFile = logDir.resolve(p.component().getName() + ".log");
-            log.info(tc.arch() + " " + p.component().getName() + " " + p.version() + ": building (log: " + logFile + ")");
             ComponentBuild b = new ComponentBuild(p.component(), p.version(), tc, p.sourceDir(), stagingDir, jobs, ts,
                     logFile, runner);
-            Recipe.named(p.component().getRecipe()).build(b);
+            boolean upToDate = p.upToDate();
+            if (upToDate) {
+                log.info(tc.arch() + " " + p.component().getName() + " " + p.version() + ": up to date (inputs unchanged)");
+            } else {
+                log.info(tc.arch() + " " + p.component().getName() + " " + p.version() + ": building (log: " + logFile + ")");
+                Files.deleteIfExists(p.builtStamp());
+                Recipe.named(p.component().getRecipe()).build(b);
+            }
             for (Component.Install i : p.component().parsedInstalls()) {
                 out.add(install(b, i, imageDir));
             }
-            log.info(String.format("%s %s: done in %.0f s", tc.arch(), p.component().getName(), (System.nanoTime() - start) / 1e9));
+            if (!upToDate) {
+                Files.writeString(p.builtStamp(), p.inputs());
+                log.info(String.format("%s %s: done in %.0f s", tc.arch(), p.component().getName(), (System.nanoTime() - start) / 1e9));
+            }
         }
         return out;
     }
@@ -96,7 +111,7 @@ public final class UserlandBuilder {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(modeString(i.mode())));
         Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         long size = Files.size(to);
-        log.info(String.format("  %-24s %,10d bytes", i.to(), size));
+        log.debug(String.format("  %-24s %,10d bytes", i.to(), size));
         return new Installed(b.component().getName(), i.to(), size);
     }
 

@@ -26,6 +26,17 @@ class ComponentTest {
     }
 
     @Test
+    void dynamicExecutablesAreRecognised() throws Exception {
+        java.nio.file.Path sh = java.nio.file.Path.of("/bin/sh").toRealPath();
+        org.junit.jupiter.api.Assertions.assertTrue(UserlandBuilder.isElf(sh));
+        org.junit.jupiter.api.Assertions.assertTrue(UserlandBuilder.hasInterpreter(sh), "the host's /bin/sh is dynamic");
+        java.nio.file.Path text = java.nio.file.Files.createTempFile("not-elf", ".txt");
+        java.nio.file.Files.writeString(text, "#!/bin/sh\n");
+        org.junit.jupiter.api.Assertions.assertFalse(UserlandBuilder.isElf(text));
+        java.nio.file.Files.delete(text);
+    }
+
+    @Test
     void modeStrings() {
         assertEquals("rwxr-xr-x", UserlandBuilder.modeString(0755));
         assertEquals("rw-------", UserlandBuilder.modeString(0600));

@@ -12,6 +12,10 @@ if [[ $(uname -m) == aarch64 ]]; then
 fi
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo=sudo
+# virtio-fs tests: Debian 12 ships virtiofsd inside qemu-system-common, later releases as its own package
+if [[ ! -x /usr/lib/qemu/virtiofsd ]] && apt-cache show virtiofsd >/dev/null 2>&1; then
+  packages+=(virtiofsd)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -57,6 +57,8 @@ abstract class BootConformance {
         Guest.Options o = new Guest.Options();
         o.share = share;
         o.disk = disk;
+        o.virtiofs = Files.createDirectories(work.resolve("virtiofs"));
+        Files.writeString(o.virtiofs.resolve("hello.txt"), "hello over virtio-fs\n");
         guest = new Guest(arch(), image, kernel, initramfs, work.resolve("full"), o);
         banner = guest.awaitSshBanner(BOOT);
         double ready = guest.secondsSinceStart();
@@ -160,6 +162,17 @@ abstract class BootConformance {
     }
 
     @Test
+    void virtioFsShareReadsAndWrites() throws Exception {
+        Path dir = work.resolve("virtiofs");
+        guest.sh("mkdir -p /mnt/vfs && { grep -q ' /mnt/vfs ' /proc/mounts || mount -t virtiofs hostfs /mnt/vfs; }");
+        assertEquals("hello over virtio-fs", guest.sh("cat /mnt/vfs/hello.txt").trim());
+        guest.sh("echo -n from the guest > /mnt/vfs/written.txt");
+        assertEquals("from the guest", Files.readString(dir.resolve("written.txt")));
+        Files.writeString(dir.resolve("later.txt"), "created after mount");
+        assertTrue(guest.sh("ls /mnt/vfs").contains("later.txt"));
+    }
+
+    @Test
     void ext4OnVirtioBlkMountsReadWrite() throws Exception {
         guest.sh("mkdir -p /mnt/disk && mount -t ext4 /dev/vda /mnt/disk");
         assertEquals("ext4 on virtio-blk", guest.sh("cat /mnt/disk/marker").trim());
@@ -194,7 +207,7 @@ abstract class BootConformance {
     @Test
     void lspciShowsTheVirtioDevices() throws Exception {
         String lspci = guest.sh("lspci");
-        for (String id : List.of("1af4:1041", "1af4:1042", "1af4:1043", "1af4:1044", "1af4:1045", "1af4:1049", "1af4:1050")) {
+        for (String id : List.of("1af4:1041", "1af4:1042", "1af4:1043", "1af4:1044", "1af4:1045", "1af4:1049", "1af4:1050", "1af4:105a")) {
             assertTrue(lspci.contains(id), id + " in\n" + lspci);
         }
     }

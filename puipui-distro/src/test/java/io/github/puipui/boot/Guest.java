@@ -42,6 +42,20 @@ final class Guest implements AutoCloseable {
         String extraCmdline = "";
         Path share;
         Path disk;
+        /** A directory shared over virtio-fs (tag {@code hostfs}) through virtiofsd. */
+        Path virtiofs;
+    }
+
+    private Process virtiofsd;
+
+    /** Debian's virtiofsd (QEMU's C daemon in Debian 12, the Rust one later). */
+    static Path virtiofsdBinary() {
+        for (String p : List.of("/usr/lib/qemu/virtiofsd", "/usr/libexec/virtiofsd", "/usr/bin/virtiofsd")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return Path.of(p);
+            }
+        }
+        throw new AssertionError("virtiofsd not found (Debian/Ubuntu package qemu-system-common or virtiofsd)");
     }
 
     Guest(String arch, Path image, Path kernel, Path initramfs, Path dir, Options o) throws IOException {
@@ -74,6 +88,22 @@ final class Guest implements AutoCloseable {
         }
         if (o.disk != null) {
             cmd.addAll(List.of("-drive", "file=" + o.disk + ",format=raw,if=none,id=d0", "-device", "virtio-blk-pci,drive=d0,disable-legacy=on"));
+        }
+        if (o.virtiofs != null) {
+            Path sock = dir.resolve("virtiofsd.sock");
+            Files.deleteIfExists(sock);
+            virtiofsd = new ProcessBuilder(virtiofsdBinary().toString(), "--socket-path=" + sock, "-o",
+                    "source=" + o.virtiofs, "-o", "cache=none").redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("virtiofsd.log").toFile()).start();
+            for (int i = 0; i < 50 && !Files.exists(sock); i++) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            cmd.addAll(List.of("-chardev", "socket,id=vfs,path=" + sock, "-device", "vhost-user-fs-pci,chardev=vfs,tag=hostfs",
+                    "-object", "memory-backend-memfd,id=mem,size=256M,share=on", "-numa", "node,memdev=mem"));
         }
         Files.writeString(dir.resolve("qemu.cmdline"), String.join(" ", cmd) + "\n");
         startNanos = System.nanoTime();
@@ -188,6 +218,9 @@ final class Guest implements AutoCloseable {
 
     @Override
     public void close() {
+        if (virtiofsd != null) {
+            virtiofsd.destroy();
+        }
         if (qemu.isAlive()) {
             qemu.destroy();
             try {

@@ -26,6 +26,19 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
     protected String pluginVersion;
 
+    /** Fails before any work, naming every missing host program and its package, for all the given arches. */
+    protected final void requireHostTools(String step, List<Arch> archs,
+            java.util.function.Function<Arch, List<io.github.puipui.toolchain.HostTools.Requirement>> requirements)
+            throws org.apache.maven.plugin.MojoFailureException {
+        for (Arch arch : archs) {
+            try {
+                new io.github.puipui.toolchain.HostTools().require(arch + " " + step, requirements.apply(arch));
+            } catch (io.github.puipui.toolchain.MissingHostToolException e) {
+                throw new org.apache.maven.plugin.MojoFailureException(e.getMessage());
+            }
+        }
+    }
+
     protected final int jobs() {
         return jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
     }

@@ -22,7 +22,6 @@ import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.toolchain.Arch;
 import io.github.puipui.toolchain.HostTools;
-import io.github.puipui.toolchain.MissingHostToolException;
 
 /** Builds the kernel of each arch from {@code <kconfigDirectory>/<arch>.config}: Image.gz (aarch64), bzImage (x86_64). */
 @Mojo(name = "kernel", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
@@ -50,13 +49,7 @@ public class KernelMojo extends AbstractKernelMojo {
             return;
         }
         List<Arch> archs = archs();
-        for (Arch arch : archs) {
-            try {
-                new HostTools().require(arch + " kernel", HostTools.forKernel(arch));
-            } catch (MissingHostToolException e) {
-                throw new MojoFailureException(e.getMessage());
-            }
-        }
+        requireHostTools("kernel", archs, HostTools::forKernel);
         Path source = sourceTree("linux");
         KernelBuilder builder = new KernelBuilder(new ProcessRunner(buildLog()), buildLog());
         for (Arch arch : archs) {

@@ -17,7 +17,6 @@ import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.toolchain.Arch;
 import io.github.puipui.toolchain.HostTools;
-import io.github.puipui.toolchain.MissingHostToolException;
 
 /**
  * Refreshes {@code <kconfigDirectory>/<arch>.config} for the selected arches (see {@link KconfigUpdater}).
@@ -39,13 +38,7 @@ public class UpdateKconfigMojo extends AbstractKernelMojo {
         }
         Map<String, String> overrides = Kconfig.environmentOverrides(System.getenv());
         List<Arch> archs = archs();
-        for (Arch arch : archs) {
-            try {
-                new HostTools().require(arch + " kernel", HostTools.forKernel(arch));
-            } catch (MissingHostToolException e) {
-                throw new MojoFailureException(e.getMessage());
-            }
-        }
+        requireHostTools("kernel", archs, HostTools::forKernel);
         Path source = sourceTree("linux");
         KconfigUpdater updater = new KconfigUpdater(new ProcessRunner(buildLog()), buildLog());
         for (Arch arch : archs) {

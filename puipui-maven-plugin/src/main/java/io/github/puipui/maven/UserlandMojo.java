@@ -24,7 +24,6 @@ import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.toolchain.Arch;
 import io.github.puipui.toolchain.HostTools;
-import io.github.puipui.toolchain.MissingHostToolException;
 import io.github.puipui.toolchain.MuslSysrootBuilder;
 import io.github.puipui.toolchain.PrebuiltToolchain;
 import io.github.puipui.toolchain.Toolchain;
@@ -75,11 +74,7 @@ public class UserlandMojo extends AbstractKernelMojo {
         OutputTimestamp ts = OutputTimestamp.parse(outputTimestamp);
         ProcessRunner runner = new ProcessRunner(buildLog());
         for (Arch arch : archs()) {
-            try {
-                new HostTools().require(arch + " userland", HostTools.forUserland(arch));
-            } catch (MissingHostToolException e) {
-                throw new MojoFailureException(e.getMessage());
-            }
+            requireHostTools("userland", List.of(arch), HostTools::forUserland);
             Path archDir = workDirectory.toPath().resolve(arch.id());
             Path imageDir = archDir.resolve("userland");
             try {

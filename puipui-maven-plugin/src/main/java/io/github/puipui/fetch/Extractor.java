@@ -39,11 +39,17 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 public final class Extractor {
     static final String MARKER = ".puipui-extracted";
 
-    /** True if {@code target} holds a complete extraction of the archive with this digest. */
-    public static boolean isComplete(Path target, String archiveSha256) throws IOException {
+    /** The digest of the archive completely extracted into {@code target}, if the extraction is complete. */
+    public static java.util.Optional<String> archiveDigest(Path target) throws IOException {
         Path marker = target.resolve(MARKER);
         return Files.isRegularFile(marker)
-                && Files.readString(marker, StandardCharsets.UTF_8).trim().equals(archiveSha256);
+                ? java.util.Optional.of(Files.readString(marker, StandardCharsets.UTF_8).trim())
+                : java.util.Optional.empty();
+    }
+
+    /** True if {@code target} holds a complete extraction of the archive with this digest. */
+    public static boolean isComplete(Path target, String archiveSha256) throws IOException {
+        return archiveDigest(target).filter(archiveSha256::equals).isPresent();
     }
 
     /** Extracts unless already complete; returns {@code target}. */

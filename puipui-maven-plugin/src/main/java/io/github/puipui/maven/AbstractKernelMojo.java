@@ -8,7 +8,6 @@ import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import io.github.puipui.OutputTimestamp;
 import io.github.puipui.kernel.KernelBuild;
 import io.github.puipui.toolchain.Arch;
 
@@ -25,6 +24,22 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
 
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
     protected String pluginVersion;
+
+    /** The puipui-distro project that aggregator goals (update-kconfig, run) apply to when run above it. */
+    @Parameter(property = "puipui.distroDirectory")
+    private java.io.File distroDirectory;
+
+    /**
+     * For a goal run in a project that is not a puipui-distro (the top-level aggregator): runs it in
+     * {@code distroDirectory} instead and returns true.
+     */
+    protected final boolean forwardedToDistro(String goal) throws MojoExecutionException {
+        if ("puipui-distro".equals(project.getPackaging())) {
+            return false;
+        }
+        DistroForwarder.run(session, distroDirectory, pluginVersion, goal, project.getArtifactId(), getLog());
+        return true;
+    }
 
     /** Fails before any work, naming every missing host program and its package, for all the given arches. */
     protected final void requireHostTools(String step, List<Arch> archs,
@@ -44,16 +59,8 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
     }
 
     protected final KernelBuild kernelBuild(Arch arch, Path source) throws MojoExecutionException {
-        Path kconfig = kconfigFile(arch);
-        OutputTimestamp ts;
-        try {
-            ts = OutputTimestamp.parse(outputTimestamp);
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        }
-        int j = jobs();
         Path archDir = workDirectory.toPath().resolve(arch.id());
-        return new KernelBuild(arch, source, archDir.resolve("linux"), kconfig,
-                new LinkedHashSet<>(allowedKconfigDrops), ts, j, archDir.resolve("logs/kernel.log"));
+        return new KernelBuild(arch, source, archDir.resolve("linux"), kconfigFile(arch),
+                new LinkedHashSet<>(allowedKconfigDrops), timestamp(), jobs(), archDir.resolve("logs/kernel.log"));
     }
 }

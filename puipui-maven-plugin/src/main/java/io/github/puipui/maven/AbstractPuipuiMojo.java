@@ -73,8 +73,31 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     protected String outputTimestamp;
 
+    /** Skip the work of the build goals (fetch, kernel, userland, initramfs, package). */
+    @Parameter(property = "puipui.skip", defaultValue = "false")
+    protected boolean skip;
+
     @Component
     private SettingsDecrypter settingsDecrypter;
+
+    private Fetcher fetcher;
+
+    /** True (and logged) when {@code -Dpuipui.skip} asks to skip this goal's work. */
+    protected final boolean skipping(String what) {
+        if (skip) {
+            getLog().info("puipui.skip: not " + what);
+        }
+        return skip;
+    }
+
+    /** {@code project.build.outputTimestamp}, parsed. */
+    protected final io.github.puipui.OutputTimestamp timestamp() throws MojoExecutionException {
+        try {
+            return io.github.puipui.OutputTimestamp.parse(outputTimestamp);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+    }
 
     protected final List<Arch> archs() throws MojoFailureException {
         List<Arch> out = new ArrayList<>();
@@ -112,9 +135,13 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
         return new ArrayList<>(all);
     }
 
+    /** The goal's one fetcher (one HTTP client, one cache). */
     protected final Fetcher fetcher() {
-        return new Fetcher(new SourceCache(cacheRoot(), buildLog()), new Transport(proxy()), mirrorList(),
-                session.isOffline(), buildLog());
+        if (fetcher == null) {
+            fetcher = new Fetcher(new SourceCache(cacheRoot(), buildLog()), new Transport(proxy()), mirrorList(),
+                    session.isOffline(), buildLog());
+        }
+        return fetcher;
     }
 
     protected final List<String> archList() throws MojoFailureException {

@@ -15,13 +15,9 @@ import io.github.puipui.fetch.Source;
 @Mojo(name = "fetch", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public class FetchMojo extends AbstractPuipuiMojo {
 
-    @Parameter(property = "puipui.skip", defaultValue = "false")
-    private boolean skip;
-
     @Override
     public void execute() throws MojoExecutionException {
-        if (skip) {
-            getLog().info("puipui.skip: not fetching");
+        if (skipping("fetching")) {
             return;
         }
         Fetcher fetcher = fetcher();

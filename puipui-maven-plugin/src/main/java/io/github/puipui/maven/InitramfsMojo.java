@@ -15,7 +15,6 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import io.github.puipui.OutputTimestamp;
 import io.github.puipui.initramfs.ImageLayout;
 import io.github.puipui.initramfs.InitramfsWriter;
 import io.github.puipui.toolchain.Arch;
@@ -40,13 +39,9 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
     @Parameter
     private List<String> fileModes = new ArrayList<>();
 
-    @Parameter(property = "puipui.skip", defaultValue = "false")
-    private boolean skip;
-
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("puipui.skip: not writing initramfs");
+        if (skipping("writing initramfs")) {
             return;
         }
         if (!fsDirectory.isDirectory()) {
@@ -62,7 +57,7 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
         }
         try {
             String keys = authorizedKeys == null ? null : Files.readString(authorizedKeys.toPath());
-            long mtime = OutputTimestamp.parse(outputTimestamp).epochSecond();
+            long mtime = timestamp().epochSecond();
             for (Arch arch : archs()) {
                 Path userland = workDirectory.toPath().resolve(arch.id()).resolve("userland");
                 if (!Files.isDirectory(userland)) {

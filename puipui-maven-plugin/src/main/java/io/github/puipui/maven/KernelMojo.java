@@ -1,21 +1,16 @@
 package io.github.puipui.maven;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
-import org.apache.maven.plugins.annotations.Parameter;
 
-import io.github.puipui.OutputTimestamp;
 import io.github.puipui.kernel.KernelBuild;
 import io.github.puipui.kernel.KernelBuilder;
 import io.github.puipui.process.BuildStepException;
@@ -27,16 +22,12 @@ import io.github.puipui.toolchain.HostTools;
 @Mojo(name = "kernel", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
 public class KernelMojo extends AbstractKernelMojo {
 
-    @Parameter(property = "puipui.skip", defaultValue = "false")
-    private boolean skip;
-
     /** Everything the kernel image depends on; the build is skipped when it is unchanged. */
     private String kernelInputs(KernelBuild b, Path source) throws IOException {
-        Path marker = source.getParent().resolve(".puipui-extracted");
         String gcc = b.arch().crossPrefix() + "gcc";
         return io.github.puipui.fetch.Sha256.of(String.join("\n",
                 "kconfig=" + io.github.puipui.fetch.Sha256.of(b.kconfigFile()),
-                "source=" + (Files.isRegularFile(marker) ? Files.readString(marker).trim() : source.toString()),
+                "source=" + io.github.puipui.fetch.Extractor.archiveDigest(source.getParent()).orElse(source.toString()),
                 "arch=" + b.arch().id(), "gcc=" + io.github.puipui.toolchain.HostTools.firstLine(gcc, "--version"),
                 "identity=" + KernelBuilder.environment(b), "drops=" + new java.util.TreeSet<>(b.allowedDrops()),
                 "plugin=" + pluginVersion));
@@ -44,8 +35,7 @@ public class KernelMojo extends AbstractKernelMojo {
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("puipui.skip: not building kernels");
+        if (skipping("building kernels")) {
             return;
         }
         List<Arch> archs = archs();

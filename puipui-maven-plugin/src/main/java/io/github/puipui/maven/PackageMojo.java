@@ -35,17 +35,13 @@ public class PackageMojo extends AbstractPuipuiMojo {
     @Component
     private MavenProjectHelper projectHelper;
 
-    @Parameter(property = "puipui.skip", defaultValue = "false")
-    private boolean skip;
-
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         project.getArtifact().setFile(project.getFile());
-        if (skip) {
-            getLog().info("puipui.skip: not packing tarballs");
+        if (skipping("packing tarballs")) {
             return;
         }
-        OutputTimestamp ts = OutputTimestamp.parse(outputTimestamp);
+        OutputTimestamp ts = timestamp();
         Fetcher fetcher = fetcher();
         try {
             for (Arch arch : archs()) {

@@ -1,6 +1,5 @@
 package io.github.puipui.maven;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -23,8 +22,6 @@ import io.github.puipui.toolchain.Arch;
 @Mojo(name = "run", aggregator = true, threadSafe = true)
 public class RunMojo extends AbstractKernelMojo {
 
-    @Parameter(property = "puipui.distroDirectory")
-    private File distroDirectory;
 
     /** Port on 127.0.0.1 forwarded to the guest's ssh; 0 picks a free one. */
     @Parameter(property = "puipui.run.sshPort", defaultValue = "0")
@@ -44,8 +41,7 @@ public class RunMojo extends AbstractKernelMojo {
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (!"puipui-distro".equals(project.getPackaging())) {
-            DistroForwarder.run(session, distroDirectory, pluginVersion, "run", project.getArtifactId(), getLog());
+        if (forwardedToDistro("run")) {
             return;
         }
         List<Arch> archs = archs();

@@ -1,6 +1,5 @@
 package io.github.puipui.maven;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,14 +25,10 @@ import io.github.puipui.toolchain.HostTools;
 @Mojo(name = "update-kconfig", aggregator = true, threadSafe = true)
 public class UpdateKconfigMojo extends AbstractKernelMojo {
 
-    /** The puipui-distro project this goal applies to when run from an aggregator above it. */
-    @Parameter(property = "puipui.distroDirectory")
-    private File distroDirectory;
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (!"puipui-distro".equals(project.getPackaging())) {
-            DistroForwarder.run(session, distroDirectory, pluginVersion, "update-kconfig", project.getArtifactId(), getLog());
+        if (forwardedToDistro("update-kconfig")) {
             return;
         }
         Map<String, String> overrides = Kconfig.environmentOverrides(System.getenv());

@@ -49,9 +49,6 @@ public class UserlandMojo extends AbstractKernelMojo {
     @Parameter
     private List<PrebuiltToolchainSpec> prebuiltToolchains = new ArrayList<>();
 
-    @Parameter(property = "puipui.skip", defaultValue = "false")
-    private boolean skip;
-
     /** A prebuilt toolchain declaration. */
     public static class PrebuiltToolchainSpec {
         String arch;
@@ -62,8 +59,7 @@ public class UserlandMojo extends AbstractKernelMojo {
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("puipui.skip: not building userland");
+        if (skipping("building userland")) {
             return;
         }
         try {
@@ -71,7 +67,7 @@ public class UserlandMojo extends AbstractKernelMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }
-        OutputTimestamp ts = OutputTimestamp.parse(outputTimestamp);
+        OutputTimestamp ts = timestamp();
         ProcessRunner runner = new ProcessRunner(buildLog());
         for (Arch arch : archs()) {
             requireHostTools("userland", List.of(arch), HostTools::forUserland);

@@ -19,6 +19,9 @@ import io.github.puipui.process.ProcessRunner;
  * the {@link KconfigGuard}, then the image target with the build identity pinned.
  */
 public final class KernelBuilder {
+    /** Present in the object tree while make builds the image. */
+    public static final String MAKE_IN_PROGRESS = ".puipui-make-in-progress";
+
     private final ProcessRunner runner;
     private final BuildLog log;
 
@@ -29,12 +32,17 @@ public final class KernelBuilder {
 
     /** The environment of every kernel make: pinned identity, C locale. */
     public static Map<String, String> environment(KernelBuild b) {
+        return environment(b.timestamp());
+    }
+
+    /** The environment of every kernel make for this output timestamp. */
+    public static Map<String, String> environment(io.github.puipui.OutputTimestamp timestamp) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KBUILD_BUILD_USER", KernelBuild.BUILD_USER);
         env.put("KBUILD_BUILD_HOST", KernelBuild.BUILD_HOST);
         env.put("KBUILD_BUILD_VERSION", KernelBuild.BUILD_VERSION);
-        env.put("KBUILD_BUILD_TIMESTAMP", b.timestamp().kbuildFormat());
-        env.put("SOURCE_DATE_EPOCH", Long.toString(b.timestamp().epochSecond()));
+        env.put("KBUILD_BUILD_TIMESTAMP", timestamp.kbuildFormat());
+        env.put("SOURCE_DATE_EPOCH", Long.toString(timestamp.epochSecond()));
         env.put("LC_ALL", "C");
         env.put("TZ", "UTC");
         env.put("MAKEFLAGS", null);
@@ -60,9 +68,19 @@ public final class KernelBuilder {
         return KconfigGuard.check(Kconfig.read(b.kconfigFile()), Kconfig.read(b.dotConfig()), b.allowedDrops());
     }
 
-    /** Configures, guards and builds; returns the image. */
+    /**
+     * Configures, guards and builds; returns the image. The object tree is reused (make rebuilds what changed),
+     * unless the previous make was killed: a marker present while make runs shows that, and the tree, which may
+     * hold truncated object files that make would take for up to date, is then removed first.
+     */
     public Path build(KernelBuild b) throws IOException, BuildStepException {
         long start = System.nanoTime();
+        Path marker = b.objectDir().resolve(MAKE_IN_PROGRESS);
+        if (Files.exists(marker)) {
+            log.warn(b.arch() + " kernel: the previous make in " + b.objectDir() + " did not finish (killed?);"
+                    + " building from a clean object tree");
+            io.github.puipui.fetch.Extractor.deleteTree(b.objectDir());
+        }
         log.info(b.arch() + " kernel: configuring from " + b.kconfigFile() + " (log: " + b.logFile() + ")");
         List<KconfigGuard.Violation> violations = configure(b);
         if (!violations.isEmpty()) {
@@ -73,8 +91,17 @@ public final class KernelBuilder {
                     + " <allowedKconfigDrops>.");
         }
         log.info(b.arch() + " kernel: make -j" + b.jobs() + " " + b.arch().imageTarget());
-        runner.run(b.arch() + " kernel " + b.arch().imageTarget(),
-                make(b, "-j" + b.jobs(), b.arch().imageTarget()), b.objectDir(), environment(b), b.logFile());
+        Files.writeString(marker, "make " + b.arch().imageTarget() + "\n");
+        try {
+            runner.run(b.arch() + " kernel " + b.arch().imageTarget(),
+                    make(b, "-j" + b.jobs(), b.arch().imageTarget()), b.objectDir(), environment(b), b.logFile());
+        } catch (BuildStepException e) {
+            if (!(e.getCause() instanceof InterruptedException)) {
+                Files.deleteIfExists(marker); // make ended by itself and removed its partial targets
+            }
+            throw e;
+        }
+        Files.delete(marker);
         Path image = b.image();
         if (!Files.isRegularFile(image)) {
             throw new BuildStepException(b.arch() + " kernel: make succeeded but " + image + " is missing");

@@ -4,8 +4,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 
 import io.github.puipui.kernel.KernelBuild;
@@ -21,6 +27,13 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
     /** make -j; default: the number of available processors. */
     @Parameter(property = "puipui.jobs")
     private Integer jobs;
+
+    /**
+     * Build the arches at the same time, each in its own work directory, with make's -j split between them.
+     * The outputs are the same as those of a serial build.
+     */
+    @Parameter(property = "puipui.parallelArches", defaultValue = "false")
+    private boolean parallelArches;
 
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
     protected String pluginVersion;
@@ -54,13 +67,76 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
         }
     }
 
+    protected final List<String> allowedKconfigDrops() {
+        return allowedKconfigDrops;
+    }
+
     protected final int jobs() {
         return jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
     }
 
     protected final KernelBuild kernelBuild(Arch arch, Path source) throws MojoExecutionException {
+        return kernelBuild(arch, source, jobs());
+    }
+
+    protected final KernelBuild kernelBuild(Arch arch, Path source, int jobs) throws MojoExecutionException {
         Path archDir = workDirectory.toPath().resolve(arch.id());
         return new KernelBuild(arch, source, archDir.resolve("linux"), kconfigFile(arch),
-                new LinkedHashSet<>(allowedKconfigDrops), timestamp(), jobs(), archDir.resolve("logs/kernel.log"));
+                new LinkedHashSet<>(allowedKconfigDrops), timestamp(), jobs, archDir.resolve("logs/kernel.log"));
+    }
+
+    /** The work of one arch, given make's -j. */
+    protected interface ArchTask {
+        void run(Arch arch, int jobs) throws MojoExecutionException, MojoFailureException;
+    }
+
+    /**
+     * Runs {@code task} for each arch: in order, or with {@code -Dpuipui.parallelArches} all at once with the jobs
+     * split between them; the first failure stops the others (their make is killed) and is rethrown.
+     */
+    protected final void forEachArch(List<Arch> archs, ArchTask task) throws MojoExecutionException, MojoFailureException {
+        if (!parallelArches || archs.size() < 2) {
+            for (Arch arch : archs) {
+                task.run(arch, jobs());
+            }
+            return;
+        }
+        int each = Math.max(1, (jobs() + archs.size() - 1) / archs.size());
+        getLog().info("building " + archs + " in parallel, make -j" + each + " each");
+        ExecutorService pool = Executors.newFixedThreadPool(archs.size());
+        ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);
+        for (Arch arch : archs) {
+            done.submit(() -> {
+                task.run(arch, each);
+                return null;
+            });
+        }
+        try {
+            for (int i = 0; i < archs.size(); i++) {
+                try {
+                    done.take().get();
+                } catch (ExecutionException e) {
+                    pool.shutdownNow();
+                    Throwable cause = e.getCause();
+                    if (cause instanceof MojoFailureException f) {
+                        throw f;
+                    }
+                    if (cause instanceof MojoExecutionException x) {
+                        throw x;
+                    }
+                    throw new MojoExecutionException(cause.getMessage(), cause);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MojoExecutionException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -77,8 +77,22 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     @Parameter(property = "puipui.skip", defaultValue = "false")
     protected boolean skip;
 
+    /**
+     * Keep kernel and component outputs in the user-level build cache ({@code <cache>/outputs}) and take them from
+     * there when their inputs match, so that another clone of the same sources builds nothing again.
+     */
+    @Parameter(property = "puipui.buildCache", defaultValue = "true")
+    protected boolean buildCache;
+
+    /** Size bound of the build cache in MiB; the least recently used entries are removed beyond it. */
+    @Parameter(property = "puipui.buildCache.maxMegabytes", defaultValue = "2048")
+    protected long buildCacheMaxMegabytes;
+
     @Component
     private SettingsDecrypter settingsDecrypter;
+
+    /** Serializes extractions into the shared work directory (the arches may run in parallel). */
+    private static final Object EXTRACTION_LOCK = new Object();
 
     private Fetcher fetcher;
 
@@ -128,6 +142,12 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
         return cacheDirectory != null ? cacheDirectory.toPath().toAbsolutePath() : SourceCache.defaultRoot();
     }
 
+    /** The user-level cache of build outputs, or null when {@code -Dpuipui.buildCache=false}. */
+    protected final io.github.puipui.cache.OutputCache outputCache() {
+        return buildCache ? new io.github.puipui.cache.OutputCache(cacheRoot().resolve("outputs"),
+                Math.max(1, buildCacheMaxMegabytes) << 20, buildLog()) : null;
+    }
+
     protected final List<URI> mirrorList() {
         Set<URI> all = new LinkedHashSet<>(Fetcher.parseMirrors(mirrors));
         all.addAll(Fetcher.parseMirrors(System.getenv("PUIPUI_MIRRORS")));
@@ -136,7 +156,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     }
 
     /** The goal's one fetcher (one HTTP client, one cache). */
-    protected final Fetcher fetcher() {
+    protected final synchronized Fetcher fetcher() {
         if (fetcher == null) {
             fetcher = new Fetcher(new SourceCache(cacheRoot(), buildLog()), new Transport(proxy()), mirrorList(),
                     session.isOffline(), buildLog());
@@ -191,6 +211,12 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
 
     /** Fetches, verifies and extracts a declared source under {@code <work>/src}; returns its top directory. */
     protected final Path sourceTree(String name) throws MojoExecutionException {
+        synchronized (EXTRACTION_LOCK) {
+            return extractedSourceTree(name);
+        }
+    }
+
+    private Path extractedSourceTree(String name) throws MojoExecutionException {
         Source s = source(name);
         try {
             Fetcher.Fetched f = fetcher().fetch(s);

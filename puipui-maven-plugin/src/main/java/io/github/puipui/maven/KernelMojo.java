@@ -5,12 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.TreeSet;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 
+import io.github.puipui.cache.OutputCache;
+import io.github.puipui.fetch.FetchException;
+import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.fetch.Sha256;
 import io.github.puipui.kernel.KernelBuild;
 import io.github.puipui.kernel.KernelBuilder;
 import io.github.puipui.process.BuildStepException;
@@ -18,19 +23,33 @@ import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.toolchain.Arch;
 import io.github.puipui.toolchain.HostTools;
 
-/** Builds the kernel of each arch from {@code <kconfigDirectory>/<arch>.config}: Image.gz (aarch64), bzImage (x86_64). */
+/**
+ * Builds the kernel of each arch from {@code <kconfigDirectory>/<arch>.config}: Image.gz (aarch64), bzImage (x86_64).
+ * A kernel whose inputs are unchanged is not rebuilt; one whose inputs match a build cache entry is taken from it.
+ */
 @Mojo(name = "kernel", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
 public class KernelMojo extends AbstractKernelMojo {
 
-    /** Everything the kernel image depends on; the build is skipped when it is unchanged. */
-    private String kernelInputs(KernelBuild b, Path source) throws IOException {
-        String gcc = b.arch().crossPrefix() + "gcc";
-        return io.github.puipui.fetch.Sha256.of(String.join("\n",
-                "kconfig=" + io.github.puipui.fetch.Sha256.of(b.kconfigFile()),
-                "source=" + io.github.puipui.fetch.Extractor.archiveDigest(source.getParent()).orElse(source.toString()),
-                "arch=" + b.arch().id(), "gcc=" + io.github.puipui.toolchain.HostTools.firstLine(gcc, "--version"),
-                "identity=" + KernelBuilder.environment(b), "drops=" + new java.util.TreeSet<>(b.allowedDrops()),
-                "plugin=" + pluginVersion));
+    /** Everything the kernel image depends on, as text; its digest is the kernel's key. */
+    private String kernelInputs(Arch arch, String sourceSha256) throws MojoExecutionException {
+        String cross = arch.crossPrefix();
+        return String.join("\n", "step=kernel " + arch.imageName(),
+                "kconfig=" + sha256(kconfigFile(arch)),
+                "source=" + sourceSha256,
+                "arch=" + arch.id(),
+                "gcc=" + HostTools.firstLine(cross + "gcc", "--version"),
+                "ld=" + HostTools.firstLine(cross + "ld", "--version"),
+                "identity=" + KernelBuilder.environment(timestamp()),
+                "drops=" + new TreeSet<>(allowedKconfigDrops()),
+                "plugin=" + pluginVersion) + "\n";
+    }
+
+    private static String sha256(Path file) throws MojoExecutionException {
+        try {
+            return Sha256.of(file);
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -40,31 +59,55 @@ public class KernelMojo extends AbstractKernelMojo {
         }
         List<Arch> archs = archs();
         requireHostTools("kernel", archs, HostTools::forKernel);
-        Path source = sourceTree("linux");
-        KernelBuilder builder = new KernelBuilder(new ProcessRunner(buildLog()), buildLog());
-        for (Arch arch : archs) {
-            KernelBuild b = kernelBuild(arch, source);
-            try {
-                String inputs = kernelInputs(b, source);
-                Path stamp = b.objectDir().resolve(".puipui-inputs");
-                Path image;
-                if (Files.isRegularFile(b.image()) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(inputs)) {
-                    getLog().info(arch + " kernel: up to date (kconfig, source, compiler and build identity unchanged)");
-                    image = b.image();
-                } else {
-                    Files.deleteIfExists(stamp);
-                    image = builder.build(b);
-                    Files.writeString(stamp, inputs);
+        Fetcher.Fetched linux;
+        try {
+            linux = fetcher().fetch(source("linux"));
+        } catch (FetchException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+        OutputCache cache = outputCache();
+        forEachArch(archs, (arch, jobs) -> buildKernel(arch, jobs, linux, cache));
+    }
+
+    private void buildKernel(Arch arch, int jobs, Fetcher.Fetched linux, OutputCache cache)
+            throws MojoExecutionException, MojoFailureException {
+        Path archDir = workDirectory.toPath().resolve(arch.id());
+        Path objectDir = archDir.resolve("linux");
+        Path stamp = objectDir.resolve(".puipui-inputs");
+        // the image and its resolved .config, as stored in the build cache
+        Path outputs = archDir.resolve("kernel.out");
+        try {
+            String inputs = kernelInputs(arch, linux.sha256());
+            String key = OutputCache.key(inputs);
+            if (Files.isDirectory(outputs) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(key)) {
+                getLog().info(arch + " kernel: up to date (kconfig, source, compiler and build identity unchanged)");
+            } else if (cache != null && cache.restore(key, outputs, null)) {
+                getLog().info(arch + " kernel: restored from the build cache (" + key.substring(0, 12) + ")");
+            } else {
+                KernelBuild b = kernelBuild(arch, sourceTree("linux"), jobs);
+                Files.deleteIfExists(stamp);
+                Path image = new KernelBuilder(new ProcessRunner(buildLog()), buildLog()).build(b);
+                Path partial = archDir.resolve("kernel.out.partial");
+                io.github.puipui.fetch.Extractor.deleteTree(partial);
+                Files.createDirectories(partial);
+                Files.copy(image, partial.resolve(arch.imageName()));
+                Files.copy(b.dotConfig(), partial.resolve("kernel.config"));
+                io.github.puipui.fetch.Extractor.deleteTree(outputs);
+                Files.move(partial, outputs, StandardCopyOption.ATOMIC_MOVE);
+                Files.writeString(stamp, key);
+                if (cache != null) {
+                    cache.store(key, inputs, outputs, null);
                 }
-                Path out = outputDirectory(arch);
-                Files.createDirectories(out);
-                Files.copy(image, out.resolve(arch.imageName()), StandardCopyOption.REPLACE_EXISTING);
-                Files.copy(b.dotConfig(), out.resolve("kernel.config"), StandardCopyOption.REPLACE_EXISTING);
-            } catch (BuildStepException e) {
-                throw new MojoFailureException(e.getMessage(), e);
-            } catch (IOException e) {
-                throw new MojoExecutionException(arch + " kernel: " + e.getMessage(), e);
             }
+            Path out = outputDirectory(arch);
+            Files.createDirectories(out);
+            for (String f : List.of(arch.imageName(), "kernel.config")) {
+                Files.copy(outputs.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (BuildStepException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException(arch + " kernel: " + e.getMessage(), e);
         }
     }
 }

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -15,6 +17,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 import io.github.puipui.OutputTimestamp;
+import io.github.puipui.cache.OutputCache;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
@@ -67,72 +70,85 @@ public class UserlandMojo extends AbstractKernelMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }
+        if (!caBundle.isFile()) {
+            throw new MojoFailureException("CA bundle " + caBundle + " not found (Debian/Ubuntu package "
+                    + "ca-certificates), or set -Dpuipui.caBundle=FILE");
+        }
+        List<Arch> archs = archs();
+        requireHostTools("userland", archs, HostTools::forUserland);
+        Map<String, Fetcher.Fetched> fetched = new HashMap<>();
+        try {
+            for (Component c : components) {
+                fetched.put(c.getSource(), fetcher().fetch(source(c.getSource())));
+            }
+        } catch (FetchException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+        OutputCache cache = outputCache();
+        forEachArch(archs, (arch, jobs) -> buildUserland(arch, jobs, fetched, cache));
+    }
+
+    private void buildUserland(Arch arch, int jobs, Map<String, Fetcher.Fetched> fetched, OutputCache cache)
+            throws MojoExecutionException, MojoFailureException {
         OutputTimestamp ts = timestamp();
         ProcessRunner runner = new ProcessRunner(buildLog());
-        for (Arch arch : archs()) {
-            requireHostTools("userland", List.of(arch), HostTools::forUserland);
-            Path archDir = workDirectory.toPath().resolve(arch.id());
-            Path imageDir = archDir.resolve("userland");
-            try {
-                Toolchain tc = toolchain(arch, runner);
-                List<UserlandBuilder.Prepared> prepared = new ArrayList<>();
-                java.util.Map<String, String> keys = new java.util.HashMap<>();
-                for (Component c : components) {
-                    Source s = source(c.getSource());
-                    Fetcher.Fetched f = fetcher().fetch(s);
-                    // the inputs of this component: declaration, source, toolchain, plugin, and its dependencies' inputs
-                    StringBuilder in = new StringBuilder(c.declaration()).append("\nsource-sha256=").append(f.sha256())
-                            .append("\ntoolchain=").append(tc.root()).append(' ').append(tc.cc())
-                            .append("\nplugin=").append(pluginVersion);
-                    for (String dep : c.getDependsOn()) {
-                        in.append("\ndep ").append(dep).append('=').append(keys.get(dep));
-                    }
-                    String key = Sha256.of(in.toString());
-                    keys.put(c.getName(), key);
-                    Path buildDir = archDir.resolve("build").resolve(c.getName());
-                    Path stamp = archDir.resolve("build").resolve(c.getName() + ".inputs");
-                    if (Files.exists(buildDir) && !(Files.isRegularFile(stamp) && Files.readString(stamp).equals(key))) {
-                        getLog().info(arch + " " + c.getName() + ": inputs changed, building from a clean source tree");
-                        Extractor.deleteTree(buildDir);
-                    }
-                    Path dir = new Extractor().extractTree(f.file(), f.sha256(), buildDir);
-                    Files.writeString(stamp, key);
-                    prepared.add(new UserlandBuilder.Prepared(c, s.getVersion(), dir, key,
-                            archDir.resolve("build").resolve(c.getName() + ".built")));
+        Path archDir = workDirectory.toPath().resolve(arch.id());
+        Path imageDir = archDir.resolve("userland");
+        try {
+            ToolchainPlan tc = toolchain(arch, runner, jobs);
+            List<UserlandBuilder.Prepared> prepared = new ArrayList<>();
+            Map<String, String> keys = new HashMap<>();
+            for (Component c : components) {
+                Source s = source(c.getSource());
+                Fetcher.Fetched f = fetched.get(c.getSource());
+                // the inputs of this component: declaration, source, toolchain, plugin, and its dependencies' keys
+                StringBuilder in = new StringBuilder("step=component ").append(arch.id()).append('\n')
+                        .append(c.declaration()).append("\nsource-sha256=").append(f.sha256())
+                        .append("\ntoolchain=").append(tc.identity())
+                        .append("\nplugin=").append(pluginVersion);
+                for (String dep : c.getDependsOn()) {
+                    in.append("\ndep ").append(dep).append('=').append(keys.get(dep));
                 }
-                Extractor.deleteTree(imageDir);
-                List<UserlandBuilder.Installed> installed = new UserlandBuilder(runner, buildLog()).build(tc, prepared,
-                        archDir.resolve("staging"), imageDir, archDir.resolve("logs"), jobs(), ts);
-                for (UserlandBuilder.Installed i : installed) {
-                    getLog().info(String.format("%s %-22s %,10d bytes", arch, i.imagePath(), i.size()));
-                }
-                Path ca = imageDir.resolve("etc/ssl/certs/ca-certificates.crt");
-                Files.createDirectories(ca.getParent());
-                if (!caBundle.isFile()) {
-                    throw new MojoFailureException("CA bundle " + caBundle + " not found (Debian/Ubuntu package "
-                            + "ca-certificates), or set -Dpuipui.caBundle=FILE");
-                }
-                Files.copy(caBundle.toPath(), ca, StandardCopyOption.REPLACE_EXISTING);
-            } catch (FetchException e) {
-                throw new MojoExecutionException(e.getMessage(), e);
-            } catch (BuildStepException e) {
-                throw new MojoFailureException(e.getMessage(), e);
-            } catch (IOException e) {
-                throw new MojoExecutionException(arch + " userland: " + e.getMessage(), e);
+                UserlandBuilder.Prepared p = new UserlandBuilder.Prepared(c, s.getVersion(), f.file(), f.sha256(),
+                        in.append('\n').toString());
+                keys.put(c.getName(), p.key());
+                prepared.add(p);
             }
+            Extractor.deleteTree(imageDir);
+            List<UserlandBuilder.Installed> installed = new UserlandBuilder(runner, buildLog(), cache).build(arch,
+                    tc.supplier(), prepared, archDir.resolve("build"), archDir.resolve("staging"), imageDir,
+                    archDir.resolve("logs"), jobs, ts);
+            for (UserlandBuilder.Installed i : installed) {
+                getLog().info(String.format("%s %-22s %,10d bytes (%s)", arch, i.imagePath(), i.size(), i.how()));
+            }
+            Path ca = imageDir.resolve("etc/ssl/certs/ca-certificates.crt");
+            Files.createDirectories(ca.getParent());
+            Files.copy(caBundle.toPath(), ca, StandardCopyOption.REPLACE_EXISTING);
+        } catch (FetchException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (BuildStepException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException(arch + " userland: " + e.getMessage(), e);
         }
     }
 
-    private Toolchain toolchain(Arch arch, ProcessRunner runner) throws MojoExecutionException, IOException,
-            BuildStepException, FetchException {
+    /** What identifies a toolchain in the components' keys, and how to get it once a component has to be compiled. */
+    private record ToolchainPlan(String identity, UserlandBuilder.ToolchainSupplier supplier) {
+    }
+
+    private ToolchainPlan toolchain(Arch arch, ProcessRunner runner, int jobs) throws MojoExecutionException, IOException,
+            FetchException {
         for (PrebuiltToolchainSpec p : prebuiltToolchains) {
             if (arch.id().equals(p.arch) && Arch.host().id().equals(p.hostArch)) {
                 Source s = source(p.source);
                 Fetcher.Fetched f = fetcher().fetch(s);
-                Path root = new Extractor().extractTree(f.file(), f.sha256(),
-                        cacheRoot().resolve("toolchain").resolve(s.getName() + "-" + s.getVersion()));
-                getLog().info(arch + " toolchain: prebuilt " + root);
-                return PrebuiltToolchain.at(arch, root, p.prefix);
+                Path dir = cacheRoot().resolve("toolchain").resolve(s.getName() + "-" + s.getVersion());
+                return new ToolchainPlan("prebuilt " + f.sha256() + " " + p.prefix, memoized(() -> {
+                    Path root = new Extractor().extractTree(f.file(), f.sha256(), dir);
+                    getLog().info(arch + " toolchain: prebuilt " + root);
+                    return PrebuiltToolchain.at(arch, root, p.prefix);
+                }));
             }
         }
         Source musl = source("musl");
@@ -143,14 +159,35 @@ public class UserlandMojo extends AbstractKernelMojo {
         String key = Sha256.of(String.join("\n", muslArchive.sha256(), linuxArchive.sha256(), arch.id(), gcc,
                 HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
                 pluginVersion)).substring(0, 16);
-        Path prefix = cacheRoot().resolve("toolchain").resolve("musl-" + musl.getVersion() + "-" + arch.id() + "-" + key);
-        if (MuslSysrootBuilder.isComplete(prefix)) {
-            getLog().info(arch + " toolchain: cached musl sysroot " + prefix);
-            return MuslSysrootBuilder.toolchain(arch, prefix);
-        }
-        Path archDir = workDirectory.toPath().resolve(arch.id());
-        Path muslSrc = new Extractor().extractTree(muslArchive.file(), muslArchive.sha256(), archDir.resolve("build/musl"));
-        return new MuslSysrootBuilder(runner, buildLog()).build(new MuslSysrootBuilder.Inputs(arch, muslSrc,
-                sourceTree("linux"), prefix, archDir, jobs(), archDir.resolve("logs/toolchain.log")));
+        String name = "musl-" + musl.getVersion() + "-" + arch.id() + "-" + key;
+        Path prefix = cacheRoot().resolve("toolchain").resolve(name);
+        return new ToolchainPlan("musl sysroot " + name + " with " + gcc + " " + HostTools.firstLine(gcc, "--version"),
+                memoized(() -> {
+                    if (MuslSysrootBuilder.isComplete(prefix)) {
+                        getLog().info(arch + " toolchain: cached musl sysroot " + prefix);
+                        return MuslSysrootBuilder.toolchain(arch, prefix);
+                    }
+                    Path archDir = workDirectory.toPath().resolve(arch.id());
+                    Path muslSrc = new Extractor().extractTree(muslArchive.file(), muslArchive.sha256(),
+                            archDir.resolve("build/musl"));
+                    Path kernelSource;
+                    try {
+                        kernelSource = sourceTree("linux");
+                    } catch (MojoExecutionException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                    return new MuslSysrootBuilder(runner, buildLog()).build(new MuslSysrootBuilder.Inputs(arch, muslSrc,
+                            kernelSource, prefix, archDir, jobs, archDir.resolve("logs/toolchain.log")));
+                }));
+    }
+
+    private static UserlandBuilder.ToolchainSupplier memoized(UserlandBuilder.ToolchainSupplier s) {
+        Toolchain[] once = new Toolchain[1];
+        return () -> {
+            if (once[0] == null) {
+                once[0] = s.get();
+            }
+            return once[0];
+        };
     }
 }

@@ -48,8 +48,8 @@ public final class MuslSysrootBuilder {
             return toolchain(in.arch(), prefix);
         }
         long start = System.nanoTime();
-        Path stage = prefix.resolveSibling(prefix.getFileName() + ".partial");
-        Extractor.deleteTree(stage);
+        // unique per build: another build of the same sysroot may run at the same time
+        Path stage = prefix.resolveSibling(prefix.getFileName() + ".partial-" + java.util.UUID.randomUUID());
         Path build = in.workDir().resolve("musl-build");
         Extractor.deleteTree(build);
         Files.createDirectories(build);
@@ -81,9 +81,11 @@ public final class MuslSysrootBuilder {
             headers.add("CROSS_COMPILE=" + in.arch().crossPrefix());
         }
         runner.run(in.arch() + " linux headers_install", headers, in.workDir(), Map.of("LC_ALL", "C"), in.logFile());
-        Extractor.deleteTree(prefix);
-        Files.createDirectories(prefix.getParent());
-        Files.move(staged, prefix, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        if (!isComplete(prefix)) { // else another build finished it first: keep theirs, which is in use
+            Extractor.deleteTree(prefix);
+            Files.createDirectories(prefix.getParent());
+            Files.move(staged, prefix, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
         Extractor.deleteTree(stage);
         Extractor.deleteTree(build);
         if (!isComplete(prefix)) {

@@ -5,43 +5,62 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
+import io.github.puipui.cache.OutputCache;
+import io.github.puipui.fetch.Extractor;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
+import io.github.puipui.toolchain.Arch;
 import io.github.puipui.toolchain.Toolchain;
 
 /**
- * Builds the declared components for one arch in order, each with its recipe, then copies the declared files into
- * the image tree ({@code imageDir}), stripped, with the declared modes. Per-component logs:
- * {@code <logDir>/<component>.log}.
+ * Builds the declared components for one arch in order, each with its recipe, and copies their declared files into
+ * the image tree ({@code imageDir}), stripped, with the declared modes.
+ * <p>
+ * Each component's outputs are collected in {@code <workDir>/<name>.out/}: {@code image/} (the installed files) and
+ * {@code staging/} (what it added to the staging prefix: headers and libraries for later components). A component
+ * is <em>up to date</em> when its stamp {@code <name>.built} holds the key of its current inputs; otherwise its
+ * outputs come from the {@link OutputCache} when an entry has that key, or it is built from a freshly extracted
+ * source tree (never from a tree a killed or failed build may have left half-written), with a staging prefix holding
+ * exactly what its declared dependencies staged. Per-component logs: {@code <logDir>/<component>.log}.
  */
 public final class UserlandBuilder {
     private final ProcessRunner runner;
     private final BuildLog log;
+    private final OutputCache cache;
 
-    public UserlandBuilder(ProcessRunner runner, BuildLog log) {
+    /** {@code cache}: the shared output cache, or null to build everything here. */
+    public UserlandBuilder(ProcessRunner runner, BuildLog log, OutputCache cache) {
         this.runner = runner;
         this.log = log;
+        this.cache = cache;
+    }
+
+    /** Gives the toolchain when a component has to be compiled (a musl sysroot may have to be built first). */
+    public interface ToolchainSupplier {
+        Toolchain get() throws IOException, BuildStepException;
     }
 
     /**
-     * A component ready to build: its declaration, version, extracted source directory, and the digest of its inputs
-     * with the stamp file that records the inputs of its last successful build.
+     * A component to build: its declaration, version, verified source archive, and the text of all its inputs (the
+     * declaration, the source digest, the toolchain identity, its dependencies' keys); its key is their digest.
      */
-    public record Prepared(Component component, String version, Path sourceDir, String inputs, Path builtStamp) {
-        boolean upToDate() throws IOException {
-            return Files.isRegularFile(builtStamp) && Files.readString(builtStamp).equals(inputs);
+    public record Prepared(Component component, String version, Path archive, String archiveSha256, String inputs) {
+        public String key() {
+            return OutputCache.key(inputs);
         }
     }
 
-    /** A file installed into the image, with its stripped size. */
-    public record Installed(String component, String imagePath, long size) {
+    /** A file installed into the image, with its stripped size, and how the component was obtained. */
+    public record Installed(String component, String imagePath, long size, String how) {
     }
 
     public static void checkOrder(List<Component> components) {
@@ -61,36 +80,144 @@ public final class UserlandBuilder {
         }
     }
 
-    public List<Installed> build(Toolchain tc, List<Prepared> components, Path stagingDir, Path imageDir, Path logDir,
-            int jobs, OutputTimestamp ts) throws IOException, BuildStepException {
-        Files.createDirectories(stagingDir);
+    /** The directory holding a component's outputs ({@code image/}, {@code staging/}). */
+    public static Path outputsOf(Path workDir, String component) {
+        return workDir.resolve(component + ".out");
+    }
+
+    public List<Installed> build(Arch arch, ToolchainSupplier toolchain, List<Prepared> components, Path workDir,
+            Path stagingDir, Path imageDir, Path logDir, int jobs, OutputTimestamp ts) throws IOException, BuildStepException {
+        Files.createDirectories(workDir);
         Files.createDirectories(imageDir);
+        Map<String, Component> byName = new java.util.LinkedHashMap<>();
         List<Installed> out = new ArrayList<>();
         for (Prepared p : components) {
+            Component c = p.component();
+            byName.put(c.getName(), c);
             long start = System.nanoTime();
-            Path logFile = logDir.resolve(p.component().getName() + ".log");
-            ComponentBuild b = new ComponentBuild(p.component(), p.version(), tc, p.sourceDir(), stagingDir, jobs, ts,
-                    logFile, runner);
-            boolean upToDate = p.upToDate();
-            if (upToDate) {
-                log.info(tc.arch() + " " + p.component().getName() + " " + p.version() + ": up to date (inputs unchanged)");
+            Path outputs = outputsOf(workDir, c.getName());
+            Path stamp = workDir.resolve(c.getName() + ".built");
+            String what = arch + " " + c.getName() + " " + p.version();
+            String how;
+            if (Files.isDirectory(outputs) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(p.key())) {
+                how = "up to date";
+                log.info(what + ": up to date (inputs unchanged)");
             } else {
-                log.info(tc.arch() + " " + p.component().getName() + " " + p.version() + ": building (log: " + logFile + ")");
-                Files.deleteIfExists(p.builtStamp());
-                Recipe.named(p.component().getRecipe()).build(b);
+                Files.deleteIfExists(stamp);
+                if (cache != null && cache.restore(p.key(), outputs, stagingDir.toString())) {
+                    how = "cached";
+                    log.info(what + ": restored from the build cache (" + p.key().substring(0, 12) + ")");
+                } else {
+                    how = "built";
+                    Path logFile = logDir.resolve(c.getName() + ".log");
+                    log.info(what + ": building (log: " + logFile + ")");
+                    compile(p, toolchain.get(), transitiveDependencies(c, byName), workDir, stagingDir, logFile, jobs, ts);
+                    if (cache != null) {
+                        cache.store(p.key(), p.inputs(), outputs, stagingDir.toString());
+                    }
+                    log.info(String.format("%s: done in %.0f s", what, (System.nanoTime() - start) / 1e9));
+                }
+                Files.writeString(stamp, p.key());
             }
-            for (Component.Install i : p.component().parsedInstalls()) {
-                out.add(install(b, i, imageDir));
-            }
-            if (!upToDate) {
-                Files.writeString(p.builtStamp(), p.inputs());
-                log.info(String.format("%s %s: done in %.0f s", tc.arch(), p.component().getName(), (System.nanoTime() - start) / 1e9));
+            Path image = outputs.resolve("image");
+            for (Component.Install i : c.parsedInstalls()) {
+                Path from = image.resolve(i.to().substring(1));
+                Path to = imageDir.resolve(i.to().substring(1));
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                Files.setPosixFilePermissions(to, PosixFilePermissions.fromString(modeString(i.mode())));
+                out.add(new Installed(c.getName(), i.to(), Files.size(to), how));
             }
         }
         return out;
     }
 
-    private Installed install(ComponentBuild b, Component.Install i, Path imageDir) throws IOException, BuildStepException {
+    /** Builds one component from a fresh source tree into {@code <name>.out}, replaced only when complete. */
+    private void compile(Prepared p, Toolchain tc, List<String> deps, Path workDir, Path stagingDir, Path logFile,
+            int jobs, OutputTimestamp ts) throws IOException, BuildStepException {
+        String name = p.component().getName();
+        Extractor.deleteTree(stagingDir);
+        Files.createDirectories(stagingDir);
+        for (String dep : deps) {
+            copyTree(outputsOf(workDir, dep).resolve("staging"), stagingDir);
+        }
+        Map<String, String> before = digests(stagingDir);
+        Path buildDir = workDir.resolve(name);
+        Extractor.deleteTree(buildDir);
+        Path sourceDir = new Extractor().extractTree(p.archive(), p.archiveSha256(), buildDir);
+        ComponentBuild b = new ComponentBuild(p.component(), p.version(), tc, sourceDir, stagingDir, jobs, ts, logFile, runner);
+        Recipe.named(p.component().getRecipe()).build(b);
+        Path outputs = outputsOf(workDir, name);
+        Path partial = outputs.resolveSibling(outputs.getFileName() + ".partial");
+        Extractor.deleteTree(partial);
+        Files.createDirectories(partial.resolve("image"));
+        Files.createDirectories(partial.resolve("staging"));
+        for (Component.Install i : p.component().parsedInstalls()) {
+            install(b, i, partial.resolve("image"));
+        }
+        for (Map.Entry<String, String> e : digests(stagingDir).entrySet()) {
+            if (!e.getValue().equals(before.get(e.getKey()))) {
+                Path to = partial.resolve("staging").resolve(e.getKey());
+                Files.createDirectories(to.getParent());
+                Files.copy(stagingDir.resolve(e.getKey()), to, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        Extractor.deleteTree(outputs);
+        Files.move(partial, outputs, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The declared dependencies of {@code c} and theirs, in declaration order. */
+    static List<String> transitiveDependencies(Component c, Map<String, Component> byName) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(c.getDependsOn());
+        while (!todo.isEmpty()) {
+            String d = todo.pop();
+            if (out.add(d) && byName.containsKey(d)) {
+                todo.addAll(byName.get(d).getDependsOn());
+            }
+        }
+        List<String> ordered = new ArrayList<>();
+        for (String name : byName.keySet()) {
+            if (out.contains(name)) {
+                ordered.add(name);
+            }
+        }
+        return ordered;
+    }
+
+    /** Relative path → sha256 (or link target) of the files under {@code dir}. */
+    private static Map<String, String> digests(Path dir) throws IOException {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (var all = Files.walk(dir)) {
+            for (Path f : all.toList()) {
+                if (Files.isSymbolicLink(f)) {
+                    out.put(dir.relativize(f).toString(), "-> " + Files.readSymbolicLink(f));
+                } else if (Files.isRegularFile(f)) {
+                    out.put(dir.relativize(f).toString(), io.github.puipui.fetch.Sha256.of(f));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (var all = Files.walk(from)) {
+            for (Path f : all.toList()) {
+                Path t = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(f, t, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private void install(ComponentBuild b, Component.Install i, Path imageDir) throws IOException, BuildStepException {
         Path from = b.sourceDir().resolve(i.from()).normalize();
         if (!from.startsWith(b.sourceDir()) || !Files.isRegularFile(from)) {
             throw new BuildStepException(b.toolchain().arch() + " " + b.component().getName() + ": declared install "
@@ -110,9 +237,6 @@ public final class UserlandBuilder {
         }
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(modeString(i.mode())));
         Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        long size = Files.size(to);
-        log.debug(String.format("  %-24s %,10d bytes", i.to(), size));
-        return new Installed(b.component().getName(), i.to(), size);
     }
 
     static boolean isElf(Path f) throws IOException {

@@ -1,0 +1,379 @@
+package io.github.puipui.cache;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.github.puipui.BuildLog;
+import io.github.puipui.fetch.Extractor;
+import io.github.puipui.fetch.Sha256;
+
+/**
+ * Content-addressed store of build outputs (kernel images, userland components), shared by every clone of a user:
+ * {@code <root>/<key>/} holds {@code files/…}, an {@code INPUTS} text saying what the key was computed from, and a
+ * {@code MANIFEST} (sha256, mode, size and path of every file) written last.
+ * <ul>
+ * <li>An entry is assembled under {@code <root>/tmp/} and renamed into place in one step, so a reader never sees a
+ * partial entry, whatever kills the writer; concurrent stores of one key are harmless (the first rename wins).</li>
+ * <li>Every file is verified against the manifest while it is restored; a damaged entry is removed and reported
+ * as a miss, and the restore target is only replaced once everything is verified.</li>
+ * <li>Restored entries count as used (the entry directory's mtime); after each store the least recently used
+ * entries are removed until the cache fits its size bound. Leftovers of killed writers in {@code tmp/} are removed
+ * once they are an hour old.</li>
+ * <li>Text files may name the absolute directory they were built for (pkg-config files, for example): a store
+ * can replace that path by a placeholder, which a restore replaces by the new directory.</li>
+ * </ul>
+ */
+public final class OutputCache {
+    static final String MANIFEST = "MANIFEST";
+    static final String INPUTS = "INPUTS";
+    static final String FILES = "files";
+    static final String PLACEHOLDER = "@PUIPUI_RELOCATED_PREFIX@";
+    private static final long STALE_TMP_MILLIS = TimeUnit.HOURS.toMillis(1);
+
+    private final Path root;
+    private final long maxBytes;
+    private final BuildLog log;
+
+    public OutputCache(Path root, long maxBytes, BuildLog log) {
+        this.root = root.toAbsolutePath();
+        this.maxBytes = maxBytes;
+        this.log = log;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The cache key of a text describing every input of a step. */
+    public static String key(String inputs) {
+        return Sha256.of(inputs);
+    }
+
+    private Path entry(String key) {
+        if (!Sha256.isDigest(key)) {
+            throw new IllegalArgumentException("not a sha256 key: " + key);
+        }
+        return root.resolve(key);
+    }
+
+    public boolean contains(String key) {
+        return Files.isRegularFile(entry(key).resolve(MANIFEST));
+    }
+
+    /**
+     * Stores the regular files and symbolic links under {@code dir} as the entry {@code key}. In text files,
+     * {@code relocate} (an absolute path, or null) is replaced by a placeholder. Returns false if the entry existed.
+     */
+    public boolean store(String key, String inputs, Path dir, String relocate) throws IOException {
+        Path target = entry(key);
+        if (contains(key)) {
+            return false;
+        }
+        Path tmp = root.resolve("tmp").resolve(key + "." + UUID.randomUUID());
+        Files.createDirectories(tmp.resolve(FILES));
+        try {
+            List<String> manifest = new ArrayList<>();
+            for (Path f : listTree(dir)) {
+                String rel = dir.relativize(f).toString();
+                Path to = tmp.resolve(FILES).resolve(rel);
+                Files.createDirectories(to.getParent());
+                if (Files.isSymbolicLink(f)) {
+                    String link = Files.readSymbolicLink(f).toString();
+                    checkRelative(rel, link);
+                    Files.createSymbolicLink(to, Path.of(link));
+                    manifest.add("link " + link.length() + " " + link + " " + rel);
+                    continue;
+                }
+                byte[] data = Files.readAllBytes(f);
+                if (relocate != null && isText(data)) {
+                    data = replace(data, relocate, PLACEHOLDER);
+                }
+                Files.write(to, data);
+                manifest.add(String.format("%s %04o %d %s", Sha256.of(data), mode(f), data.length, rel));
+            }
+            Files.writeString(tmp.resolve(INPUTS), inputs, StandardCharsets.UTF_8);
+            Files.writeString(tmp.resolve(MANIFEST), String.join("\n", manifest) + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (contains(key)) {
+                    return false; // another build stored it first
+                }
+                throw e;
+            }
+        } finally {
+            Extractor.deleteTree(tmp);
+        }
+        trim(key);
+        return true;
+    }
+
+    /**
+     * Restores the entry {@code key} into {@code target} (replaced as a whole, only after every file verified),
+     * replacing the placeholder by {@code relocate} in relocated text files. False on a miss or a damaged entry.
+     */
+    public boolean restore(String key, Path target, String relocate) throws IOException {
+        Path entry = entry(key);
+        if (!contains(key)) {
+            return false;
+        }
+        Path partial = target.resolveSibling(target.getFileName() + ".partial-" + UUID.randomUUID());
+        try {
+            List<String> lines = Files.readAllLines(entry.resolve(MANIFEST), StandardCharsets.UTF_8);
+            Files.createDirectories(partial);
+            for (String line : lines) {
+                if (!line.isBlank()) {
+                    restoreLine(entry.resolve(FILES), partial, line, relocate);
+                }
+            }
+            Extractor.deleteTree(target);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (DamagedEntryException | NoSuchFileException e) {
+            log.warn("build cache entry " + entry + " is damaged (" + e.getMessage() + "); removing it");
+            evict(entry);
+            return false;
+        } finally {
+            Extractor.deleteTree(partial);
+        }
+        try {
+            Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (NoSuchFileException evictedMeanwhile) {
+            // trimmed by another build after we read it: the restored copy is complete and verified
+        }
+        return true;
+    }
+
+    private void restoreLine(Path files, Path partial, String line, String relocate) throws IOException {
+        if (line.startsWith("link ")) {
+            String[] p = line.split(" ", 3);
+            int len = parseInt(p[1], line);
+            if (p.length < 3 || p[2].length() < len + 2) {
+                throw new DamagedEntryException("bad manifest line: " + line);
+            }
+            String link = p[2].substring(0, len);
+            String rel = checkedRelative(p[2].substring(len + 1));
+            checkRelative(rel, link);
+            Path to = partial.resolve(rel);
+            Files.createDirectories(to.getParent());
+            Files.createSymbolicLink(to, Path.of(link));
+            return;
+        }
+        String[] p = line.split(" ", 4);
+        if (p.length != 4 || !Sha256.isDigest(p[0])) {
+            throw new DamagedEntryException("bad manifest line: " + line);
+        }
+        String rel = checkedRelative(p[3]);
+        Path from = files.resolve(rel);
+        if (Files.isSymbolicLink(from) || !Files.isRegularFile(from)) {
+            throw new DamagedEntryException(rel + " is missing");
+        }
+        byte[] data;
+        try (InputStream in = Files.newInputStream(from)) {
+            data = in.readNBytes(parseInt(p[2], line) + 1);
+        }
+        if (data.length != parseInt(p[2], line) || !Sha256.of(data).equals(p[0])) {
+            throw new DamagedEntryException(rel + " does not match its digest");
+        }
+        if (relocate != null && isText(data)) {
+            data = replace(data, PLACEHOLDER, relocate);
+        }
+        Path to = partial.resolve(rel);
+        Files.createDirectories(to.getParent());
+        try (OutputStream out = Files.newOutputStream(to)) {
+            out.write(data);
+        }
+        setMode(to, Integer.parseInt(p[1], 8));
+    }
+
+    /** Removes the least recently used entries (never {@code keep}) until the cache fits its bound. */
+    void trim(String keep) throws IOException {
+        removeStaleTemporaries();
+        record Sized(Path dir, long bytes, long used) {
+        }
+        List<Sized> entries = new ArrayList<>();
+        long total = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, p -> Sha256.isDigest(p.getFileName().toString()))) {
+            for (Path d : ds) {
+                try {
+                    long bytes = sizeOf(d);
+                    entries.add(new Sized(d, bytes, Files.getLastModifiedTime(d).toMillis()));
+                    total += bytes;
+                } catch (NoSuchFileException gone) {
+                    // evicted by another build
+                }
+            }
+        }
+        entries.sort(Comparator.comparingLong(Sized::used));
+        for (Sized s : entries) {
+            if (total <= maxBytes) {
+                break;
+            }
+            if (s.dir().getFileName().toString().equals(keep)) {
+                continue;
+            }
+            log.info(String.format("build cache: removing %s (%,d bytes, least recently used) to stay under %,d bytes",
+                    s.dir().getFileName(), s.bytes(), maxBytes));
+            evict(s.dir());
+            total -= s.bytes();
+        }
+    }
+
+    /** Total bytes of the entries. */
+    public long size() throws IOException {
+        long total = 0;
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, p -> Sha256.isDigest(p.getFileName().toString()))) {
+            for (Path d : ds) {
+                total += sizeOf(d);
+            }
+        }
+        return total;
+    }
+
+    private void evict(Path entry) throws IOException {
+        Path trash = root.resolve("tmp").resolve("evicted." + UUID.randomUUID());
+        Files.createDirectories(trash.getParent());
+        try {
+            Files.move(entry, trash, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException gone) {
+            return;
+        }
+        Extractor.deleteTree(trash);
+    }
+
+    private void removeStaleTemporaries() throws IOException {
+        Path tmp = root.resolve("tmp");
+        if (!Files.isDirectory(tmp)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
+            for (Path p : ds) {
+                try {
+                    if (now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > STALE_TMP_MILLIS) {
+                        Extractor.deleteTree(p);
+                    }
+                } catch (NoSuchFileException gone) {
+                    // removed concurrently
+                }
+            }
+        }
+    }
+
+    private static long sizeOf(Path dir) throws IOException {
+        long[] total = {0};
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                total[0] += attrs.size();
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return total[0];
+    }
+
+    /** Regular files and symbolic links under {@code dir}, sorted by path. */
+    static List<Path> listTree(Path dir) throws IOException {
+        TreeMap<String, Path> out = new TreeMap<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile() || attrs.isSymbolicLink()) {
+                    out.put(dir.relativize(file).toString(), file);
+                } else {
+                    throw new IOException("cannot cache " + file + ": not a regular file or symbolic link");
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return new ArrayList<>(out.values());
+    }
+
+    private static String checkedRelative(String rel) throws DamagedEntryException {
+        Path p = Path.of(rel).normalize();
+        if (rel.isEmpty() || p.isAbsolute() || p.startsWith("..") || !p.toString().equals(rel)) {
+            throw new DamagedEntryException("refusing path " + rel);
+        }
+        return rel;
+    }
+
+    private static void checkRelative(String rel, String link) throws DamagedEntryException {
+        Path resolved = Path.of(rel).resolveSibling(link).normalize();
+        if (Path.of(link).isAbsolute() || resolved.startsWith("..")) {
+            throw new DamagedEntryException("link " + rel + " -> " + link + " points outside the entry");
+        }
+    }
+
+    private static int parseInt(String s, String line) throws DamagedEntryException {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new DamagedEntryException("bad manifest line: " + line);
+        }
+    }
+
+    /** Replaces every occurrence of the UTF-8 bytes of {@code from} by those of {@code to}. */
+    static byte[] replace(byte[] data, String from, String to) {
+        String bytesFrom = new String(from.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        String bytesTo = new String(to.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        return new String(data, StandardCharsets.ISO_8859_1).replace(bytesFrom, bytesTo)
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    static boolean isText(byte[] data) {
+        int n = Math.min(data.length, 8192);
+        for (int i = 0; i < n; i++) {
+            if (data[i] == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int mode(Path f) throws IOException {
+        int mode = 0;
+        for (PosixFilePermission p : Files.getPosixFilePermissions(f)) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return mode;
+    }
+
+    private static void setMode(Path f, int mode) throws IOException {
+        Set<PosixFilePermission> perms = java.util.EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
+                perms.add(p);
+            }
+        }
+        Files.setPosixFilePermissions(f, perms);
+    }
+
+    /** An entry that does not match its manifest. */
+    static final class DamagedEntryException extends IOException {
+        DamagedEntryException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.github.puipui.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.puipui.BuildLog;
+
+class OutputCacheTest {
+    @TempDir
+    Path tmp;
+
+    private Path sample(String name, String text) throws Exception {
+        Path dir = tmp.resolve(name);
+        Files.createDirectories(dir.resolve("image/usr/bin"));
+        Files.writeString(dir.resolve("image/usr/bin/tool"), text);
+        Files.setPosixFilePermissions(dir.resolve("image/usr/bin/tool"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(dir.resolve("image/usr/bin/alias"), Path.of("tool"));
+        Files.createDirectories(dir.resolve("staging/lib/pkgconfig"));
+        Files.write(dir.resolve("staging/lib/libx.a"), new byte[] {'!', 0, 1, 2, '/', 'x'});
+        return dir;
+    }
+
+    private OutputCache cache(long maxBytes) {
+        return new OutputCache(tmp.resolve("cache"), maxBytes, BuildLog.SILENT);
+    }
+
+    @Test
+    void restoresWhatWasStoredWithModesLinksAndInputs() throws Exception {
+        OutputCache cache = cache(1 << 30);
+        String key = OutputCache.key("inputs 1");
+        assertFalse(cache.restore(key, tmp.resolve("out"), null), "a miss before the store");
+        assertTrue(cache.store(key, "inputs 1", sample("a", "v1"), null));
+        assertFalse(cache.store(key, "inputs 1", sample("b", "other"), null), "an existing entry is kept");
+        assertTrue(cache.restore(key, tmp.resolve("out"), null));
+        assertEquals("v1", Files.readString(tmp.resolve("out/image/usr/bin/tool")));
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("out/image/usr/bin/tool"))));
+        assertEquals(Path.of("tool"), Files.readSymbolicLink(tmp.resolve("out/image/usr/bin/alias")));
+        assertArrayEquals(new byte[] {'!', 0, 1, 2, '/', 'x'}, Files.readAllBytes(tmp.resolve("out/staging/lib/libx.a")));
+        assertEquals("inputs 1", Files.readString(cache.root().resolve(key).resolve(OutputCache.INPUTS)));
+    }
+
+    @Test
+    void relocatesTheBuildDirectoryInTextFilesOnly() throws Exception {
+        OutputCache cache = cache(1 << 30);
+        Path dir = sample("a", "v1");
+        Files.writeString(dir.resolve("staging/lib/pkgconfig/x.pc"), "prefix=/work/one/staging\nlibdir=${prefix}/lib\n");
+        Files.write(dir.resolve("staging/lib/bin.a"), "\0/work/one/staging".getBytes(StandardCharsets.UTF_8));
+        String key = OutputCache.key("relocate");
+        cache.store(key, "relocate", dir, "/work/one/staging");
+        String stored = Files.readString(cache.root().resolve(key).resolve("files/staging/lib/pkgconfig/x.pc"));
+        assertFalse(stored.contains("/work/one"), stored);
+        assertTrue(cache.restore(key, tmp.resolve("out"), "/home/u/clone two/staging"));
+        assertEquals("prefix=/home/u/clone two/staging\nlibdir=${prefix}/lib\n",
+                Files.readString(tmp.resolve("out/staging/lib/pkgconfig/x.pc")));
+        assertArrayEquals("\0/work/one/staging".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(tmp.resolve("out/staging/lib/bin.a")));
+    }
+
+    @Test
+    void aDamagedEntryIsAMissIsRemovedAndLeavesTheTargetAlone() throws Exception {
+        OutputCache cache = cache(1 << 30);
+        String key = OutputCache.key("damaged");
+        cache.store(key, "damaged", sample("a", "good bytes"), null);
+        Files.writeString(cache.root().resolve(key).resolve("files/image/usr/bin/tool"), "evil bytes");
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("previous"), "kept");
+        assertFalse(cache.restore(key, out, null));
+        assertFalse(Files.exists(cache.root().resolve(key)), "the damaged entry is removed");
+        assertEquals("kept", Files.readString(out.resolve("previous")), "nothing is half-restored");
+        try (var s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("out.partial")));
+        }
+    }
+
+    @Test
+    void aMissingFileOrHostileManifestIsAMiss() throws Exception {
+        OutputCache cache = cache(1 << 30);
+        String k1 = OutputCache.key("missing");
+        cache.store(k1, "missing", sample("a", "x"), null);
+        Files.delete(cache.root().resolve(k1).resolve("files/image/usr/bin/tool"));
+        assertFalse(cache.restore(k1, tmp.resolve("out"), null));
+
+        String k2 = OutputCache.key("hostile");
+        cache.store(k2, "hostile", sample("b", "x"), null);
+        Path manifest = cache.root().resolve(k2).resolve(OutputCache.MANIFEST);
+        Files.writeString(manifest, Files.readString(manifest).replace(" image/usr/bin/tool", " ../../../escape"));
+        assertFalse(cache.restore(k2, tmp.resolve("out"), null));
+        assertFalse(Files.exists(tmp.resolve("escape")));
+    }
+
+    @Test
+    void concurrentStoresOfOneKeyLeaveOneCompleteEntry() throws Exception {
+        OutputCache cache = cache(1 << 30);
+        String key = OutputCache.key("race");
+        List<Path> dirs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            dirs.add(sample("s" + i, "same"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<Boolean>> stored = new ArrayList<>();
+        for (Path d : dirs) {
+            stored.add(pool.submit((Callable<Boolean>) () -> cache.store(key, "race", d, null)));
+        }
+        int winners = 0;
+        for (Future<Boolean> f : stored) {
+            winners += f.get() ? 1 : 0;
+        }
+        pool.shutdown();
+        assertEquals(1, winners);
+        assertTrue(cache.restore(key, tmp.resolve("out"), null));
+        assertEquals("same", Files.readString(tmp.resolve("out/image/usr/bin/tool")));
+        try (var s = Files.list(cache.root().resolve("tmp"))) {
+            assertEquals(0, s.count(), "no temporary entry is left behind");
+        }
+    }
+
+    @Test
+    void staysWithinItsBoundByRemovingTheLeastRecentlyUsed() throws Exception {
+        OutputCache cache = cache(3 * 1024 + 512);
+        String[] keys = new String[4];
+        for (int i = 0; i < 3; i++) {
+            keys[i] = OutputCache.key("entry " + i);
+            Path d = tmp.resolve("e" + i);
+            Files.createDirectories(d);
+            Files.write(d.resolve("blob"), new byte[1024]);
+            cache.store(keys[i], "entry " + i, d, null);
+            Files.setLastModifiedTime(cache.root().resolve(keys[i]), FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        assertTrue(cache.restore(keys[0], tmp.resolve("out"), null), "entry 0 is now the most recently used");
+        keys[3] = OutputCache.key("entry 3");
+        Path d = tmp.resolve("e3");
+        Files.createDirectories(d);
+        Files.write(d.resolve("blob"), new byte[1024]);
+        cache.store(keys[3], "entry 3", d, null);
+        assertTrue(cache.contains(keys[0]));
+        assertFalse(cache.contains(keys[1]), "the least recently used entry is removed");
+        assertTrue(cache.contains(keys[2]));
+        assertTrue(cache.contains(keys[3]));
+        assertTrue(cache.size() <= 3 * 1024 + 512 + 3 * 512, "size " + cache.size());
+    }
+}

@@ -1,0 +1,108 @@
+package io.github.puipui.userland;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.puipui.BuildLog;
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.cache.OutputCache;
+import io.github.puipui.fetch.Sha256;
+import io.github.puipui.process.ProcessRunner;
+import io.github.puipui.toolchain.Arch;
+import io.github.puipui.toolchain.Toolchain;
+
+/** The up-to-date logic and the build cache of {@link UserlandBuilder}, with real make runs of a tiny package. */
+class UserlandBuilderTest {
+    @TempDir
+    Path tmp;
+
+    private Path counter;
+    private Path archive;
+    private String archiveSha;
+
+    private void source(String content) throws Exception {
+        counter = tmp.resolve("counter");
+        archive = FakeComponents.source(tmp.resolve("hello-1.0.tar.gz"), content);
+        archiveSha = Sha256.of(archive);
+    }
+
+    private int builds() throws Exception {
+        return Files.exists(counter) ? Files.readAllLines(counter).size() : 0;
+    }
+
+    private UserlandBuilder.Prepared prepared(Component c, String inputs) {
+        return new UserlandBuilder.Prepared(c, "1.0", archive, archiveSha, inputs);
+    }
+
+    /** Builds into {@code <clone>/…} as the userland goal does; returns how each file was obtained. */
+    private List<UserlandBuilder.Installed> build(Path clone, OutputCache cache, UserlandBuilder.Prepared... ps) throws Exception {
+        Toolchain tc = new Toolchain(Arch.X86_64, "cc", "", "x86_64-linux-musl", tmp);
+        UserlandBuilder b = new UserlandBuilder(new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT, cache);
+        return b.build(Arch.X86_64, () -> tc, List.of(ps), clone.resolve("build"), clone.resolve("staging"),
+                clone.resolve("userland"), clone.resolve("logs"), 1, OutputTimestamp.parse("2026-11-25T00:00:00Z"));
+    }
+
+    @Test
+    void unchangedInputsAreSkippedAndChangedInputsRebuilt() throws Exception {
+        source("hello");
+        Component c = FakeComponents.component("hello", counter, tmp.resolve("no-hold"));
+        Path clone = tmp.resolve("clone");
+        assertEquals("built", build(clone, null, prepared(c, "v1")).get(0).how());
+        assertEquals("hello\n", Files.readString(clone.resolve("userland/usr/bin/hello")));
+        assertEquals("up to date", build(clone, null, prepared(c, "v1")).get(0).how());
+        assertEquals(1, builds());
+        assertEquals("built", build(clone, null, prepared(c, "v2")).get(0).how());
+        assertEquals(2, builds());
+    }
+
+    @Test
+    void aTreeThatWasNotCompletelyBuiltIsNotReused() throws Exception {
+        source("hello");
+        Component c = FakeComponents.component("hello", counter, tmp.resolve("no-hold"));
+        Path clone = tmp.resolve("clone");
+        build(clone, null, prepared(c, "v1"));
+        // as if a later build had been killed after writing a truncated object file
+        Path object = clone.resolve("build/hello/hello-1.0/hello.o");
+        Files.writeString(object, "truncat");
+        Files.setLastModifiedTime(object, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        Files.delete(clone.resolve("build/hello.built"));
+        build(clone, null, prepared(c, "v1"));
+        assertEquals("hello\n", Files.readString(clone.resolve("userland/usr/bin/hello")));
+        assertEquals(2, builds());
+    }
+
+    @Test
+    void aFreshCloneTakesComponentsFromTheCacheWithTheirStagedFilesRelocated() throws Exception {
+        source("hello");
+        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        Component lib = FakeComponents.component("lib", counter, tmp.resolve("no-hold"), "STAGING={staging}");
+        Component app = FakeComponents.component("app", counter, tmp.resolve("no-hold"),
+                "NEED={staging}/lib/libhello.a").withDependsOn("lib");
+        Path one = tmp.resolve("one");
+        build(one, cache, prepared(lib, "lib v1"), prepared(app, "app v1"));
+        assertEquals(2, builds());
+
+        Path two = tmp.resolve("two");
+        List<UserlandBuilder.Installed> got = build(two, cache, prepared(lib, "lib v1"), prepared(app, "app v1"));
+        assertEquals(List.of("cached", "cached"), got.stream().map(UserlandBuilder.Installed::how).toList());
+        assertEquals(2, builds(), "nothing compiled in the fresh clone");
+        assertEquals(Files.readString(one.resolve("userland/usr/bin/app")), Files.readString(two.resolve("userland/usr/bin/app")));
+        assertEquals("prefix=" + two.resolve("staging") + "\n",
+                Files.readString(two.resolve("build/lib.out/staging/lib/pkgconfig/hello.pc")));
+
+        // app changes: it is built against the staged library restored from the cache
+        got = build(two, cache, prepared(lib, "lib v1"), prepared(app, "app v2"));
+        assertEquals(List.of("up to date", "built"), got.stream().map(UserlandBuilder.Installed::how).toList());
+        assertEquals(3, builds());
+        assertTrue(Files.isRegularFile(two.resolve("staging/lib/libhello.a")));
+        assertFalse(Files.exists(two.resolve("build/app.out/staging/lib")), "app staged nothing of its own");
+    }
+}

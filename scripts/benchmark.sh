@@ -1,27 +1,82 @@
 #!/usr/bin/env bash
 # Prints build, size and boot figures for both arches on this machine. Not a test: figures, no thresholds.
-#   scripts/benchmark.sh          clean build, no-op rebuild, fs-only rebuild, sizes, boot, cpio writer ratio
-#   scripts/benchmark.sh --sizes  only the sizes of the current build
-# The clean build removes puipui-distro/target (the source and toolchain caches in ~/.cache/puipui stay warm).
+#   scripts/benchmark.sh             clean build (split by step), no-op rebuild, fs-only change, fresh clone with a
+#                                    warm build cache, plugin overhead over raw make (x86_64 kernel), sizes, boot
+#   scripts/benchmark.sh --parallel  also a clean build with -Dpuipui.parallelArches, compared with the serial one
+#   scripts/benchmark.sh --sizes     only the sizes of the current build
+# Runs offline (mvn -o): build once online first. The clean build starts from an empty puipui-distro/target and
+# bypasses the build cache; the source and toolchain caches in ~/.cache/puipui stay warm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+top=$PWD
 target=puipui-distro/target
+work=$(mktemp -d)
+log=$work/mvn.log
+trap 'rm -rf "$work"' EXIT
 mvn_q() { mvn -B -ntp -o "$@" > "$log" 2>&1 || { tail -40 "$log"; exit 1; }; }
 secs() { local s=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $s" | bc; }
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+artifacts() { (cd "$1" && sha256sum puipui/*/out/Image.gz puipui/*/out/bzImage puipui/*/out/initramfs.cpio.gz \
+  puipui-distro-*-*.tar.gz 2>/dev/null | sort -k2); }
+steps() {
+  grep -E '(kernel: .* in [0-9]+ s|toolchain: musl sysroot ready|: done in [0-9]+ s|initramfs: .* in )' "$1" \
+    | sed -E 's/^\[INFO\] (\[INFO\] )?/  /; s/ \(log: [^)]*\)//; s|, /[^,]*/initramfs.cpio.gz||'
+}
 
 if [[ "${1:-}" != --sizes ]]; then
   rm -rf "$target"
+  t=$(secs mvn_q package -Dpuipui.buildCache=false)
+  printf 'clean build, both arches (warm source and toolchain caches, no build cache): %6.1f s\n' "$t"
+  steps "$log"
+  cp "$log" "$work/clean.log"
+  artifacts "$target" > "$work/serial.sha256"
+
   t=$(secs mvn_q package)
-  printf 'clean build, both arches (warm source cache): %6.1f s\n' "$t"
-  grep -E '(kernel: .* in [0-9]+ s|toolchain: musl sysroot ready|: done in [0-9]+ s|initramfs: .* in )' "$log" \
-    | sed -E 's/^\[INFO\] \[INFO\] /  /; s/\(log: [^)]*\)//'
-  t=$(secs mvn_q package)
-  printf 'no-op rebuild: %6.1f s\n' "$t"
+  printf 'no-op rebuild: %6.1f s (this run also fills the build cache)\n' "$t"
+  printf '  skipped: %s\n' "$(grep -cE 'up to date' "$log") steps up to date"
   touch fs/etc/issue
   t=$(secs mvn_q package)
   printf 'fs-only change rebuild: %6.1f s\n' "$t"
+
+  git clone -q "$top" "$work/clone"
+  cp -r kconfig busybox_config fs "$work/clone/" # the work tree's configuration, committed or not
+  t=$(cd "$work/clone" && secs mvn_q package)
+  printf 'fresh clone, warm build cache: %6.1f s (%s restored from the build cache)\n' "$t" \
+    "$(grep -c 'restored from the build cache' "$log")"
+  if diff <(artifacts "$work/clone/$target") "$work/serial.sha256" > /dev/null; then
+    echo '  artifacts identical to the clean build'
+  else
+    echo '  artifacts DIFFER from the clean build:'; diff <(artifacts "$work/clone/$target") "$work/serial.sha256" || true
+  fi
+  rm -rf "$work/clone"
+
+  # the plugin's kernel step against the same make run by hand on the same tree and config
+  src=$(ls -d "$target"/puipui/src/linux-*/linux-* | head -1)
+  obj=$work/raw-x86_64
+  mkdir -p "$obj"
+  cp kconfig/x86_64.config "$obj/.config"
+  jobs=$(nproc)
+  raw() {
+    env KBUILD_BUILD_USER=puipui KBUILD_BUILD_HOST=puipui KBUILD_BUILD_VERSION=1 LC_ALL=C \
+      make -s -C "$src" O="$obj" ARCH=x86_64 olddefconfig > /dev/null
+    env KBUILD_BUILD_USER=puipui KBUILD_BUILD_HOST=puipui KBUILD_BUILD_VERSION=1 LC_ALL=C \
+      make -s -C "$src" O="$obj" ARCH=x86_64 -j"$jobs" bzImage > "$work/raw.log" 2>&1
+  }
+  t_raw=$(secs raw)
+  t_plugin=$(grep -oE 'x86_64 kernel: bzImage [0-9,]+ bytes in [0-9]+ s' "$work/clean.log" | grep -oE '[0-9]+ s$' | tr -d ' s')
+  printf 'x86_64 kernel: plugin %s s, raw make %.0f s: overhead %+.1f %%\n' "$t_plugin" "$t_raw" \
+    "$(echo "($t_plugin - $t_raw) * 100 / $t_raw" | bc -l)"
+  rm -rf "$obj"
+
+  if [[ "${1:-}" == --parallel ]]; then
+    rm -rf "$target"
+    t=$(secs mvn_q package -Dpuipui.buildCache=false -Dpuipui.parallelArches=true)
+    printf 'clean build, both arches in parallel: %6.1f s\n' "$t"
+    if diff <(artifacts "$target") "$work/serial.sha256" > /dev/null; then
+      echo '  artifacts identical to the serial build'
+    else
+      echo '  artifacts DIFFER from the serial build:'; diff <(artifacts "$target") "$work/serial.sha256" || true
+    fi
+  fi
 fi
 
 echo "sizes:"
@@ -36,12 +91,12 @@ for arch in aarch64 x86_64; do
   done
   # the Java cpio writer against find | cpio -o -H newc | gzip -9 on the same tree
   tree=$(mktemp -d)
-  (cd "$tree" && gzip -dc "$OLDPWD/$out/initramfs.cpio.gz" | cpio -idm --quiet --no-absolute-filenames 2>/dev/null || true)
+  (cd "$tree" && gzip -dc "$top/$out/initramfs.cpio.gz" | cpio -idm --quiet --no-absolute-filenames 2>/dev/null || true)
   s=$(date +%s.%N)
   (cd "$tree" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9 -n > "$tree.cpio.gz")
   shell_t=$(echo "$(date +%s.%N) - $s" | bc)
   java_t=$(grep -oE "$arch initramfs: .* in [0-9.]+ s" "$log" 2>/dev/null | grep -oE '[0-9.]+ s$' | tr -d ' s' || true)
-  printf '  %-8s cpio writer %d bytes vs find|cpio|gzip -9 %d bytes (ratio %.3f); time %s s vs %.2f s\n' "$arch" \
+  printf '  %-8s cpio writer %d bytes vs find|cpio|gzip -9 %d bytes (ratio %.4f); time %s s vs %.2f s\n' "$arch" \
     "$(stat -c %s "$out/initramfs.cpio.gz")" "$(stat -c %s "$tree.cpio.gz")" \
     "$(echo "$(stat -c %s "$out/initramfs.cpio.gz") / $(stat -c %s "$tree.cpio.gz")" | bc -l)" "${java_t:-?}" "$shell_t"
   rm -rf "$tree" "$tree.cpio.gz"
@@ -50,3 +105,4 @@ for arch in aarch64 x86_64; do
   f=$target/boot/$arch/ssh-ready.txt
   [[ -f $f ]] && printf 'ssh-ready %s (QEMU TCG, from the last mvn verify): %s s\n' "$arch" "$(cat "$f")"
 done
+exit 0

@@ -56,6 +56,9 @@ public final class KernelBuilder {
         if (!b.arch().crossPrefix().isEmpty()) {
             cmd.add("CROSS_COMPILE=" + b.arch().crossPrefix());
         }
+        if (b.compilerLauncher() != null && !b.compilerLauncher().isBlank()) {
+            cmd.add("CC=" + b.compilerLauncher().trim() + " " + b.arch().crossPrefix() + "gcc");
+        }
         cmd.addAll(List.of(targets));
         return cmd;
     }

@@ -35,6 +35,14 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
     @Parameter(property = "puipui.parallelArches", defaultValue = "false")
     private boolean parallelArches;
 
+    /**
+     * A command put in front of every C compiler call of the kernel and the components, e.g. {@code ccache},
+     * {@code sccache} or {@code distcc}, to share compile caches across machines. It does not change the outputs,
+     * so it is not part of any cache key.
+     */
+    @Parameter(property = "puipui.compilerLauncher")
+    private String compilerLauncher;
+
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
     protected String pluginVersion;
 
@@ -60,11 +68,22 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
             throws org.apache.maven.plugin.MojoFailureException {
         for (Arch arch : archs) {
             try {
-                new io.github.puipui.toolchain.HostTools().require(arch + " " + step, requirements.apply(arch));
+                List<io.github.puipui.toolchain.HostTools.Requirement> needed = new ArrayList<>(requirements.apply(arch));
+                if (!compilerLauncher().isEmpty()) {
+                    String launcher = compilerLauncher().split("\\s+")[0];
+                    // ccache, sccache and distcc are packaged under their own names
+                    needed.add(io.github.puipui.toolchain.HostTools.Requirement.program(launcher, launcher));
+                }
+                new io.github.puipui.toolchain.HostTools().require(arch + " " + step, needed);
             } catch (io.github.puipui.toolchain.MissingHostToolException e) {
                 throw new org.apache.maven.plugin.MojoFailureException(e.getMessage());
             }
         }
+    }
+
+    /** The compiler launcher, empty for none. */
+    protected final String compilerLauncher() {
+        return compilerLauncher == null ? "" : compilerLauncher.trim();
     }
 
     protected final List<String> allowedKconfigDrops() {
@@ -82,7 +101,8 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
     protected final KernelBuild kernelBuild(Arch arch, Path source, int jobs) throws MojoExecutionException {
         Path archDir = workDirectory.toPath().resolve(arch.id());
         return new KernelBuild(arch, source, archDir.resolve("linux"), kconfigFile(arch),
-                new LinkedHashSet<>(allowedKconfigDrops), timestamp(), jobs, archDir.resolve("logs/kernel.log"));
+                new LinkedHashSet<>(allowedKconfigDrops), timestamp(), jobs, archDir.resolve("logs/kernel.log"),
+                compilerLauncher());
     }
 
     /** The work of one arch, given make's -j. */

@@ -81,6 +81,9 @@ public class KernelMojo extends AbstractKernelMojo {
             String key = OutputCache.key(inputs);
             if (Files.isDirectory(outputs) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(key)) {
                 getLog().info(arch + " kernel: up to date (kconfig, source, compiler and build identity unchanged)");
+                if (cache != null && !cache.contains(key)) {
+                    cache.store(key, inputs, outputs, null);
+                }
             } else if (cache != null && cache.restore(key, outputs, null)) {
                 getLog().info(arch + " kernel: restored from the build cache (" + key.substring(0, 12) + ")");
             } else {

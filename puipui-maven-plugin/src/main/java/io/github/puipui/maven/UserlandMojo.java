@@ -181,11 +181,15 @@ public class UserlandMojo extends AbstractKernelMojo {
                 }));
     }
 
-    private static UserlandBuilder.ToolchainSupplier memoized(UserlandBuilder.ToolchainSupplier s) {
+    /** Gets the toolchain once, with the compiler launcher in front of its compiler. */
+    private UserlandBuilder.ToolchainSupplier memoized(UserlandBuilder.ToolchainSupplier s) {
         Toolchain[] once = new Toolchain[1];
+        String launcher = compilerLauncher();
         return () -> {
             if (once[0] == null) {
-                once[0] = s.get();
+                Toolchain t = s.get();
+                once[0] = launcher.isEmpty() ? t
+                        : new Toolchain(t.arch(), launcher + " " + t.cc(), t.binutilsPrefix(), t.hostTriple(), t.root());
             }
             return once[0];
         };

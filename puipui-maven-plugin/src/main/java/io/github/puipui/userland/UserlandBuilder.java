@@ -102,6 +102,9 @@ public final class UserlandBuilder {
             if (Files.isDirectory(outputs) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(p.key())) {
                 how = "up to date";
                 log.info(what + ": up to date (inputs unchanged)");
+                if (cache != null && !cache.contains(p.key())) {
+                    cache.store(p.key(), p.inputs(), outputs, stagingDir.toString());
+                }
             } else {
                 Files.deleteIfExists(stamp);
                 if (cache != null && cache.restore(p.key(), outputs, stagingDir.toString())) {

@@ -12,6 +12,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 
+import io.github.puipui.cache.CachedStep;
 import io.github.puipui.cache.OutputCache;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
@@ -71,37 +72,21 @@ public class KernelMojo extends AbstractKernelMojo {
 
     private void buildKernel(Arch arch, int jobs, Fetcher.Fetched linux, OutputCache cache)
             throws MojoExecutionException, MojoFailureException {
-        Path archDir = workDirectory.toPath().resolve(arch.id());
-        Path objectDir = archDir.resolve("linux");
-        Path stamp = objectDir.resolve(".puipui-inputs");
         // the image and its resolved .config, as stored in the build cache
-        Path outputs = archDir.resolve("kernel.out");
+        Path outputs = workDirectory.toPath().resolve(arch.id()).resolve("kernel.out");
         try {
-            String inputs = kernelInputs(arch, linux.sha256());
-            String key = OutputCache.key(inputs);
-            if (Files.isDirectory(outputs) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(key)) {
-                getLog().info(arch + " kernel: up to date (kconfig, source, compiler and build identity unchanged)");
-                if (cache != null && !cache.contains(key)) {
-                    cache.store(key, inputs, outputs, null);
-                }
-            } else if (cache != null && cache.restore(key, outputs, null)) {
-                getLog().info(arch + " kernel: restored from the build cache (" + key.substring(0, 12) + ")");
-            } else {
-                KernelBuild b = kernelBuild(arch, sourceTree("linux"), jobs);
-                Files.deleteIfExists(stamp);
-                Path image = new KernelBuilder(new ProcessRunner(buildLog()), buildLog()).build(b);
-                Path partial = archDir.resolve("kernel.out.partial");
-                io.github.puipui.fetch.Extractor.deleteTree(partial);
-                Files.createDirectories(partial);
-                Files.copy(image, partial.resolve(arch.imageName()));
-                Files.copy(b.dotConfig(), partial.resolve("kernel.config"));
-                io.github.puipui.fetch.Extractor.deleteTree(outputs);
-                Files.move(partial, outputs, StandardCopyOption.ATOMIC_MOVE);
-                Files.writeString(stamp, key);
-                if (cache != null) {
-                    cache.store(key, inputs, outputs, null);
-                }
-            }
+            new CachedStep(cache, buildLog()).run(arch + " kernel", outputs, kernelInputs(arch, linux.sha256()), null,
+                    partial -> {
+                        KernelBuild b;
+                        try {
+                            b = kernelBuild(arch, sourceTree("linux"), jobs);
+                        } catch (MojoExecutionException e) {
+                            throw new IOException(e.getMessage(), e);
+                        }
+                        Path image = new KernelBuilder(new ProcessRunner(buildLog()), buildLog()).build(b);
+                        Files.copy(image, partial.resolve(arch.imageName()));
+                        Files.copy(b.dotConfig(), partial.resolve("kernel.config"));
+                    });
             Path out = outputDirectory(arch);
             Files.createDirectories(out);
             for (String f : List.of(arch.imageName(), "kernel.config")) {

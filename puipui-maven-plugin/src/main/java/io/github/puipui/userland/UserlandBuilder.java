@@ -14,6 +14,7 @@ import java.util.Set;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
+import io.github.puipui.cache.CachedStep;
 import io.github.puipui.cache.OutputCache;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.process.BuildStepException;
@@ -26,9 +27,8 @@ import io.github.puipui.toolchain.Toolchain;
  * the image tree ({@code imageDir}), stripped, with the declared modes.
  * <p>
  * Each component's outputs are collected in {@code <workDir>/<name>.out/}: {@code image/} (the installed files) and
- * {@code staging/} (what it added to the staging prefix: headers and libraries for later components). A component
- * is <em>up to date</em> when its stamp {@code <name>.built} holds the key of its current inputs; otherwise its
- * outputs come from the {@link OutputCache} when an entry has that key, or it is built from a freshly extracted
+ * {@code staging/} (what it added to the staging prefix: headers and libraries for later components), obtained
+ * through a {@link CachedStep}: up to date, restored from the {@link OutputCache}, or built from a freshly extracted
  * source tree (never from a tree a killed or failed build may have left half-written), with a staging prefix holding
  * exactly what its declared dependencies staged. Per-component logs: {@code <logDir>/<component>.log}.
  */
@@ -91,37 +91,20 @@ public final class UserlandBuilder {
         Files.createDirectories(imageDir);
         Map<String, Component> byName = new java.util.LinkedHashMap<>();
         List<Installed> out = new ArrayList<>();
+        CachedStep step = new CachedStep(cache, log);
         for (Prepared p : components) {
             Component c = p.component();
             byName.put(c.getName(), c);
             long start = System.nanoTime();
             Path outputs = outputsOf(workDir, c.getName());
-            Path stamp = workDir.resolve(c.getName() + ".built");
             String what = arch + " " + c.getName() + " " + p.version();
-            String how;
-            if (Files.isDirectory(outputs) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(p.key())) {
-                how = "up to date";
-                log.info(what + ": up to date (inputs unchanged)");
-                if (cache != null && !cache.contains(p.key())) {
-                    cache.store(p.key(), p.inputs(), outputs, stagingDir.toString());
-                }
-            } else {
-                Files.deleteIfExists(stamp);
-                if (cache != null && cache.restore(p.key(), outputs, stagingDir.toString())) {
-                    how = "cached";
-                    log.info(what + ": restored from the build cache (" + p.key().substring(0, 12) + ")");
-                } else {
-                    how = "built";
-                    Path logFile = logDir.resolve(c.getName() + ".log");
-                    log.info(what + ": building (log: " + logFile + ")");
-                    compile(p, toolchain.get(), transitiveDependencies(c, byName), workDir, stagingDir, logFile, jobs, ts);
-                    if (cache != null) {
-                        cache.store(p.key(), p.inputs(), outputs, stagingDir.toString());
-                    }
-                    log.info(String.format("%s: done in %.0f s", what, (System.nanoTime() - start) / 1e9));
-                }
-                Files.writeString(stamp, p.key());
-            }
+            List<String> deps = transitiveDependencies(c, byName);
+            CachedStep.How how = step.run(what, outputs, p.inputs(), stagingDir.toString(), partial -> {
+                Path logFile = logDir.resolve(c.getName() + ".log");
+                log.info(what + ": building (log: " + logFile + ")");
+                compile(p, toolchain.get(), deps, workDir, stagingDir, logFile, jobs, ts, partial);
+                log.info(String.format("%s: done in %.0f s", what, (System.nanoTime() - start) / 1e9));
+            });
             Path image = outputs.resolve("image");
             for (Component.Install i : c.parsedInstalls()) {
                 Path from = image.resolve(i.to().substring(1));
@@ -129,15 +112,15 @@ public final class UserlandBuilder {
                 Files.createDirectories(to.getParent());
                 Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
                 Files.setPosixFilePermissions(to, PosixFilePermissions.fromString(modeString(i.mode())));
-                out.add(new Installed(c.getName(), i.to(), Files.size(to), how));
+                out.add(new Installed(c.getName(), i.to(), Files.size(to), how.toString()));
             }
         }
         return out;
     }
 
-    /** Builds one component from a fresh source tree into {@code <name>.out}, replaced only when complete. */
+    /** Builds one component from a fresh source tree; its outputs go to {@code partial}. */
     private void compile(Prepared p, Toolchain tc, List<String> deps, Path workDir, Path stagingDir, Path logFile,
-            int jobs, OutputTimestamp ts) throws IOException, BuildStepException {
+            int jobs, OutputTimestamp ts, Path partial) throws IOException, BuildStepException {
         String name = p.component().getName();
         Extractor.deleteTree(stagingDir);
         Files.createDirectories(stagingDir);
@@ -150,9 +133,6 @@ public final class UserlandBuilder {
         Path sourceDir = new Extractor().extractTree(p.archive(), p.archiveSha256(), buildDir);
         ComponentBuild b = new ComponentBuild(p.component(), p.version(), tc, sourceDir, stagingDir, jobs, ts, logFile, runner);
         Recipe.named(p.component().getRecipe()).build(b);
-        Path outputs = outputsOf(workDir, name);
-        Path partial = outputs.resolveSibling(outputs.getFileName() + ".partial");
-        Extractor.deleteTree(partial);
         Files.createDirectories(partial.resolve("image"));
         Files.createDirectories(partial.resolve("staging"));
         for (Component.Install i : p.component().parsedInstalls()) {
@@ -165,8 +145,6 @@ public final class UserlandBuilder {
                 Files.copy(stagingDir.resolve(e.getKey()), to, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
-        Extractor.deleteTree(outputs);
-        Files.move(partial, outputs, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The declared dependencies of {@code c} and theirs, in declaration order. */

@@ -73,7 +73,7 @@ class UserlandBuilderTest {
         Path object = clone.resolve("build/hello/hello-1.0/hello.o");
         Files.writeString(object, "truncat");
         Files.setLastModifiedTime(object, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
-        Files.delete(clone.resolve("build/hello.built"));
+        Files.delete(clone.resolve("build/hello.out.key"));
         build(clone, null, prepared(c, "v1"));
         assertEquals("hello\n", Files.readString(clone.resolve("userland/usr/bin/hello")));
         assertEquals(2, builds());

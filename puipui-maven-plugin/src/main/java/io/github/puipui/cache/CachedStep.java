@@ -1,0 +1,91 @@
+package io.github.puipui.cache;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import io.github.puipui.BuildLog;
+import io.github.puipui.fetch.Extractor;
+import io.github.puipui.process.BuildStepException;
+
+/**
+ * A build step whose outputs are one directory and whose inputs are described by a text (its key is their digest):
+ * <ol>
+ * <li><em>up to date</em> when the stamp next to the outputs holds the key (nothing to do);</li>
+ * <li>else <em>cached</em> when the {@link OutputCache} has an entry with the key (restored, verified);</li>
+ * <li>else <em>built</em>: the work writes into {@code <outputs>.partial}, which replaces the outputs only when the
+ * work succeeded, and the result is stored in the cache.</li>
+ * </ol>
+ * The stamp is removed before anything changes the outputs and written last, so a killed or failed step is never
+ * taken for up to date.
+ */
+public final class CachedStep {
+    /** Produces the outputs into an empty directory. */
+    public interface Work {
+        void produce(Path outputs) throws IOException, BuildStepException;
+    }
+
+    /** How the outputs were obtained. */
+    public enum How {
+        UP_TO_DATE("up to date"), CACHED("cached"), BUILT("built");
+
+        private final String text;
+
+        How(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    private final OutputCache cache;
+    private final BuildLog log;
+
+    /** {@code cache}: the shared build cache, or null to use only the local outputs. */
+    public CachedStep(OutputCache cache, BuildLog log) {
+        this.cache = cache;
+        this.log = log;
+    }
+
+    /** The stamp recording the key of the inputs that {@code outputs} were made from. */
+    public static Path stampOf(Path outputs) {
+        return outputs.resolveSibling(outputs.getFileName() + ".key");
+    }
+
+    /**
+     * Makes {@code outputs} match {@code inputs}. {@code relocate}: an absolute directory that text outputs may
+     * name, to be replaced when restored elsewhere (or null).
+     */
+    public How run(String what, Path outputs, String inputs, String relocate, Work work) throws IOException, BuildStepException {
+        String key = OutputCache.key(inputs);
+        Path stamp = stampOf(outputs);
+        if (Files.isDirectory(outputs) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(key)) {
+            log.info(what + ": up to date (inputs unchanged)");
+            if (cache != null && !cache.contains(key)) {
+                cache.store(key, inputs, outputs, relocate);
+            }
+            return How.UP_TO_DATE;
+        }
+        Files.deleteIfExists(stamp);
+        if (cache != null && cache.restore(key, outputs, relocate)) {
+            log.info(what + ": restored from the build cache (" + key.substring(0, 12) + ")");
+            Files.writeString(stamp, key);
+            return How.CACHED;
+        }
+        Path partial = outputs.resolveSibling(outputs.getFileName() + ".partial");
+        Extractor.deleteTree(partial);
+        Files.createDirectories(partial);
+        work.produce(partial);
+        Extractor.deleteTree(outputs);
+        Files.move(partial, outputs, StandardCopyOption.ATOMIC_MOVE);
+        if (cache != null) {
+            cache.store(key, inputs, outputs, relocate);
+        }
+        Files.writeString(stamp, key);
+        return How.BUILT;
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.puipui.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.puipui.BuildLog;
+import io.github.puipui.process.BuildStepException;
+
+class CachedStepTest {
+    @TempDir
+    Path tmp;
+
+    private final AtomicInteger runs = new AtomicInteger();
+
+    private CachedStep.Work writes(String content) {
+        return dir -> {
+            runs.incrementAndGet();
+            Files.writeString(dir.resolve("image"), content);
+        };
+    }
+
+    @Test
+    void upToDateThenRebuiltWhenTheInputsChange() throws Exception {
+        CachedStep step = new CachedStep(null, BuildLog.SILENT);
+        Path out = tmp.resolve("clone/kernel.out");
+        assertEquals(CachedStep.How.BUILT, step.run("k", out, "config A", null, writes("A")));
+        assertEquals(CachedStep.How.UP_TO_DATE, step.run("k", out, "config A", null, writes("A")));
+        assertEquals(CachedStep.How.BUILT, step.run("k", out, "config B", null, writes("B")));
+        assertEquals("B", Files.readString(out.resolve("image")));
+        assertEquals(2, runs.get());
+    }
+
+    @Test
+    void anotherCloneRestoresFromTheCacheAndAnUpToDateStepFillsIt() throws Exception {
+        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        Path one = tmp.resolve("one/kernel.out");
+        new CachedStep(null, BuildLog.SILENT).run("k", one, "config A", null, writes("A"));
+        // built before the cache was used: an up-to-date run stores it
+        assertEquals(CachedStep.How.UP_TO_DATE, new CachedStep(cache, BuildLog.SILENT).run("k", one, "config A", null, writes("A")));
+        Path two = tmp.resolve("two/kernel.out");
+        assertEquals(CachedStep.How.CACHED, new CachedStep(cache, BuildLog.SILENT).run("k", two, "config A", null, writes("A")));
+        assertEquals("A", Files.readString(two.resolve("image")));
+        assertEquals(CachedStep.How.UP_TO_DATE, new CachedStep(cache, BuildLog.SILENT).run("k", two, "config A", null, writes("A")));
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void aFailedStepKeepsNoStampNorHalfOutputs() throws Exception {
+        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        CachedStep step = new CachedStep(cache, BuildLog.SILENT);
+        Path out = tmp.resolve("clone/kernel.out");
+        step.run("k", out, "config A", null, writes("A"));
+        assertThrows(BuildStepException.class, () -> step.run("k", out, "config B", null, dir -> {
+            Files.writeString(dir.resolve("image"), "half");
+            throw new BuildStepException("make failed");
+        }));
+        assertFalse(Files.exists(CachedStep.stampOf(out)), "not up to date for either input");
+        assertEquals("A", Files.readString(out.resolve("image")), "the last complete outputs stay");
+        assertFalse(cache.contains(OutputCache.key("config B")));
+        assertEquals(CachedStep.How.BUILT, step.run("k", out, "config B", null, writes("B")));
+        assertEquals(CachedStep.How.CACHED, step.run("k", out, "config A", null, writes("A")));
+    }
+}

@@ -4,17 +4,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
+import org.apache.maven.plugin.AbstractMojoExecutionException;
 import org.apache.maven.plugin.MojoExecutionException;
-import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 
 import io.github.puipui.kernel.KernelBuild;
+import io.github.puipui.process.ArchRunner;
 import io.github.puipui.toolchain.Arch;
 
 /** Parameters of the goals that run the kernel's make. */
@@ -105,58 +101,25 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
                 compilerLauncher());
     }
 
-    /** The work of one arch, given make's -j. */
-    protected interface ArchTask {
-        void run(Arch arch, int jobs) throws MojoExecutionException, MojoFailureException;
-    }
-
     /**
      * Runs {@code task} for each arch: in order, or with {@code -Dpuipui.parallelArches} all at once with the jobs
-     * split between them; the first failure stops the others (their make is killed) and is rethrown.
+     * split between them (see {@link ArchRunner}).
      */
-    protected final void forEachArch(List<Arch> archs, ArchTask task) throws MojoExecutionException, MojoFailureException {
-        if (!parallelArches || archs.size() < 2) {
-            for (Arch arch : archs) {
-                task.run(arch, jobs());
-            }
-            return;
-        }
-        int each = Math.max(1, (jobs() + archs.size() - 1) / archs.size());
-        getLog().info("building " + archs + " in parallel, make -j" + each + " each");
-        ExecutorService pool = Executors.newFixedThreadPool(archs.size());
-        ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);
-        for (Arch arch : archs) {
-            done.submit(() -> {
-                task.run(arch, each);
-                return null;
-            });
+    protected final void forEachArch(List<Arch> archs, ArchRunner.Task<AbstractMojoExecutionException> task)
+            throws MojoExecutionException, org.apache.maven.plugin.MojoFailureException {
+        ArchRunner runner = new ArchRunner(parallelArches, jobs());
+        if (parallelArches && archs.size() > 1) {
+            getLog().info("building " + archs + " in parallel, make -j" + runner.jobsEach(archs.size()) + " each");
         }
         try {
-            for (int i = 0; i < archs.size(); i++) {
-                try {
-                    done.take().get();
-                } catch (ExecutionException e) {
-                    pool.shutdownNow();
-                    Throwable cause = e.getCause();
-                    if (cause instanceof MojoFailureException f) {
-                        throw f;
-                    }
-                    if (cause instanceof MojoExecutionException x) {
-                        throw x;
-                    }
-                    throw new MojoExecutionException(cause.getMessage(), cause);
-                }
-            }
+            runner.run(archs, task);
+        } catch (org.apache.maven.plugin.MojoFailureException | MojoExecutionException e) {
+            throw e;
+        } catch (AbstractMojoExecutionException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MojoExecutionException("interrupted", e);
-        } finally {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -24,6 +24,7 @@ import io.github.puipui.BuildLog;
  */
 public final class SourceCache {
     private static final Map<String, String> VERIFIED = new ConcurrentHashMap<>();
+    private static final long STALE_MILLIS = 3_600_000L;
 
     private final Path root;
     private final BuildLog log;
@@ -79,10 +80,25 @@ public final class SourceCache {
         return false;
     }
 
-    /** A fresh temporary path on the cache's file system, for a download in progress. */
+    /**
+     * A fresh temporary path on the cache's file system, for a download in progress. Leftovers of downloads that
+     * were killed (older than an hour: no download in progress is that quiet) are removed.
+     */
     public Path newTempFile(String fileName) throws IOException {
         Path tmp = root.resolve("tmp");
         Files.createDirectories(tmp);
+        long now = System.currentTimeMillis();
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(tmp, "*.part")) {
+            for (Path p : parts) {
+                try {
+                    if (now - Files.getLastModifiedTime(p).toMillis() > STALE_MILLIS) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed by another build
+                }
+            }
+        }
         return tmp.resolve(fileName + "." + UUID.randomUUID() + ".part");
     }
 

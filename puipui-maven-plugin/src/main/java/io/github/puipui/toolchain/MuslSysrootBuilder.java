@@ -15,7 +15,7 @@ import io.github.puipui.process.ProcessRunner;
 /**
  * The default toolchain: the host's GCC (native or {@code <arch>-linux-gnu-gcc}) with a musl sysroot built from the
  * pinned musl source and the Linux UAPI headers of the kernel being built ({@code headers_install}). The sysroot is
- * built into {@code <prefix>.partial} via DESTDIR and renamed into place when complete, so its absolute paths (the
+ * built into {@code <prefix>.partial-<uuid>} via DESTDIR and renamed into place when complete, so its absolute paths (the
  * {@code musl-gcc} wrapper and specs) are those of its final location.
  */
 public final class MuslSysrootBuilder {
@@ -41,6 +41,21 @@ public final class MuslSysrootBuilder {
                 && Files.isRegularFile(prefix.resolve("include/linux/vm_sockets.h"));
     }
 
+    /** Removes what killed builds of this sysroot left (older than an hour, so not a build in progress). */
+    private static void removeStalePartials(Path prefix) throws IOException {
+        if (!Files.isDirectory(prefix.getParent())) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try (var siblings = Files.newDirectoryStream(prefix.getParent(), prefix.getFileName() + ".partial*")) {
+            for (Path p : siblings) {
+                if (now - Files.getLastModifiedTime(p).toMillis() > 3_600_000L) {
+                    Extractor.deleteTree(p);
+                }
+            }
+        }
+    }
+
     public Toolchain build(Inputs in) throws IOException, BuildStepException {
         Path prefix = in.prefix().toAbsolutePath();
         if (isComplete(prefix)) {
@@ -48,6 +63,7 @@ public final class MuslSysrootBuilder {
             return toolchain(in.arch(), prefix);
         }
         long start = System.nanoTime();
+        removeStalePartials(prefix);
         // unique per build: another build of the same sysroot may run at the same time
         Path stage = prefix.resolveSibling(prefix.getFileName() + ".partial-" + java.util.UUID.randomUUID());
         Path build = in.workDir().resolve("musl-build");

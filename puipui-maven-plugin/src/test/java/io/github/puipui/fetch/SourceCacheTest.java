@@ -47,6 +47,19 @@ class SourceCacheTest {
     }
 
     @Test
+    void leftoversOfKilledDownloadsAreRemovedOnceStale() throws Exception {
+        SourceCache cache = new SourceCache(tmp, BuildLog.SILENT);
+        Path stale = cache.newTempFile("linux.tar.xz");
+        Files.writeString(stale, "half a download");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 7_200_000L));
+        Path recent = cache.newTempFile("busybox.tar.bz2");
+        Files.writeString(recent, "in progress");
+        cache.newTempFile("curl.tar.gz");
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(recent), "a download in progress is left alone");
+    }
+
+    @Test
     void missIsEmptyAndLearnedDigestsPersist() throws Exception {
         SourceCache cache = new SourceCache(tmp, BuildLog.SILENT);
         assertFalse(cache.find(Sha256.of("nothing")).isPresent());

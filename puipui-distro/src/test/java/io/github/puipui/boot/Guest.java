@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,9 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import io.github.puipui.toolchain.Arch;
 
 /**
  * A PUI PUI guest in QEMU (TCG), with modern (non-transitional) virtio PCI devices as Virtualization.framework
@@ -66,13 +66,10 @@ final class Guest implements AutoCloseable {
         this.qmpSocket = dir.resolve("qmp.sock");
         Files.deleteIfExists(qmpSocket);
         this.sshPort = freePort();
-        boolean x86 = arch.equals("x86_64");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(x86 ? "qemu-system-x86_64" : "qemu-system-aarch64");
-        cmd.addAll(x86 ? List.of("-M", "q35") : List.of("-M", "virt", "-cpu", "cortex-a57"));
-        cmd.addAll(List.of("-accel", "tcg", "-m", "256", "-smp", "1", "-display", "none", "-no-reboot", "-nodefaults",
+        List<String> cmd = QemuCommand.machine(Arch.of(arch), false);
+        cmd.addAll(List.of("-display", "none", "-no-reboot", "-nodefaults",
                 "-kernel", kernel.toString(), "-initrd", initramfs.toString(),
-                "-append", ((x86 ? "console=ttyS0" : "console=ttyAMA0") + " console=hvc0 " + o.extraCmdline).trim(),
+                "-append", (QemuCommand.serialConsole(Arch.of(arch)) + " console=hvc0 " + o.extraCmdline).trim(),
                 "-serial", "file:" + serialLog,
                 "-device", "virtio-serial-pci,disable-legacy=on", "-chardev", "file,id=hvc,path=" + hvcLog,
                 "-device", "virtconsole,chardev=hvc",
@@ -111,9 +108,7 @@ final class Guest implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return QemuCommand.freePort();
     }
 
     String serial() throws IOException {

@@ -53,7 +53,7 @@ public class RunMojo extends AbstractKernelMojo {
             throw new MojoFailureException("no " + arch + " image in " + out + ": build it first (mvn package -Parch-" + arch + ")");
         }
         try {
-            int port = sshPort > 0 ? sshPort : freePort();
+            int port = sshPort > 0 ? sshPort : QemuCommand.freePort();
             List<String> cmd = QemuCommand.interactive(arch, kernel, initramfs, port, cmdline, kvm);
             getLog().info("booting " + arch + " (" + (kvm ? "KVM" : "TCG") + "); ssh: ssh -p " + port
                     + " root@127.0.0.1 (password as built, default passwd); quit: Ctrl-A X");
@@ -74,9 +74,4 @@ public class RunMojo extends AbstractKernelMojo {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

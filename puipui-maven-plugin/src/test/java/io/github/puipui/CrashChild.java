@@ -49,6 +49,6 @@ public final class CrashChild {
     public static KernelBuild kernel(String src, String obj) {
         Path o = Path.of(obj);
         return new KernelBuild(Arch.X86_64, Path.of(src), o, Path.of(src).resolve("tiny.config"), Set.of(),
-                OutputTimestamp.parse("2026-11-25T00:00:00Z"), 1, o.resolveSibling("kernel.log"), "");
+                OutputTimestamp.parse("2026-11-25T00:00:00Z"), 1, o.resolveSibling("kernel.log"), "", 0);
     }
 }

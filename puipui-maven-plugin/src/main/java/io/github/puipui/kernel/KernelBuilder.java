@@ -63,6 +63,26 @@ public final class KernelBuilder {
         return cmd;
     }
 
+    /**
+     * Compresses the uncompressed image beside make's gzip image again with zopfli, a deflate encoder that finds
+     * smaller streams than gzip -9 in the same format (any gunzip reads it), deterministically.
+     */
+    private Path recompress(KernelBuild b, Path gzipImage) throws IOException, BuildStepException {
+        String name = gzipImage.getFileName().toString();
+        Path raw = gzipImage.resolveSibling(name.substring(0, name.length() - ".gz".length()));
+        Path dir = b.objectDir().resolve("puipui-zopfli");
+        io.github.puipui.fetch.Extractor.deleteTree(dir);
+        Files.createDirectories(dir);
+        Path copy = dir.resolve(raw.getFileName());
+        Files.copy(raw, copy);
+        runner.run(b.arch() + " kernel zopfli", List.of("zopfli", "--i" + b.zopfliIterations(), "--gzip", copy.toString()),
+                dir, Map.of("LC_ALL", "C"), b.logFile());
+        Path out = dir.resolve(name);
+        log.info(String.format("%s kernel: %s recompressed with zopfli --i%d: %,d -> %,d bytes", b.arch(), name,
+                b.zopfliIterations(), Files.size(gzipImage), Files.size(out)));
+        return out;
+    }
+
     /** Writes the kconfig file as {@code .config} and resolves it; returns the guard's violations (empty = fine). */
     public List<KconfigGuard.Violation> configure(KernelBuild b) throws IOException, BuildStepException {
         Files.createDirectories(b.objectDir());
@@ -108,6 +128,9 @@ public final class KernelBuilder {
         Path image = b.image();
         if (!Files.isRegularFile(image)) {
             throw new BuildStepException(b.arch() + " kernel: make succeeded but " + image + " is missing");
+        }
+        if (b.zopfli()) {
+            image = recompress(b, image);
         }
         log.info(String.format("%s kernel: %s %,d bytes in %.0f s", b.arch(), b.arch().imageName(), Files.size(image),
                 (System.nanoTime() - start) / 1e9));

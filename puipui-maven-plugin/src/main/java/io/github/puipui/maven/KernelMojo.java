@@ -42,6 +42,7 @@ public class KernelMojo extends AbstractKernelMojo {
                 "ld=" + HostTools.firstLine(cross + "ld", "--version"),
                 "identity=" + KernelBuilder.environment(timestamp()),
                 "drops=" + new TreeSet<>(allowedKconfigDrops()),
+                "zopfli=" + (arch.imagePath().endsWith(".gz") ? zopfliIterations() : 0),
                 "plugin=" + pluginVersion) + "\n";
     }
 
@@ -59,7 +60,7 @@ public class KernelMojo extends AbstractKernelMojo {
             return;
         }
         List<Arch> archs = archs();
-        requireHostTools("kernel", archs, HostTools::forKernel);
+        requireHostTools("kernel", archs, arch -> HostTools.forKernel(arch, zopfliIterations() > 0));
         Fetcher.Fetched linux;
         try {
             linux = fetcher().fetch(source("linux"));

@@ -15,7 +15,7 @@ import io.github.puipui.toolchain.Arch;
 class KernelBuilderTest {
     private static KernelBuild build(Arch arch, String launcher) {
         return new KernelBuild(arch, Path.of("/src/linux"), Path.of("/obj"), Path.of("/k/aarch64.config"), Set.of(),
-                OutputTimestamp.parse("2026-11-25T00:00:00Z"), 2, Path.of("/obj/kernel.log"), launcher);
+                OutputTimestamp.parse("2026-11-25T00:00:00Z"), 2, Path.of("/obj/kernel.log"), launcher, 5);
     }
 
     @Test
@@ -25,6 +25,14 @@ class KernelBuilderTest {
         assertTrue(cmd.contains("CROSS_COMPILE=aarch64-linux-gnu-") == !Arch.host().equals(Arch.AARCH64));
         assertTrue(cmd.contains("CC=ccache " + Arch.AARCH64.crossPrefix() + "gcc"), cmd.toString());
         assertTrue(KernelBuilder.make(build(Arch.AARCH64, ""), "Image.gz").stream().noneMatch(a -> a.startsWith("CC=")));
+    }
+
+    @Test
+    void onlyAGzipImageIsRecompressedWithZopfli() {
+        org.junit.jupiter.api.Assertions.assertTrue(build(Arch.AARCH64, "").zopfli());
+        org.junit.jupiter.api.Assertions.assertFalse(build(Arch.X86_64, "").zopfli(), "bzImage is xz inside");
+        org.junit.jupiter.api.Assertions.assertTrue(io.github.puipui.toolchain.HostTools.forKernel(Arch.AARCH64, true).stream()
+                .anyMatch(r -> r.what().equals("zopfli") && r.debianPackage().equals("zopfli")));
     }
 
     @Test

@@ -11,9 +11,10 @@ work=$(mktemp -d /tmp/puipui-repro.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 sums() { (cd "$1/puipui-distro/target" && sha256sum puipui/*/out/Image.gz puipui/*/out/bzImage \
   puipui/*/out/initramfs.cpio.gz puipui-distro-*-*.tar.gz | sort -k2); }
+commit=$(git rev-parse HEAD)
 build() {
   local dir=$1; shift
-  git clone -q "$PWD" "$dir"
+  git clone -q "$PWD" "$dir" && git -C "$dir" checkout -q "$commit"
   local s=$(date +%s)
   (cd "$dir" && mvn -B -ntp -o package -Dpuipui.cache="$dir/cache" -Dpuipui.mirrors="$mirror" "$@" \
     > "$dir.log" 2>&1) || { tail -40 "$dir.log"; exit 1; }
@@ -21,6 +22,7 @@ build() {
 }
 build "$work/one"
 build "$work/second-clone" -Dpuipui.parallelArches=true
+echo "commit $commit"
 sums "$work/one" > "$work/one.sha256"
 sums "$work/second-clone" > "$work/two.sha256"
 cat "$work/one.sha256"

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -207,7 +206,7 @@ public final class OutputCache {
 
     /** Removes the least recently used entries (never {@code keep}) until the cache fits its bound. */
     void trim(String keep) throws IOException {
-        removeStaleTemporaries();
+        Extractor.removeStale(root.resolve("tmp"), "*", STALE_TMP_MILLIS);
         record Sized(Path dir, long bytes, long used) {
         }
         List<Sized> entries = new ArrayList<>();
@@ -261,25 +260,6 @@ public final class OutputCache {
             return;
         }
         Extractor.deleteTree(trash);
-    }
-
-    private void removeStaleTemporaries() throws IOException {
-        Path tmp = root.resolve("tmp");
-        if (!Files.isDirectory(tmp)) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
-            for (Path p : ds) {
-                try {
-                    if (now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > STALE_TMP_MILLIS) {
-                        Extractor.deleteTree(p);
-                    }
-                } catch (NoSuchFileException gone) {
-                    // removed concurrently
-                }
-            }
-        }
     }
 
     private static long sizeOf(Path dir) throws IOException {

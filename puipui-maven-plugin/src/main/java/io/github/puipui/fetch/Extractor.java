@@ -216,6 +216,28 @@ public final class Extractor {
     }
 
     /** Removes a directory tree without following symbolic links. */
+    /**
+     * Removes the entries of {@code dir} matching {@code glob} that have not changed for {@code maxAgeMillis}:
+     * leftovers of killed downloads, stores and builds (one in progress keeps writing, so it stays younger).
+     */
+    public static void removeStale(Path dir, String glob, long maxAgeMillis) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
+            for (Path p : entries) {
+                try {
+                    if (now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > maxAgeMillis) {
+                        deleteTree(p);
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed by another build meanwhile
+                }
+            }
+        }
+    }
+
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -87,18 +87,7 @@ public final class SourceCache {
     public Path newTempFile(String fileName) throws IOException {
         Path tmp = root.resolve("tmp");
         Files.createDirectories(tmp);
-        long now = System.currentTimeMillis();
-        try (DirectoryStream<Path> parts = Files.newDirectoryStream(tmp, "*.part")) {
-            for (Path p : parts) {
-                try {
-                    if (now - Files.getLastModifiedTime(p).toMillis() > STALE_MILLIS) {
-                        Files.deleteIfExists(p);
-                    }
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    // removed by another build
-                }
-            }
-        }
+        Extractor.removeStale(tmp, "*.part", STALE_MILLIS);
         return tmp.resolve(fileName + "." + UUID.randomUUID() + ".part");
     }
 

@@ -41,21 +41,6 @@ public final class MuslSysrootBuilder {
                 && Files.isRegularFile(prefix.resolve("include/linux/vm_sockets.h"));
     }
 
-    /** Removes what killed builds of this sysroot left (older than an hour, so not a build in progress). */
-    private static void removeStalePartials(Path prefix) throws IOException {
-        if (!Files.isDirectory(prefix.getParent())) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        try (var siblings = Files.newDirectoryStream(prefix.getParent(), prefix.getFileName() + ".partial*")) {
-            for (Path p : siblings) {
-                if (now - Files.getLastModifiedTime(p).toMillis() > 3_600_000L) {
-                    Extractor.deleteTree(p);
-                }
-            }
-        }
-    }
-
     public Toolchain build(Inputs in) throws IOException, BuildStepException {
         Path prefix = in.prefix().toAbsolutePath();
         if (isComplete(prefix)) {
@@ -63,7 +48,8 @@ public final class MuslSysrootBuilder {
             return toolchain(in.arch(), prefix);
         }
         long start = System.nanoTime();
-        removeStalePartials(prefix);
+        // what killed builds of this sysroot left (an hour old, so not a build in progress)
+        Extractor.removeStale(prefix.getParent(), prefix.getFileName() + ".partial*", 3_600_000L);
         // unique per build: another build of the same sysroot may run at the same time
         Path stage = prefix.resolveSibling(prefix.getFileName() + ".partial-" + java.util.UUID.randomUUID());
         Path build = in.workDir().resolve("musl-build");

@@ -26,7 +26,7 @@ public record KernelBuild(Arch arch, Path sourceDir, Path objectDir, Path kconfi
 
     /** True if the image is recompressed with zopfli: a gzip image (aarch64's Image.gz) and iterations asked. */
     public boolean zopfli() {
-        return zopfliIterations > 0 && arch.imagePath().endsWith(".gz");
+        return zopfliIterations > 0 && arch.gzipImage();
     }
 
     public Path dotConfig() {

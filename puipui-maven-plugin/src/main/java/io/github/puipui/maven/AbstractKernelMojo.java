@@ -109,7 +109,7 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
         Path archDir = workDirectory.toPath().resolve(arch.id());
         return new KernelBuild(arch, source, archDir.resolve("linux"), kconfigFile(arch),
                 new LinkedHashSet<>(allowedKconfigDrops), timestamp(), jobs, archDir.resolve("logs/kernel.log"),
-                compilerLauncher(), Math.max(0, zopfliIterations));
+                compilerLauncher(), zopfliIterations());
     }
 
     /**

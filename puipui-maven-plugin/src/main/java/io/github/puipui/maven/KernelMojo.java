@@ -42,7 +42,7 @@ public class KernelMojo extends AbstractKernelMojo {
                 "ld=" + HostTools.firstLine(cross + "ld", "--version"),
                 "identity=" + KernelBuilder.environment(timestamp()),
                 "drops=" + new TreeSet<>(allowedKconfigDrops()),
-                "zopfli=" + (arch.imagePath().endsWith(".gz") ? zopfliIterations() : 0),
+                "zopfli=" + (arch.gzipImage() ? zopfliIterations() : 0),
                 "plugin=" + pluginVersion) + "\n";
     }
 

@@ -67,6 +67,11 @@ public enum Arch {
     }
 
     /** Where make leaves the image, relative to the object tree. */
+    /** True if the image is a gzip file of the uncompressed image beside it (aarch64's Image.gz). */
+    public boolean gzipImage() {
+        return imagePath.endsWith(".gz");
+    }
+
     public String imagePath() {
         return imagePath;
     }

@@ -76,7 +76,7 @@ public final class HostTools {
     /** What a kernel build needs on the host for {@code arch}, with zopfli for a gzip image when asked. */
     public static List<Requirement> forKernel(Arch arch, boolean zopfli) {
         List<Requirement> r = forKernel(arch);
-        if (zopfli && arch.imagePath().endsWith(".gz")) {
+        if (zopfli && arch.gzipImage()) {
             r.add(Requirement.program("zopfli", "zopfli"));
         }
         return r;

@@ -32,7 +32,7 @@ final class MbedtlsRecipe implements Recipe {
         Files.createDirectories(lib);
         for (String dir : List.of("mbedtls", "psa")) {
             Extractor.deleteTree(include.resolve(dir));
-            copyTree(b.sourceDir().resolve("include").resolve(dir), include.resolve(dir));
+            UserlandBuilder.copyTree(b.sourceDir().resolve("include").resolve(dir), include.resolve(dir));
         }
         try (Stream<Path> libs = Files.list(b.sourceDir().resolve("library"))) {
             for (Path a : libs.filter(p -> p.getFileName().toString().matches("libmbed\\w+\\.a")).toList()) {
@@ -62,18 +62,5 @@ final class MbedtlsRecipe implements Recipe {
         }
         Files.writeString(header, text);
         return true;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 }

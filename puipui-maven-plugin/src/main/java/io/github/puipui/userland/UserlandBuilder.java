@@ -125,7 +125,10 @@ public final class UserlandBuilder {
         Extractor.deleteTree(stagingDir);
         Files.createDirectories(stagingDir);
         for (String dep : deps) {
-            copyTree(outputsOf(workDir, dep).resolve("staging"), stagingDir);
+            Path staged = outputsOf(workDir, dep).resolve("staging");
+            if (Files.isDirectory(staged)) { // a restored entry has no empty directories
+                copyTree(staged, stagingDir);
+            }
         }
         Map<String, String> before = digests(stagingDir);
         Path buildDir = workDir.resolve(name);
@@ -181,10 +184,8 @@ public final class UserlandBuilder {
         return out;
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
+    /** Copies the tree {@code from} into {@code to} (links as links, modes and mtimes kept). */
+    static void copyTree(Path from, Path to) throws IOException {
         try (var all = Files.walk(from)) {
             for (Path f : all.toList()) {
                 Path t = to.resolve(from.relativize(f).toString());

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prints build, size and boot figures for both arches on this machine. Not a test: figures, no thresholds.
 #   scripts/benchmark.sh             clean build (split by step), no-op rebuild, fs-only change, fresh clone with a
-#                                    warm build cache, plugin overhead over raw make (x86_64 kernel, twice), sizes, boot
+#                                    warm build cache, plugin overhead over raw make (x86_64 kernel, two rounds), sizes, boot
 #   scripts/benchmark.sh --parallel  also a clean build with -Dpuipui.parallelArches, compared with the serial one
 #   scripts/benchmark.sh --sizes     only the sizes of the current build
+#   scripts/benchmark.sh --overhead  only the plugin overhead over raw make (OVERHEAD_ROUNDS rounds, default 2)
 # Runs offline (mvn -o): build once online first. The clean build starts from an empty puipui-distro/target and
 # bypasses the build cache; the source and toolchain caches in ~/.cache/puipui stay warm.
 set -euo pipefail
@@ -21,6 +22,61 @@ steps() {
   grep -E '(kernel: .* in [0-9]+ s|toolchain: musl sysroot ready|: done in [0-9]+ s|initramfs: .* in )' "$1" \
     | sed -E 's/^\[INFO\] (\[INFO\] )?/  /; s/ \(log: [^)]*\)//; s|, /[^,]*/initramfs.cpio.gz||'
 }
+
+# The plugin's kernel goal (Maven start, source check, olddefconfig, guard, make) against the same two make commands
+# run by hand with the same environment, on the same filesystem, from an empty object tree each time. The rounds
+# alternate the order (plugin first, then raw first) so that drift in the machine's speed falls on both sides; wall
+# time and CPU time (user + sys of everything started) are both reported. Both vary by a few per cent from one make
+# to the next on a shared machine, so each round also splits the plugin's own wall time into make (as the process
+# runner logs it) and everything else (Maven start, source check, guard, copying the image).
+overhead() {
+  local src obj round order t_plugin t_raw
+  src=$(ls -d "$top/$target"/puipui/src/linux-*/linux-* | head -1)
+  obj=$top/$target/puipui/x86_64/raw-linux
+  raw() {
+    rm -rf "$obj" && mkdir -p "$obj" && cp kconfig/x86_64.config "$obj/.config"
+    local e=(env KBUILD_BUILD_USER=puipui KBUILD_BUILD_HOST=puipui KBUILD_BUILD_VERSION=1 LC_ALL=C TZ=UTC)
+    "${e[@]}" make -C "$src" O="$obj" ARCH=x86_64 olddefconfig > "$work/raw.log" 2>&1
+    "${e[@]}" make -C "$src" O="$obj" ARCH=x86_64 -j"$(nproc)" bzImage >> "$work/raw.log" 2>&1
+  }
+  plugin() {
+    rm -rf "$target"/puipui/x86_64/linux "$target"/puipui/x86_64/kernel.out*
+    mvn_q -f puipui-distro puipui:kernel -Parch-x86_64 -Dpuipui.buildCache=false -Dpuipui.jobs="$(nproc)"
+  }
+  measure() { local TIMEFORMAT='%R %U %S'; { time "$@"; } 2>&1; }
+  local sum_pw=0 sum_rw=0 sum_pc=0 sum_rc=0 sum_own=0 sum_make=0 t_make
+  for round in $(seq 1 "${OVERHEAD_ROUNDS:-2}"); do
+    if (( round % 2 )); then order="plugin raw"; else order="raw plugin"; fi
+    for what in $order; do
+      read -r w u s < <(measure "$what" | tail -1)
+      [[ $w =~ ^[0-9.]+$ ]] || { echo "overhead: the $what build failed (log: $log, $work/raw.log)"; exit 1; }
+      if [[ $what == plugin ]]; then t_plugin=("$w" "$(echo "$u + $s" | bc)"); else t_raw=("$w" "$(echo "$u + $s" | bc)"); fi
+    done
+    # the plugin's own time: its wall time less that of the two makes it ran (olddefconfig, bzImage), which the
+    # process runner records in the kernel log; unlike the pair, this does not depend on the machine's noise
+    t_make=$(grep -oE '^# exit 0 after [0-9.]+ s' "$target"/puipui/x86_64/logs/kernel.log | tail -2 \
+      | awk '{t += $5} END {print t}')
+    sum_own=$(echo "$sum_own + ${t_plugin[0]} - $t_make" | bc); sum_make=$(echo "$sum_make + $t_make" | bc)
+    printf 'x86_64 kernel, round %d (%s): mvn puipui:kernel %.0f s wall / %.0f s CPU, raw make %.0f s / %.0f s:' \
+      "$round" "${order// / first, then }" "${t_plugin[0]}" "${t_plugin[1]}" "${t_raw[0]}" "${t_raw[1]}"
+    printf ' overhead %+.1f %% wall, %+.1f %% CPU;' "$(pct "${t_plugin[0]}" "${t_raw[0]}")" "$(pct "${t_plugin[1]}" "${t_raw[1]}")"
+    printf ' the plugin outside make: %.1f s (%.1f %% of its make, %.0f s)\n' "$(echo "${t_plugin[0]} - $t_make" | bc)" \
+      "$(echo "(${t_plugin[0]} - $t_make) * 100 / $t_make" | bc -l)" "$t_make"
+    sum_pw=$(echo "$sum_pw + ${t_plugin[0]}" | bc); sum_rw=$(echo "$sum_rw + ${t_raw[0]}" | bc)
+    sum_pc=$(echo "$sum_pc + ${t_plugin[1]}" | bc); sum_rc=$(echo "$sum_rc + ${t_raw[1]}" | bc)
+  done
+  printf 'plugin overhead over raw make, all rounds: %+.1f %% wall, %+.1f %% CPU\n' "$(pct "$sum_pw" "$sum_rw")" \
+    "$(pct "$sum_pc" "$sum_rc")"
+  printf 'the plugin outside make, all rounds: %.1f s in all, %.2f %% of the time in make\n' "$sum_own" \
+    "$(echo "$sum_own * 100 / $sum_make" | bc -l)"
+  rm -rf "$obj"
+}
+pct() { echo "($1 - $2) * 100 / $2" | bc -l; }
+
+if [[ "${1:-}" == --overhead ]]; then
+  overhead
+  exit 0
+fi
 
 if [[ "${1:-}" != --sizes ]]; then
   rm -rf "$target"
@@ -48,28 +104,7 @@ if [[ "${1:-}" != --sizes ]]; then
   fi
   rm -rf "$work/clone"
 
-  # the plugin's kernel goal (Maven start, source check, olddefconfig, guard, make) against the same make run by
-  # hand on the same tree and config, back to back, twice
-  src=$(ls -d "$target"/puipui/src/linux-*/linux-* | head -1)
-  obj=$work/raw-x86_64
-  raw() {
-    rm -rf "$obj" && mkdir -p "$obj" && cp kconfig/x86_64.config "$obj/.config"
-    env KBUILD_BUILD_USER=puipui KBUILD_BUILD_HOST=puipui KBUILD_BUILD_VERSION=1 LC_ALL=C \
-      make -s -C "$src" O="$obj" ARCH=x86_64 olddefconfig > /dev/null
-    env KBUILD_BUILD_USER=puipui KBUILD_BUILD_HOST=puipui KBUILD_BUILD_VERSION=1 LC_ALL=C \
-      make -s -C "$src" O="$obj" ARCH=x86_64 -j"$(nproc)" bzImage > "$work/raw.log" 2>&1
-  }
-  plugin() {
-    rm -rf "$target"/puipui/x86_64/linux "$target"/puipui/x86_64/kernel.out*
-    mvn_q -f puipui-distro puipui:kernel -Parch-x86_64 -Dpuipui.buildCache=false
-  }
-  for round in 1 2; do
-    t_plugin=$(secs plugin)
-    t_raw=$(secs raw)
-    printf 'x86_64 kernel, round %d: mvn puipui:kernel %.0f s, raw make %.0f s: overhead %+.1f %%\n' "$round" \
-      "$t_plugin" "$t_raw" "$(echo "($t_plugin - $t_raw) * 100 / $t_raw" | bc -l)"
-  done
-  rm -rf "$obj"
+  overhead
 
   if [[ "${1:-}" == --parallel ]]; then
     rm -rf "$target"

@@ -34,7 +34,9 @@ public final class ProcessRunner {
 
     /**
      * Runs {@code command} in {@code workDir} with {@code env} added to this process's environment (a value of
-     * {@code null} removes the variable), appending all output to {@code logFile}.
+     * {@code null} removes the variable), appending all output to {@code logFile}: the command line first, the
+     * output, then {@code # exit <code> after <seconds> s} (which the benchmark reads to tell make's time from the
+     * plugin's own).
      */
     public void run(String step, List<String> command, Path workDir, Map<String, String> env, Path logFile)
             throws BuildStepException {
@@ -67,9 +69,12 @@ public final class ProcessRunner {
                 throw new BuildStepException(step + " interrupted", ie);
             }
             int code = p.exitValue();
+            String tail = code != 0 ? tail(logFile, TAIL_LINES) : null;
+            Files.writeString(logFile, String.format(java.util.Locale.ROOT, "# exit %d after %.2f s%n", code,
+                    (System.nanoTime() - start) / 1e9), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
             if (code != 0) {
                 throw new BuildStepException(step + " failed (exit " + code + ") after " + elapsed(start)
-                        + "; last lines of " + logFile + ":\n" + tail(logFile, TAIL_LINES));
+                        + "; last lines of " + logFile + ":\n" + tail);
             }
         } catch (IOException ioe) {
             throw new BuildStepException(step + ": cannot run " + command.get(0) + ": " + ioe.getMessage(), ioe);

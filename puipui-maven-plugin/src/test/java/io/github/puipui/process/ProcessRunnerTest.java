@@ -27,6 +27,7 @@ class ProcessRunnerTest {
         new ProcessRunner(BuildLog.SILENT).run("echo", List.of("sh", "-c", "echo $PUIPUI_TEST; echo err >&2"), dir, env, log);
         String text = Files.readString(log);
         assertTrue(text.contains("hello\n") && text.contains("err\n"), text);
+        assertTrue(text.matches("(?s)\\$ sh -c .*\n# exit 0 after [0-9]+\\.[0-9]{2} s\n"), text);
     }
 
     @Test
@@ -38,5 +39,7 @@ class ProcessRunnerTest {
         assertTrue(e.getMessage().contains(log.toString()), e.getMessage());
         assertTrue(e.getMessage().endsWith("line100"), e.getMessage());
         assertFalse(e.getMessage().contains("line50\n"), "only the tail");
+        String text = Files.readString(log);
+        assertTrue(text.matches("(?s).*\nline100\n# exit 3 after [0-9]+\\.[0-9]{2} s\n"), text);
     }
 }

@@ -14,7 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.github.puipui.toolchain.Arch;
 
@@ -130,26 +136,62 @@ final class Guest implements AutoCloseable {
         throw new AssertionError(arch + ": no '" + text + "' on the serial console within " + timeout + "; see " + serialLog);
     }
 
-    /** Waits for dropbear's banner on the forwarded port; returns it and the seconds since QEMU started. */
+    /**
+     * Waits for dropbear's banner on the forwarded port and returns it. QEMU's user network accepts the host side of
+     * a connection at once and then retries its SYN to the guest on its own timer (seconds), so probing one
+     * connection at a time would measure that timer rather than the guest: a new probe starts every 100 ms while
+     * the earlier ones (each given 1.5 s) keep waiting, the first banner wins, and all probes are closed then.
+     */
     String awaitSshBanner(Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", sshPort), 1000);
-                s.setSoTimeout(1500);
-                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
-                if (line != null && line.startsWith("SSH-")) {
-                    return line;
+        CompletableFuture<String> banner = new CompletableFuture<>();
+        Set<Socket> open = ConcurrentHashMap.newKeySet();
+        ExecutorService probes = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, arch + "-ssh-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            while (true) {
+                if (!qemu.isAlive()) {
+                    throw new AssertionError(arch + ": QEMU exited before sshd came up; see " + dir);
                 }
-            } catch (IOException e) {
-                // not up yet
+                if (System.nanoTime() > end) {
+                    throw new AssertionError(arch + ": no ssh banner within " + timeout + "; see " + serialLog);
+                }
+                probes.execute(() -> probe(banner, open));
+                try {
+                    return banner.get(100, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // not up yet: start another probe
+                }
             }
-            if (!qemu.isAlive()) {
-                throw new AssertionError(arch + ": QEMU exited before sshd came up; see " + dir);
+        } finally {
+            probes.shutdownNow();
+            for (Socket s : open) {
+                s.close();
             }
-            Thread.sleep(200);
         }
-        throw new AssertionError(arch + ": no ssh banner within " + timeout + "; see " + serialLog);
+    }
+
+    private void probe(CompletableFuture<String> banner, Set<Socket> open) {
+        Socket s = new Socket();
+        open.add(s);
+        try (s) {
+            if (banner.isDone()) {
+                return;
+            }
+            s.connect(new InetSocketAddress("127.0.0.1", sshPort), 1000);
+            s.setSoTimeout(1500);
+            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
+            if (line != null && line.startsWith("SSH-")) {
+                banner.complete(line);
+            }
+        } catch (IOException e) {
+            // not up yet, or closed because another probe won
+        } finally {
+            open.remove(s);
+        }
     }
 
     double secondsSinceStart() {

@@ -87,7 +87,7 @@ if [[ "${1:-}" != --sizes ]]; then
 
   t=$(secs mvn_q package)
   printf 'no-op rebuild: %6.1f s (this run also fills the build cache)\n' "$t"
-  printf '  skipped: %s\n' "$(grep -cE 'up to date' "$log") steps up to date"
+  printf '  skipped: %s\n' "$(grep -c 'up to date (inputs unchanged)' "$log") steps up to date"
   touch fs/etc/issue
   t=$(secs mvn_q package)
   printf 'fs-only change rebuild: %6.1f s\n' "$t"

@@ -51,6 +51,22 @@ public final class CachedStep {
         this.log = log;
     }
 
+    /**
+     * Copies a step's output file to where users find it, unless the same bytes are there already (so a step that is
+     * up to date leaves its published file untouched); through a temporary file and a rename. Returns whether it
+     * copied.
+     */
+    public static boolean publish(Path from, Path to) throws IOException {
+        if (Files.isRegularFile(to) && Files.mismatch(from, to) == -1) {
+            return false;
+        }
+        Files.createDirectories(to.getParent());
+        Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+        Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return true;
+    }
+
     /** The stamp recording the key of the inputs that {@code outputs} were made from. */
     public static Path stampOf(Path outputs) {
         return outputs.resolveSibling(outputs.getFileName() + ".key");

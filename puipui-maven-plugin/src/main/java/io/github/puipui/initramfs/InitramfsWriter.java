@@ -89,6 +89,23 @@ public final class InitramfsWriter {
         return new ArrayList<>(entries.values());
     }
 
+    /**
+     * The sha256 of everything {@link #write} puts in the archive: the mtime and, per entry in order, its path,
+     * kind, mode, link target, device numbers and content. Equal digests mean equal archives.
+     */
+    public String digest() throws IOException {
+        java.security.MessageDigest md = io.github.puipui.fetch.Sha256.newDigest();
+        md.update(("initramfs newc gzip-9 mtime=" + mtime + "\n").getBytes(StandardCharsets.UTF_8));
+        for (CpioEntry e : entries.values()) {
+            byte[] content = e.kind() != CpioEntry.Kind.FILE ? new byte[0]
+                    : e.data() != null ? e.data() : Files.readAllBytes(e.source());
+            md.update(String.format("%s %s %o %s %d:%d %d%n", e.path(), e.kind(), e.mode(), e.linkTarget(),
+                    e.devMajor(), e.devMinor(), content.length).getBytes(StandardCharsets.UTF_8));
+            md.update(content);
+        }
+        return io.github.puipui.fetch.Sha256.hex(md.digest());
+    }
+
     /** Writes {@code <target>} atomically (temporary file, then rename). */
     public void write(Path target) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");

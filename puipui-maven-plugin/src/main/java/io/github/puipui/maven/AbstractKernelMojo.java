@@ -46,9 +46,6 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
     @Parameter(property = "puipui.kernel.zopfliIterations", defaultValue = "5")
     private int zopfliIterations;
 
-    @Parameter(defaultValue = "${plugin.version}", readonly = true)
-    protected String pluginVersion;
-
     /** The puipui-distro project that aggregator goals (update-kconfig, run) apply to when run above it. */
     @Parameter(property = "puipui.distroDirectory")
     private java.io.File distroDirectory;

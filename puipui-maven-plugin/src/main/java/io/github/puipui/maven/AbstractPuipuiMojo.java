@@ -74,6 +74,10 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     protected String outputTimestamp;
 
     /** Skip the work of the build goals (fetch, kernel, userland, initramfs, package). */
+    /** Part of every step's key: a new plugin may build differently. */
+    @Parameter(defaultValue = "${plugin.version}", readonly = true)
+    protected String pluginVersion;
+
     @Parameter(property = "puipui.skip", defaultValue = "false")
     protected boolean skip;
 

@@ -15,8 +15,10 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
+import io.github.puipui.cache.CachedStep;
 import io.github.puipui.initramfs.ImageLayout;
 import io.github.puipui.initramfs.InitramfsWriter;
+import io.github.puipui.process.BuildStepException;
 import io.github.puipui.toolchain.Arch;
 
 /** Writes each arch's initramfs.cpio.gz from the fs template and the userland, reproducibly and without root. */
@@ -65,12 +67,21 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
                 }
                 long start = System.nanoTime();
                 InitramfsWriter w = ImageLayout.assemble(mtime, fsDirectory.toPath(), userland, modes, rootPassword, keys);
+                // the key is the digest of the archive's whole content, so any change to fs/, the userland or a
+                // parameter writes it again, and nothing else does
+                Path outputs = workDirectory.toPath().resolve(arch.id()).resolve("initramfs.out");
+                String inputs = "step=initramfs\ncontent=" + w.digest() + "\nplugin=" + pluginVersion + "\n";
+                CachedStep.How how = new CachedStep(null, buildLog()).run(arch + " initramfs", outputs, inputs, null,
+                        partial -> w.write(partial.resolve("initramfs.cpio.gz")));
                 Path out = outputDirectory(arch).resolve("initramfs.cpio.gz");
-                Files.createDirectories(out.getParent());
-                w.write(out);
-                getLog().info(String.format("%s initramfs: %s, %d entries, %,d bytes in %.1f s", arch, out,
-                        w.entries().size(), Files.size(out), (System.nanoTime() - start) / 1e9));
+                CachedStep.publish(outputs.resolve("initramfs.cpio.gz"), out);
+                if (how != CachedStep.How.UP_TO_DATE) {
+                    getLog().info(String.format("%s initramfs: %s, %d entries, %,d bytes in %.1f s", arch, out,
+                            w.entries().size(), Files.size(out), (System.nanoTime() - start) / 1e9));
+                }
             }
+        } catch (BuildStepException e) {
+            throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException | IllegalArgumentException e) {
             throw new MojoExecutionException("initramfs: " + e.getMessage(), e);
         }

@@ -3,7 +3,6 @@ package io.github.puipui.maven;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -88,10 +87,8 @@ public class KernelMojo extends AbstractKernelMojo {
                         Files.copy(image, partial.resolve(arch.imageName()));
                         Files.copy(b.dotConfig(), partial.resolve("kernel.config"));
                     });
-            Path out = outputDirectory(arch);
-            Files.createDirectories(out);
             for (String f : List.of(arch.imageName(), "kernel.config")) {
-                Files.copy(outputs.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                CachedStep.publish(outputs.resolve(f), outputDirectory(arch).resolve(f));
             }
         } catch (BuildStepException e) {
             throw new MojoFailureException(e.getMessage(), e);

@@ -17,12 +17,14 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProjectHelper;
 
 import io.github.puipui.OutputTimestamp;
+import io.github.puipui.cache.CachedStep;
 import io.github.puipui.distpackage.DistTarball;
 import io.github.puipui.distpackage.Manifest;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.Sha256;
 import io.github.puipui.fetch.Source;
+import io.github.puipui.process.BuildStepException;
 import io.github.puipui.toolchain.Arch;
 
 /**
@@ -62,17 +64,30 @@ public class PackageMojo extends AbstractPuipuiMojo {
                             + " license " + (s.getLicense() == null ? "unknown" : s.getLicense()));
                 }
                 Path manifest = out.resolve("MANIFEST");
-                Files.writeString(manifest, m.text(), StandardCharsets.UTF_8);
+                String text = m.text();
+                if (!Files.isRegularFile(manifest) || !Files.readString(manifest, StandardCharsets.UTF_8).equals(text)) {
+                    Files.writeString(manifest, text, StandardCharsets.UTF_8);
+                }
                 Map<String, Path> files = new LinkedHashMap<>();
                 files.put(arch.imageName(), kernel);
                 files.put("initramfs.cpio.gz", initramfs);
                 files.put("MANIFEST", manifest);
-                Path tarball = Path.of(project.getBuild().getDirectory(),
-                        project.getArtifactId() + "-" + project.getVersion() + "-" + arch.id() + ".tar.gz");
-                DistTarball.write(tarball, files, FileTime.from(ts.instant()));
+                String name = project.getArtifactId() + "-" + project.getVersion() + "-" + arch.id() + ".tar.gz";
+                // the manifest names the digests of the kernel and the initramfs and the timestamp: with the
+                // tarball's name and the plugin version, that is everything the tarball is made of
+                Path outputs = workDirectory.toPath().resolve(arch.id()).resolve("tarball.out");
+                String inputs = "step=tarball\nname=" + name + "\nplugin=" + pluginVersion + "\n" + text;
+                CachedStep.How how = new CachedStep(null, buildLog()).run(arch + " tarball", outputs, inputs, null,
+                        partial -> DistTarball.write(partial.resolve(name), files, FileTime.from(ts.instant())));
+                Path tarball = Path.of(project.getBuild().getDirectory(), name);
+                CachedStep.publish(outputs.resolve(name), tarball);
                 projectHelper.attachArtifact(project, "tar.gz", arch.id(), tarball.toFile());
-                getLog().info(String.format("%s: %s (%,d bytes)", arch, tarball, Files.size(tarball)));
+                if (how != CachedStep.How.UP_TO_DATE) {
+                    getLog().info(String.format("%s: %s (%,d bytes)", arch, tarball, Files.size(tarball)));
+                }
             }
+        } catch (BuildStepException e) {
+            throw new MojoFailureException(e.getMessage(), e);
         } catch (FetchException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.github.puipui.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,20 @@ class CachedStepTest {
             runs.incrementAndGet();
             Files.writeString(dir.resolve("image"), content);
         };
+    }
+
+    @Test
+    void publishLeavesTheSameBytesUntouchedAndReplacesOthers() throws Exception {
+        Path from = Files.writeString(tmp.resolve("built"), "image v1");
+        Path to = tmp.resolve("out/image");
+        assertTrue(CachedStep.publish(from, to));
+        Files.setLastModifiedTime(to, java.nio.file.attribute.FileTime.fromMillis(0));
+        assertFalse(CachedStep.publish(from, to));
+        assertEquals(0, Files.getLastModifiedTime(to).toMillis(), "not rewritten");
+        Files.writeString(from, "image v2");
+        assertTrue(CachedStep.publish(from, to));
+        assertEquals("image v2", Files.readString(to));
+        assertFalse(Files.exists(tmp.resolve("out/image.tmp")));
     }
 
     @Test

@@ -118,6 +118,24 @@ class InitramfsWriterTest {
     }
 
     @Test
+    void theDigestFollowsTheContentAndNothingElse() throws Exception {
+        Map<String, Integer> modes = Map.of("/etc/shadow", 0600);
+        String before = ImageLayout.assemble(MTIME, fs, userland, modes, "passwd", null).digest();
+        Files.setLastModifiedTime(fs.resolve("etc/inittab"), java.nio.file.attribute.FileTime.fromMillis(0));
+        assertEquals(before, ImageLayout.assemble(MTIME, fs, userland, modes, "passwd", null).digest(), "host mtimes");
+        List<String> changed = new ArrayList<>();
+        Files.writeString(fs.resolve("etc/inittab"), "::sysinit:/etc/init.d/rcS\n::askfirst:-/bin/sh\n");
+        changed.add(ImageLayout.assemble(MTIME, fs, userland, modes, "passwd", null).digest());
+        changed.add(ImageLayout.assemble(MTIME, fs, userland, Map.of("/etc/shadow", 0640), "passwd", null).digest());
+        changed.add(ImageLayout.assemble(MTIME, fs, userland, modes, "other", null).digest());
+        changed.add(ImageLayout.assemble(MTIME + 1, fs, userland, modes, "passwd", null).digest());
+        Files.writeString(fs.resolve("etc/motd"), "");
+        changed.add(ImageLayout.assemble(MTIME + 1, fs, userland, modes, "passwd", null).digest());
+        changed.add(before);
+        assertEquals(changed.size(), changed.stream().distinct().count(), "content, mode, parameter, mtime, new entry");
+    }
+
+    @Test
     void cpioToolListsTheSameEntries() throws Exception {
         if (!Files.isExecutable(Path.of("/usr/bin/cpio"))) {
             return; // the archive is also read back above with Commons Compress

@@ -63,22 +63,22 @@ public class PackageMojo extends AbstractPuipuiMojo {
                     m.put("source-" + s.getName(), s.getVersion() + " " + f.file().getFileName() + " sha256 " + f.sha256()
                             + " license " + (s.getLicense() == null ? "unknown" : s.getLicense()));
                 }
-                Path manifest = out.resolve("MANIFEST");
                 String text = m.text();
-                if (!Files.isRegularFile(manifest) || !Files.readString(manifest, StandardCharsets.UTF_8).equals(text)) {
-                    Files.writeString(manifest, text, StandardCharsets.UTF_8);
-                }
-                Map<String, Path> files = new LinkedHashMap<>();
-                files.put(arch.imageName(), kernel);
-                files.put("initramfs.cpio.gz", initramfs);
-                files.put("MANIFEST", manifest);
                 String name = project.getArtifactId() + "-" + project.getVersion() + "-" + arch.id() + ".tar.gz";
                 // the manifest names the digests of the kernel and the initramfs and the timestamp: with the
                 // tarball's name and the plugin version, that is everything the tarball is made of
                 Path outputs = workDirectory.toPath().resolve(arch.id()).resolve("tarball.out");
                 String inputs = "step=tarball\nname=" + name + "\nplugin=" + pluginVersion + "\n" + text;
                 CachedStep.How how = new CachedStep(null, buildLog()).run(arch + " tarball", outputs, inputs, null,
-                        partial -> DistTarball.write(partial.resolve(name), files, FileTime.from(ts.instant())));
+                        partial -> {
+                            Path manifest = Files.writeString(partial.resolve("MANIFEST"), text, StandardCharsets.UTF_8);
+                            Map<String, Path> files = new LinkedHashMap<>();
+                            files.put(arch.imageName(), kernel);
+                            files.put("initramfs.cpio.gz", initramfs);
+                            files.put("MANIFEST", manifest);
+                            DistTarball.write(partial.resolve(name), files, FileTime.from(ts.instant()));
+                        });
+                CachedStep.publish(outputs.resolve("MANIFEST"), out.resolve("MANIFEST"));
                 Path tarball = Path.of(project.getBuild().getDirectory(), name);
                 CachedStep.publish(outputs.resolve(name), tarball);
                 projectHelper.attachArtifact(project, "tar.gz", arch.id(), tarball.toFile());

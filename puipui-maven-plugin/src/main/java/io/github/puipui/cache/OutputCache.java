@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.fetch.Extractor;
@@ -47,7 +46,6 @@ public final class OutputCache {
     static final String INPUTS = "INPUTS";
     static final String FILES = "files";
     static final String PLACEHOLDER = "@PUIPUI_RELOCATED_PREFIX@";
-    private static final long STALE_TMP_MILLIS = TimeUnit.HOURS.toMillis(1);
 
     private final Path root;
     private final long maxBytes;
@@ -206,7 +204,7 @@ public final class OutputCache {
 
     /** Removes the least recently used entries (never {@code keep}) until the cache fits its bound. */
     void trim(String keep) throws IOException {
-        Extractor.removeStale(root.resolve("tmp"), "*", STALE_TMP_MILLIS);
+        Extractor.removeStale(root.resolve("tmp"), "*");
         record Sized(Path dir, long bytes, long used) {
         }
         List<Sized> entries = new ArrayList<>();

@@ -215,12 +215,14 @@ public final class Extractor {
         Files.setPosixFilePermissions(p, perms);
     }
 
-    /** Removes a directory tree without following symbolic links. */
+    /** How long a partial file or directory must stay untouched before it is taken for a killed build's leftover. */
+    public static final long STALE_MILLIS = java.util.concurrent.TimeUnit.HOURS.toMillis(1);
+
     /**
-     * Removes the entries of {@code dir} matching {@code glob} that have not changed for {@code maxAgeMillis}:
+     * Removes the entries of {@code dir} matching {@code glob} that have not changed for {@link #STALE_MILLIS}:
      * leftovers of killed downloads, stores and builds (one in progress keeps writing, so it stays younger).
      */
-    public static void removeStale(Path dir, String glob, long maxAgeMillis) throws IOException {
+    public static void removeStale(Path dir, String glob) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -228,7 +230,7 @@ public final class Extractor {
         try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
             for (Path p : entries) {
                 try {
-                    if (now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > maxAgeMillis) {
+                    if (now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > STALE_MILLIS) {
                         deleteTree(p);
                     }
                 } catch (java.nio.file.NoSuchFileException gone) {
@@ -238,6 +240,7 @@ public final class Extractor {
         }
     }
 
+    /** Removes a directory tree without following symbolic links. */
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -24,7 +24,6 @@ import io.github.puipui.BuildLog;
  */
 public final class SourceCache {
     private static final Map<String, String> VERIFIED = new ConcurrentHashMap<>();
-    private static final long STALE_MILLIS = 3_600_000L;
 
     private final Path root;
     private final BuildLog log;
@@ -87,7 +86,7 @@ public final class SourceCache {
     public Path newTempFile(String fileName) throws IOException {
         Path tmp = root.resolve("tmp");
         Files.createDirectories(tmp);
-        Extractor.removeStale(tmp, "*.part", STALE_MILLIS);
+        Extractor.removeStale(tmp, "*.part");
         return tmp.resolve(fileName + "." + UUID.randomUUID() + ".part");
     }
 

@@ -73,11 +73,11 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     protected String outputTimestamp;
 
-    /** Skip the work of the build goals (fetch, kernel, userland, initramfs, package). */
     /** Part of every step's key: a new plugin may build differently. */
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
     protected String pluginVersion;
 
+    /** Skip the work of the build goals (fetch, kernel, userland, initramfs, package). */
     @Parameter(property = "puipui.skip", defaultValue = "false")
     protected boolean skip;
 

@@ -66,12 +66,12 @@ public enum Arch {
         return imageTarget;
     }
 
-    /** Where make leaves the image, relative to the object tree. */
     /** True if the image is a gzip file of the uncompressed image beside it (aarch64's Image.gz). */
     public boolean gzipImage() {
         return imagePath.endsWith(".gz");
     }
 
+    /** Where make leaves the image, relative to the object tree. */
     public String imagePath() {
         return imagePath;
     }

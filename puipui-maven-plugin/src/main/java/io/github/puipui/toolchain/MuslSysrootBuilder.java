@@ -48,8 +48,8 @@ public final class MuslSysrootBuilder {
             return toolchain(in.arch(), prefix);
         }
         long start = System.nanoTime();
-        // what killed builds of this sysroot left (an hour old, so not a build in progress)
-        Extractor.removeStale(prefix.getParent(), prefix.getFileName() + ".partial*", 3_600_000L);
+        // what killed builds of this sysroot left (untouched for an hour, so not a build in progress)
+        Extractor.removeStale(prefix.getParent(), prefix.getFileName() + ".partial*");
         // unique per build: another build of the same sysroot may run at the same time
         Path stage = prefix.resolveSibling(prefix.getFileName() + ".partial-" + java.util.UUID.randomUUID());
         Path build = in.workDir().resolve("musl-build");

@@ -36,20 +36,25 @@ overhead() {
   raw() {
     rm -rf "$obj" && mkdir -p "$obj" && cp kconfig/x86_64.config "$obj/.config"
     local e=(env KBUILD_BUILD_USER=puipui KBUILD_BUILD_HOST=puipui KBUILD_BUILD_VERSION=1 LC_ALL=C TZ=UTC)
-    "${e[@]}" make -C "$src" O="$obj" ARCH=x86_64 olddefconfig > "$work/raw.log" 2>&1
-    "${e[@]}" make -C "$src" O="$obj" ARCH=x86_64 -j"$(nproc)" bzImage >> "$work/raw.log" 2>&1
+    "${e[@]}" make -C "$src" O="$obj" ARCH=x86_64 olddefconfig > "$work/raw.log" 2>&1 &&
+      "${e[@]}" make -C "$src" O="$obj" ARCH=x86_64 -j"$(nproc)" bzImage >> "$work/raw.log" 2>&1
   }
   plugin() {
     rm -rf "$target"/puipui/x86_64/linux "$target"/puipui/x86_64/kernel.out*
     mvn_q -f puipui-distro puipui:kernel -Parch-x86_64 -Dpuipui.buildCache=false -Dpuipui.jobs="$(nproc)"
   }
-  measure() { local TIMEFORMAT='%R %U %S'; { time "$@"; } 2>&1; }
+  # prints "wall user sys", or "failed" last when the build failed
+  measure() { local TIMEFORMAT='%R %U %S'; { time "$@"; } 2>&1 || echo failed; }
   local sum_pw=0 sum_rw=0 sum_pc=0 sum_rc=0 sum_own=0 sum_make=0 t_make
   for round in $(seq 1 "${OVERHEAD_ROUNDS:-2}"); do
     if (( round % 2 )); then order="plugin raw"; else order="raw plugin"; fi
     for what in $order; do
       read -r w u s < <(measure "$what" | tail -1)
-      [[ $w =~ ^[0-9.]+$ ]] || { echo "overhead: the $what build failed (log: $log, $work/raw.log)"; exit 1; }
+      if [[ ! $w =~ ^[0-9.]+$ ]]; then # the logs go with $work: show their end now
+        echo "overhead: the $what build failed; last lines of its log:"
+        if [[ $what == plugin ]]; then tail -40 "$log"; else tail -40 "$work/raw.log"; fi
+        exit 1
+      fi
       if [[ $what == plugin ]]; then t_plugin=("$w" "$(echo "$u + $s" | bc)"); else t_raw=("$w" "$(echo "$u + $s" | bc)"); fi
     done
     # the plugin's own time: its wall time less that of the two makes it ran (olddefconfig, bzImage), which the

@@ -77,6 +77,15 @@ class CrashSafetyTest {
         }
     }
 
+    /** True once {@code f} holds exactly {@code text}: the state a test kills in, not just the file's existence. */
+    private static boolean holds(Path f, String text) {
+        try {
+            return Files.isRegularFile(f) && Files.readString(f).equals(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean exists(Path dir, String prefix) {
         try (var s = Files.list(dir)) {
             return s.anyMatch(p -> p.getFileName().toString().startsWith(prefix));
@@ -185,7 +194,8 @@ class CrashSafetyTest {
         Path hold = tmp.resolve("hold");
         Files.writeString(hold, "");
         Path object = clone.resolve("build/hello/hello-1.0/hello.o");
-        killMidway(() -> Files.isRegularFile(object), "userland", clone.toString(), archive.toString(), Sha256.of(archive),
+        // the object file exists (empty) before echo writes into it: wait for the partial content itself
+        killMidway(() -> holds(object, "partial\n"), "userland", clone.toString(), archive.toString(), Sha256.of(archive),
                 counter.toString(), hold.toString());
         assertEquals("partial\n", Files.readString(object), "killed with a truncated object file in the tree");
         Files.delete(hold);
@@ -212,7 +222,7 @@ class CrashSafetyTest {
         Files.writeString(hold, "");
         Path object = obj.resolve("vmlinux.o");
         // make reads the child's environment variable PUIPUI_TEST_HOLD as a variable
-        killMidway(Map.of("PUIPUI_TEST_HOLD", hold.toString()), () -> Files.isRegularFile(object), "kernel", src.toString(),
+        killMidway(Map.of("PUIPUI_TEST_HOLD", hold.toString()), () -> holds(object, "partial\n"), "kernel", src.toString(),
                 obj.toString());
         assertTrue(Files.exists(obj.resolve(KernelBuilder.MAKE_IN_PROGRESS)));
         Files.delete(hold);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -71,11 +70,7 @@ public final class Fetcher {
     }
 
     private Fetched doFetch(Source source) throws IOException, FetchException {
-        List<Source.Alternative> known = new ArrayList<>(source.knownDigests());
-        if (source.getSha256() == null) {
-            Optional<String> learned = cache.learnedDigest(source.getFile());
-            learned.ifPresent(d -> known.add(0, new Source.Alternative(source.getFile(), d)));
-        }
+        List<Source.Alternative> known = source.knownDigests();
         for (Source.Alternative k : known) {
             Optional<Path> hit = cache.find(k.getSha256());
             if (hit.isPresent()) {
@@ -83,65 +78,46 @@ public final class Fetcher {
                 return new Fetched(source, hit.get(), k.getSha256());
             }
         }
+        // a mirror holding other bytes under the name (a captive portal's page, a stale file) is skipped
+        List<String> mismatches = new ArrayList<>();
         for (URI mirror : mirrors) {
             if (offline && !Transport.isLocal(mirror)) {
                 continue;
             }
             for (Source.Alternative k : known) {
-                Optional<Path> got = download(mirror.resolve(k.getFile()), k.getFile(), k.getSha256());
-                if (got.isPresent()) {
-                    return new Fetched(source, got.get(), k.getSha256());
+                try {
+                    Optional<Path> got = download(mirror.resolve(k.getFile()), k.getFile(), k.getSha256());
+                    if (got.isPresent()) {
+                        return new Fetched(source, got.get(), k.getSha256());
+                    }
+                } catch (ChecksumMismatchException e) {
+                    log.warn(e.getMessage() + "; trying the next location");
+                    mismatches.add(e.getMessage());
                 }
             }
         }
+        String skipped = mismatches.isEmpty() ? "" : "\n  skipped for a wrong digest:\n    " + String.join("\n    ", mismatches);
         URI upstream = URI.create(source.getUrl());
         if (offline && !Transport.isLocal(upstream)) {
             throw new FetchException("offline: " + describe(source, known) + " is neither in the cache "
                     + cache.root() + " nor on a file: mirror. Build once online, or point -Dpuipui.mirrors "
-                    + "(or PUIPUI_MIRRORS) at a directory holding it.");
+                    + "(or PUIPUI_MIRRORS) at a directory holding it." + skipped);
         }
-        String digest = source.getSha256();
-        boolean learnedNow = false;
-        if (digest == null) {
-            digest = digestFromList(source);
-            learnedNow = true;
-        }
-        Optional<Path> got = download(upstream, source.getFile(), digest);
+        Optional<Path> got = download(upstream, source.getFile(), source.getSha256());
         if (got.isEmpty()) {
             throw new FetchException(source.getFile() + " not found at " + upstream
-                    + (mirrors.isEmpty() ? "" : " nor on the mirrors " + mirrors));
+                    + (mirrors.isEmpty() ? "" : " nor on the mirrors " + mirrors) + skipped);
         }
-        if (learnedNow) {
-            cache.rememberDigest(source.getFile(), digest);
-        }
-        return new Fetched(source, got.get(), digest);
+        return new Fetched(source, got.get(), source.getSha256());
     }
 
     private static String describe(Source source, List<Source.Alternative> known) {
         StringBuilder sb = new StringBuilder(source.getName() + " " + source.getVersion() + " (");
-        if (known.isEmpty()) {
-            sb.append(source.getFile()).append(", digest from ").append(source.getSha256sums());
-        }
         for (int i = 0; i < known.size(); i++) {
             sb.append(i == 0 ? "" : " or ").append(known.get(i).getFile()).append(" sha256 ")
                     .append(known.get(i).getSha256());
         }
         return sb.append(")").toString();
-    }
-
-    private String digestFromList(Source source) throws IOException, FetchException {
-        URI listUri = URI.create(source.getSha256sums());
-        log.info(source.getName() + ": reading the published digest of " + source.getFile() + " from " + listUri);
-        Optional<Transport.Download> d = transport.open(listUri);
-        if (d.isEmpty()) {
-            throw new FetchException("digest list " + listUri + " not found");
-        }
-        String text;
-        try (InputStream in = d.get().body()) {
-            text = new String(in.readNBytes(16 << 20), StandardCharsets.UTF_8);
-        }
-        return DigestList.digestOf(text, source.getFile()).orElseThrow(() -> new FetchException(
-                "digest list " + listUri + " has no entry for " + source.getFile()));
     }
 
     /** Copies {@code from} into the cache if it exists and has {@code sha256}; empty if it does not exist. */

@@ -4,11 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One upstream source archive as declared in the distro's pom: what it is, where it comes from and the digest(s)
- * that prove it. Either {@code sha256} is given, or {@code sha256sums} names a published list of digests
- * (kernel.org's {@code sha256sums.asc}) from which the digest of {@code file} is read. {@code alternatives} are other
- * files accepted for the same version (for example a distribution's repack), each with its own digest; they are
- * found in the cache or on a mirror.
+ * One upstream source archive as declared in the distro's pom: what it is, where it comes from and the digest that
+ * proves it, pinned in the declaration (no digest is ever learned from a download). {@code alternatives} are other
+ * files accepted for the same version (for example a distribution's repack), each with its own pinned digest; they
+ * are found in the cache or on a mirror.
  */
 public class Source {
     private String name;
@@ -16,7 +15,6 @@ public class Source {
     private String file;
     private String url;
     private String sha256;
-    private String sha256sums;
     private String license;
     private List<Alternative> alternatives = new ArrayList<>();
 
@@ -63,18 +61,12 @@ public class Source {
         if (!isAcceptableUrl(url)) {
             throw new IllegalArgumentException(id + ": <url> must be https:// (plain http only on loopback; got " + url + ")");
         }
-        if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
-            throw new IllegalArgumentException(id + ": <file> must be a plain file name (got " + file + ")");
-        }
-        if (sha256 != null && !sha256.isBlank()) {
-            sha256 = Sha256.parse(sha256, id + ": <sha256>");
-        } else if (sha256sums == null || sha256sums.isBlank()) {
-            throw new IllegalArgumentException(id + ": declare <sha256>, or <sha256sums> naming a published digest list");
-        } else {
-            sha256 = null;
-        }
+        requirePlainFileName(file, id + ": <file>");
+        require(sha256, id + ": <sha256>");
+        sha256 = Sha256.parse(sha256, id + ": <sha256>");
         for (Alternative alt : alternatives) {
             require(alt.file, id + ": <alternative><file>");
+            requirePlainFileName(alt.file, id + ": <alternative><file>");
             alt.sha256 = Sha256.parse(alt.sha256, id + ": alternative " + alt.file + " <sha256>");
         }
         return this;
@@ -88,18 +80,23 @@ public class Source {
         return url.matches("^http://(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?/.*");
     }
 
+    /** A file name looked up in caches and mirrors: no directory part, no {@code ..}, not hidden. */
+    private static void requirePlainFileName(String name, String what) {
+        if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+            throw new IllegalArgumentException(what + " must be a plain file name (got " + name + ")");
+        }
+    }
+
     private static void require(String value, String what) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(what + " is missing");
         }
     }
 
-    /** The files with a digest known before any download: the main file (if its digest is declared) and the alternatives. */
+    /** Every accepted file with its pinned digest: the main file first, then the alternatives. */
     public List<Alternative> knownDigests() {
         List<Alternative> known = new ArrayList<>();
-        if (sha256 != null) {
-            known.add(new Alternative(file, sha256));
-        }
+        known.add(new Alternative(file, sha256));
         known.addAll(alternatives);
         return known;
     }
@@ -124,21 +121,12 @@ public class Source {
         return sha256;
     }
 
-    public String getSha256sums() {
-        return sha256sums;
-    }
-
     public String getLicense() {
         return license;
     }
 
     public List<Alternative> getAlternatives() {
         return alternatives;
-    }
-
-    public Source withSha256sums(String sumsUrl) {
-        this.sha256sums = sumsUrl;
-        return this;
     }
 
     public Source withAlternative(String altFile, String altSha256) {

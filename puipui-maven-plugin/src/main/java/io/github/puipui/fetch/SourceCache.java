@@ -1,7 +1,6 @@
 package io.github.puipui.fetch;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,7 +19,6 @@ import io.github.puipui.BuildLog;
  * {@code <root>/sha256/<digest>/<file name>}. Files enter only through {@link #store}, which moves an already
  * verified temporary file into place atomically, so a reader never sees a partial file. Reads are verified again
  * (once per JVM for an unchanged file); a corrupted entry is removed and reported as a miss.
- * Digests learned from a published list (kernel.org's sha256sums.asc) are remembered under {@code <root>/learned/}.
  */
 public final class SourceCache {
     private static final Map<String, String> VERIFIED = new ConcurrentHashMap<>();
@@ -103,24 +101,5 @@ public final class SourceCache {
         }
         VERIFIED.put(target + ":" + Files.size(target) + ":" + Files.getLastModifiedTime(target).toMillis(), sha256);
         return target;
-    }
-
-    /** A digest for {@code fileName} learned earlier from a published digest list, if any. */
-    public Optional<String> learnedDigest(String fileName) throws IOException {
-        Path f = root.resolve("learned").resolve(fileName + ".sha256");
-        if (!Files.isRegularFile(f)) {
-            return Optional.empty();
-        }
-        String text = Files.readString(f, StandardCharsets.UTF_8).trim();
-        return Sha256.isDigest(text) ? Optional.of(text) : Optional.empty();
-    }
-
-    public void rememberDigest(String fileName, String sha256) throws IOException {
-        Path dir = root.resolve("learned");
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(fileName + "." + UUID.randomUUID() + ".part");
-        Files.writeString(tmp, sha256 + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(fileName + ".sha256"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
     }
 }

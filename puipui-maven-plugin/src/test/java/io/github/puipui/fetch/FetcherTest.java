@@ -76,8 +76,7 @@ class FetcherTest {
         Path mirror = Files.createDirectories(tmp.resolve("mirror"));
         byte[] repack = "a distribution's repack".getBytes(StandardCharsets.UTF_8);
         Files.write(mirror.resolve("pkg_1.0.orig.tar.xz"), repack);
-        Source s = new Source("pkg", "1.0", "pkg-1.0.tar.xz", "https://upstream.invalid/pkg-1.0.tar.xz", null)
-                .withSha256sums("https://upstream.invalid/sha256sums.asc")
+        Source s = new Source("pkg", "1.0", "pkg-1.0.tar.xz", "https://upstream.invalid/pkg-1.0.tar.xz", DIGEST)
                 .withAlternative("pkg_1.0.orig.tar.xz", Sha256.of(repack)).validated();
         Path got = fetcher(Fetcher.parseMirrors(mirror.toString()), true).fetch(s).file();
         assertArrayEquals(repack, Files.readAllBytes(got));
@@ -104,20 +103,46 @@ class FetcherTest {
     }
 
     @Test
-    void digestIsTakenFromAPublishedListWhenNotDeclared() throws Exception {
-        try (LocalHttpServer http = new LocalHttpServer()) {
-            http.files.put("/v6.x/linux-6.1.tar.xz", PAYLOAD);
-            http.files.put("/v6.x/sha256sums.asc", ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"
-                    + "0000000000000000000000000000000000000000000000000000000000000000  linux-6.0.tar.xz\n"
-                    + DIGEST + "  linux-6.1.tar.xz\n-----BEGIN PGP SIGNATURE-----\nxx\n-----END PGP SIGNATURE-----\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            Source s = new Source("linux", "6.1", "linux-6.1.tar.xz", http.uri("/v6.x/linux-6.1.tar.xz").toString(), null)
-                    .withSha256sums(http.uri("/v6.x/sha256sums.asc").toString()).validated();
-            Path got = fetcher(List.of(), false).fetch(s).file();
-            assertArrayEquals(PAYLOAD, Files.readAllBytes(got));
-            // the learned digest makes the next lookup work offline
-            assertEquals(got, fetcher(List.of(), true).fetch(s).file());
+    void everyDigestIsPinnedInTheDeclaration() {
+        Source noDigest = new Source("linux", "6.1", "linux-6.1.tar.xz", "https://upstream.invalid/linux-6.1.tar.xz", null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, noDigest::validated);
+        assertTrue(e.getMessage().contains("<sha256> is missing"), e.getMessage());
+        for (String hostile : List.of("../linux.tar.xz", "dir/linux.tar.xz", ".hidden")) {
+            Source alt = new Source("linux", "6.1", "linux-6.1.tar.xz", "https://upstream.invalid/linux-6.1.tar.xz", DIGEST)
+                    .withAlternative(hostile, DIGEST);
+            e = assertThrows(IllegalArgumentException.class, alt::validated);
+            assertTrue(e.getMessage().contains("<alternative><file> must be a plain file name"), e.getMessage());
         }
+    }
+
+    @Test
+    void aMirrorWithWrongBytesIsSkippedForTheNextLocation() throws Exception {
+        Path portal = Files.createDirectories(tmp.resolve("portal"));
+        Files.writeString(portal.resolve("pkg-1.0.tar.gz"), "<html>please log in</html>");
+        Path good = Files.createDirectories(tmp.resolve("good"));
+        Files.write(good.resolve("pkg-1.0.tar.gz"), PAYLOAD);
+        Source s = new Source("pkg", "1.0", "pkg-1.0.tar.gz", "https://upstream.invalid/pkg-1.0.tar.gz", DIGEST).validated();
+        Path got = fetcher(Fetcher.parseMirrors(portal + "," + good), true).fetch(s).file();
+        assertArrayEquals(PAYLOAD, Files.readAllBytes(got));
+        try (LocalHttpServer http = new LocalHttpServer()) {
+            http.files.put("/pkg-1.0.tar.gz", PAYLOAD);
+            Source upstream = new Source("pkg", "1.0", "pkg-1.0.tar.gz", http.uri("/pkg-1.0.tar.gz").toString(), DIGEST)
+                    .validated();
+            Files.delete(got);
+            assertArrayEquals(PAYLOAD, Files.readAllBytes(fetcher(Fetcher.parseMirrors(portal.toString()), false)
+                    .fetch(upstream).file()), "upstream after the mismatching mirror");
+        }
+    }
+
+    @Test
+    void wrongBytesEverywhereFailNamingEachLocation() throws Exception {
+        Path portal = Files.createDirectories(tmp.resolve("portal"));
+        Files.writeString(portal.resolve("pkg-1.0.tar.gz"), "<html>please log in</html>");
+        Source s = new Source("pkg", "1.0", "pkg-1.0.tar.gz", "https://upstream.invalid/pkg-1.0.tar.gz", DIGEST).validated();
+        FetchException e = assertThrows(FetchException.class, () -> fetcher(Fetcher.parseMirrors(portal.toString()), true).fetch(s));
+        assertTrue(e.getMessage().contains("skipped for a wrong digest"), e.getMessage());
+        assertTrue(e.getMessage().contains(portal.resolve("pkg-1.0.tar.gz").toString()), e.getMessage());
+        assertEquals(List.of(), filesUnder(tmp.resolve("cache/sha256")), "nothing cached");
     }
 
     @Test

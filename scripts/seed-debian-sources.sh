@@ -11,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mirror=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/puipui/mirror}
 list=$here/debian-sources.txt
-extra_suites=${PUIPUI_DEBSRC_SUITES:-"bookworm-backports trixie trixie-updates forky sid"}
+extra_suites=${PUIPUI_DEBSRC_SUITES:-"bookworm-backports trixie trixie-updates trixie-backports forky sid"}
 extra_security_suites=${PUIPUI_DEBSRC_SECURITY_SUITES:-"trixie-security"}
 
 mkdir -p "$mirror"

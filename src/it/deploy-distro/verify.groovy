@@ -1,28 +1,49 @@
-// Layout, classifiers and checksums of the deployed distro.
+// Layout, classifiers and checksums of the deployed distro, and its SBOM.
 import java.security.MessageDigest
+import groovy.json.JsonSlurper
 def hex = { String alg, File f -> MessageDigest.getInstance(alg).digest(f.bytes).encodeHex().toString() }
 def dir = new File(basedir, 'repo/io/github/puipui/puipui-distro')
 def versionDir = dir.listFiles().find { it.isDirectory() }
 assert versionDir != null : "nothing deployed under ${dir}"
 def files = versionDir.listFiles()*.name.sort()
 def target = new File(basedir, '../../../puipui-distro/target')
-def built = target.listFiles().findAll { it.name ==~ /puipui-distro-.*-(aarch64|x86_64)\.tar\.gz/ }
-assert !built.isEmpty()
-for (b in built) {
-    def classifier = (b.name =~ /-(aarch64|x86_64)\.tar\.gz$/)[0][1]
-    def deployed = versionDir.listFiles().findAll { it.name.endsWith("-${classifier}.tar.gz") }
-    assert deployed.size() == 1 : "${classifier}: ${files}"
-    def d = deployed[0]
-    assert hex('SHA-256', d) == hex('SHA-256', b) : "${d.name} differs from ${b.name}"
+def arches = puipuiArches.split(/[,\s]+/) as List
+// per arch: upstream's tarball (Image.gz / bzImage) and the one with the uncompressed kernel (Image / vmlinux)
+def classifiers = arches.collectMany { it == 'aarch64' ? ['aarch64', 'aarch64-image'] : ['x86_64', 'x86_64-vmlinux'] }
+def deployedFile = { String classifier, String ext ->
+    def d = versionDir.listFiles().findAll { it.name ==~ /puipui-distro-.*\d-${classifier}\.${ext.replace('.', '\\.')}/ }
+    assert d.size() == 1 : "${classifier}.${ext}: ${files}"
+    d[0]
+}
+def checkSidecars = { File d ->
     assert new File(d.path + '.sha1').text.trim() == hex('SHA-1', d)
     assert new File(d.path + '.md5').text.trim() == hex('MD5', d)
 }
+def sbomFile = deployedFile('cyclonedx', 'json')
+checkSidecars(sbomFile)
+assert hex('SHA-256', sbomFile) == hex('SHA-256', new File(target, sbomFile.name)) : 'the SBOM deployed is the one built'
+def sbom = new JsonSlurper().parse(sbomFile)
+assert sbom.bomFormat == 'CycloneDX' && sbom.specVersion == '1.5'
+def published = sbom.components.findAll { it.type == 'file' }.collectEntries { [(it['bom-ref']): it.hashes[0].content] }
+for (c in classifiers) {
+    def d = deployedFile(c, 'tar.gz')
+    def b = new File(target, d.name)
+    assert b.isFile() : "built ${b}"
+    assert hex('SHA-256', d) == hex('SHA-256', b) : "${d.name} differs from ${b.name}"
+    checkSidecars(d)
+    assert published["file:${d.name}"] == hex('SHA-256', d) : "the SBOM lists ${d.name} with its sha256"
+}
+def sources = sbom.components.findAll { it.type != 'file' }
+assert sources*.name.containsAll(['linux', 'busybox', 'dropbear', 'socat', 'curl', 'mbedtls', 'musl'])
+sources.each { s ->
+    assert s.version && s.purl.startsWith("pkg:generic/${s.name}@${s.version}?checksum=sha256:") : s
+    assert s.externalReferences[0].url.startsWith('https://') && s.externalReferences[0].hashes[0].content ==~ /[0-9a-f]{64}/ : s
+    assert s.licenses : "${s.name} has a license"
+}
+arches.each { a -> assert sbom.metadata.component.properties.find { it.name == "puipui:kernel-config-sha256:${a}" } }
 def pom = versionDir.listFiles().find { it.name.endsWith('.pom') }
 assert pom != null && pom.text.contains('<packaging>puipui-distro</packaging>') : "the POM is the main artifact: ${files}"
 def metadata = new File(versionDir, 'maven-metadata.xml').text
-built.each { b ->
-    def classifier = (b.name =~ /-(aarch64|x86_64)\.tar\.gz$/)[0][1]
-    assert metadata.contains("<classifier>${classifier}</classifier>")
-}
-assert metadata.contains('<extension>tar.gz</extension>')
+(classifiers + ['cyclonedx']).each { assert metadata.contains("<classifier>${it}</classifier>") }
+assert metadata.contains('<extension>tar.gz</extension>') && metadata.contains('<extension>json</extension>')
 return true

@@ -24,7 +24,8 @@ import io.github.puipui.toolchain.Arch;
 import io.github.puipui.toolchain.HostTools;
 
 /**
- * Builds the kernel of each arch from {@code <kconfigDirectory>/<arch>.config}: Image.gz (aarch64), bzImage (x86_64).
+ * Builds the kernel of each arch from {@code <kconfigDirectory>/<arch>.config}: Image.gz and Image (aarch64),
+ * bzImage and the PVH-bootable ELF vmlinux (x86_64).
  * A kernel whose inputs are unchanged is not rebuilt; one whose inputs match a build cache entry is taken from it.
  */
 @Mojo(name = "kernel", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
@@ -33,12 +34,13 @@ public class KernelMojo extends AbstractKernelMojo {
     /** Everything the kernel image depends on, as text; its digest is the kernel's key. */
     private String kernelInputs(Arch arch, String sourceSha256) throws MojoExecutionException {
         String cross = arch.crossPrefix();
-        return String.join("\n", "step=kernel " + arch.imageName(),
+        return String.join("\n", "step=kernel " + arch.imageName() + " " + arch.uncompressedImageName(),
                 "kconfig=" + sha256(kconfigFile(arch)),
                 "source=" + sourceSha256,
                 "arch=" + arch.id(),
                 "gcc=" + HostTools.firstLine(cross + "gcc", "--version"),
                 "ld=" + HostTools.firstLine(cross + "ld", "--version"),
+                "strip=" + (arch.elfKernel() ? HostTools.firstLine(cross + "strip", "--version") : "-"),
                 "identity=" + KernelBuilder.environment(timestamp()),
                 "drops=" + new TreeSet<>(allowedKconfigDrops()),
                 "zopfli=" + (arch.gzipImage() ? zopfliIterations() : 0),
@@ -83,11 +85,12 @@ public class KernelMojo extends AbstractKernelMojo {
                         } catch (MojoExecutionException e) {
                             throw new IOException(e.getMessage(), e);
                         }
-                        Path image = new KernelBuilder(new ProcessRunner(buildLog()), buildLog()).build(b);
-                        Files.copy(image, partial.resolve(arch.imageName()));
+                        KernelBuilder builder = new KernelBuilder(new ProcessRunner(buildLog()), buildLog());
+                        Files.copy(builder.build(b), partial.resolve(arch.imageName()));
+                        Files.copy(builder.uncompressedImage(b), partial.resolve(arch.uncompressedImageName()));
                         Files.copy(b.dotConfig(), partial.resolve("kernel.config"));
                     });
-            for (String f : List.of(arch.imageName(), "kernel.config")) {
+            for (String f : List.of(arch.imageName(), arch.uncompressedImageName(), "kernel.config")) {
                 CachedStep.publish(outputs.resolve(f), outputDirectory(arch).resolve(f));
             }
         } catch (BuildStepException e) {

@@ -1,7 +1,6 @@
 package io.github.puipui.maven;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -13,13 +12,12 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
-import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProjectHelper;
 
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.CachedStep;
 import io.github.puipui.distpackage.DistTarball;
-import io.github.puipui.distpackage.Manifest;
+import io.github.puipui.distpackage.Sbom;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.Sha256;
@@ -28,8 +26,12 @@ import io.github.puipui.process.BuildStepException;
 import io.github.puipui.toolchain.Arch;
 
 /**
- * Packs {@code <artifactId>-<version>-<arch>.tar.gz} per arch (kernel image, initramfs.cpio.gz, MANIFEST at the root)
- * and attaches it with the arch as classifier. The POM is the main artifact, as for packaging pom.
+ * Packs, per arch, the tarballs consumers boot and attaches them with classifiers:
+ * {@code <artifactId>-<version>-<arch>.tar.gz} holds exactly upstream's layout (Image.gz or bzImage, and
+ * initramfs.cpio.gz); {@code …-aarch64-image.tar.gz} and {@code …-x86_64-vmlinux.tar.gz} hold the uncompressed kernel
+ * (arm64 Image; x86 ELF vmlinux with the PVH entry) with the same initramfs. Then writes the CycloneDX SBOM of the
+ * build ({@code …-cyclonedx.json}: sources, kernel config digests, every published file's sha256) and attaches it.
+ * The POM is the main artifact, as for packaging pom.
  */
 @Mojo(name = "package", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class PackageMojo extends AbstractPuipuiMojo {
@@ -45,53 +47,64 @@ public class PackageMojo extends AbstractPuipuiMojo {
         }
         OutputTimestamp ts = timestamp();
         Fetcher fetcher = fetcher();
+        Sbom sbom = new Sbom(project.getGroupId(), project.getArtifactId(), project.getVersion(), ts.instant());
         try {
+            for (Source s : declaredSources()) {
+                Fetcher.Fetched f = fetcher.fetch(s);
+                sbom.component(new Sbom.Component(s.getName(), s.getVersion(), s.getLicense(), s.getUrl(), s.getFile(),
+                        s.getSha256(), f.file().getFileName().toString(), f.sha256()));
+            }
             for (Arch arch : archs()) {
                 Path out = outputDirectory(arch);
-                Path kernel = out.resolve(arch.imageName());
+                sbom.kernelConfig(arch.id(), Sha256.of(out.resolve("kernel.config")));
                 Path initramfs = out.resolve("initramfs.cpio.gz");
-                Manifest m = new Manifest()
-                        .put("name", "PUI PUI Linux")
-                        .put("artifact", project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion())
-                        .put("arch", arch.id())
-                        .put("kernel", arch.imageName() + " sha256 " + Sha256.of(kernel))
-                        .put("kernel-config-sha256", Sha256.of(out.resolve("kernel.config")))
-                        .put("initramfs", "initramfs.cpio.gz sha256 " + Sha256.of(initramfs))
-                        .put("build-timestamp", ts.instant().toString());
-                for (Source s : declaredSources()) {
-                    Fetcher.Fetched f = fetcher.fetch(s);
-                    m.put("source-" + s.getName(), s.getVersion() + " " + f.file().getFileName() + " sha256 " + f.sha256()
-                            + " license " + (s.getLicense() == null ? "unknown" : s.getLicense()));
-                }
-                String text = m.text();
-                String name = project.getArtifactId() + "-" + project.getVersion() + "-" + arch.id() + ".tar.gz";
-                // the manifest names the digests of the kernel and the initramfs and the timestamp: with the
-                // tarball's name and the plugin version, that is everything the tarball is made of
-                Path outputs = workDirectory.toPath().resolve(arch.id()).resolve("tarball.out");
-                String inputs = "step=tarball\nname=" + name + "\nplugin=" + pluginVersion + "\n" + text;
-                CachedStep.How how = new CachedStep(null, buildLog()).run(arch + " tarball", outputs, inputs, null,
-                        partial -> {
-                            Path manifest = Files.writeString(partial.resolve("MANIFEST"), text, StandardCharsets.UTF_8);
-                            Map<String, Path> files = new LinkedHashMap<>();
-                            files.put(arch.imageName(), kernel);
-                            files.put("initramfs.cpio.gz", initramfs);
-                            files.put("MANIFEST", manifest);
-                            DistTarball.write(partial.resolve(name), files, FileTime.from(ts.instant()));
-                        });
-                CachedStep.publish(outputs.resolve("MANIFEST"), out.resolve("MANIFEST"));
-                Path tarball = Path.of(project.getBuild().getDirectory(), name);
-                CachedStep.publish(outputs.resolve(name), tarball);
-                projectHelper.attachArtifact(project, "tar.gz", arch.id(), tarball.toFile());
-                if (how != CachedStep.How.UP_TO_DATE) {
-                    getLog().info(String.format("%s: %s (%,d bytes)", arch, tarball, Files.size(tarball)));
-                }
+                tarball(arch, arch.id(), arch.imageName(), out.resolve(arch.imageName()), initramfs, ts, sbom);
+                tarball(arch, arch.uncompressedClassifier(), arch.uncompressedImageName(),
+                        out.resolve(arch.uncompressedImageName()), initramfs, ts, sbom);
             }
+            String name = project.getArtifactId() + "-" + project.getVersion() + "-cyclonedx.json";
+            Path staged = workDirectory.toPath().resolve(name);
+            Files.createDirectories(staged.getParent());
+            Files.writeString(staged, sbom.json());
+            Path published = Path.of(project.getBuild().getDirectory(), name);
+            if (CachedStep.publish(staged, published)) {
+                getLog().info("SBOM: " + published);
+            }
+            projectHelper.attachArtifact(project, "json", "cyclonedx", published.toFile());
         } catch (BuildStepException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (FetchException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("package: " + e.getMessage(), e);
+        }
+    }
+
+    /** Packs a kernel and the initramfs at the root of {@code <artifactId>-<version>-<classifier>.tar.gz}. */
+    private void tarball(Arch arch, String classifier, String kernelName, Path kernel, Path initramfs, OutputTimestamp ts,
+            Sbom sbom) throws IOException, BuildStepException {
+        String name = project.getArtifactId() + "-" + project.getVersion() + "-" + classifier + ".tar.gz";
+        Map<String, Path> members = new LinkedHashMap<>();
+        members.put(kernelName, kernel);
+        members.put("initramfs.cpio.gz", initramfs);
+        // the members' digests, the timestamp, the name and the plugin: everything the tarball is made of
+        StringBuilder inputs = new StringBuilder("step=tarball\nname=" + name + "\nplugin=" + pluginVersion
+                + "\ntimestamp=" + ts.instant() + "\n");
+        for (Map.Entry<String, Path> m : members.entrySet()) {
+            String sha = Sha256.of(m.getValue());
+            inputs.append(m.getKey()).append('=').append(sha).append('\n');
+            sbom.file(new Sbom.PublishedFile(m.getKey(), arch.id(), classifier, name, sha, Files.size(m.getValue())));
+        }
+        Path outputs = workDirectory.toPath().resolve(arch.id()).resolve(classifier + ".tarball.out");
+        CachedStep.How how = new CachedStep(null, buildLog()).run(arch + " tarball " + classifier, outputs,
+                inputs.toString(), null,
+                partial -> DistTarball.write(partial.resolve(name), members, FileTime.from(ts.instant())));
+        Path tarball = Path.of(project.getBuild().getDirectory(), name);
+        CachedStep.publish(outputs.resolve(name), tarball);
+        projectHelper.attachArtifact(project, "tar.gz", classifier, tarball.toFile());
+        sbom.file(new Sbom.PublishedFile(name, arch.id(), classifier, null, Sha256.of(tarball), Files.size(tarball)));
+        if (how != CachedStep.How.UP_TO_DATE) {
+            getLog().info(String.format("%s: %s (%,d bytes)", arch, tarball, Files.size(tarball)));
         }
     }
 }

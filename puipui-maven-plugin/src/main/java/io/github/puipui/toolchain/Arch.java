@@ -2,10 +2,16 @@ package io.github.puipui.toolchain;
 
 import java.util.Locale;
 
-/** A target architecture: its names in the kernel, in GNU triples and in musl, and its kernel image. */
+/**
+ * A target architecture: its names in the kernel, in GNU triples and in musl, and its kernel in the two forms VMMs
+ * boot: the compressed image of upstream's tarball (Image.gz, bzImage), and the uncompressed one that microVM
+ * monitors and vfkit need (arm64's {@code Image}; x86's ELF {@code vmlinux} with the PVH entry note).
+ */
 public enum Arch {
-    AARCH64("aarch64", "arm64", "aarch64-linux-gnu-", "Image.gz", "arch/arm64/boot/Image.gz", "Image.gz"),
-    X86_64("x86_64", "x86_64", "x86_64-linux-gnu-", "bzImage", "arch/x86/boot/bzImage", "bzImage");
+    AARCH64("aarch64", "arm64", "aarch64-linux-gnu-", "Image.gz", "arch/arm64/boot/Image.gz", "Image.gz",
+            "arch/arm64/boot/Image", "Image"),
+    X86_64("x86_64", "x86_64", "x86_64-linux-gnu-", "bzImage", "arch/x86/boot/bzImage", "bzImage",
+            "vmlinux", "vmlinux");
 
     private final String id;
     private final String kernelArch;
@@ -13,14 +19,19 @@ public enum Arch {
     private final String imageTarget;
     private final String imagePath;
     private final String imageName;
+    private final String uncompressedImagePath;
+    private final String uncompressedImageName;
 
-    Arch(String id, String kernelArch, String gnuPrefix, String imageTarget, String imagePath, String imageName) {
+    Arch(String id, String kernelArch, String gnuPrefix, String imageTarget, String imagePath, String imageName,
+            String uncompressedImagePath, String uncompressedImageName) {
         this.id = id;
         this.kernelArch = kernelArch;
         this.gnuPrefix = gnuPrefix;
         this.imageTarget = imageTarget;
         this.imagePath = imagePath;
         this.imageName = imageName;
+        this.uncompressedImagePath = uncompressedImagePath;
+        this.uncompressedImageName = uncompressedImageName;
     }
 
     public static Arch of(String id) {
@@ -79,6 +90,26 @@ public enum Arch {
     /** The image's file name in the tarball. */
     public String imageName() {
         return imageName;
+    }
+
+    /** Where make leaves the uncompressed kernel (a by-product of {@link #imageTarget}), relative to the object tree. */
+    public String uncompressedImagePath() {
+        return uncompressedImagePath;
+    }
+
+    /** The uncompressed kernel's file name: {@code Image} (arm64 boot protocol) or {@code vmlinux} (ELF, PVH entry). */
+    public String uncompressedImageName() {
+        return uncompressedImageName;
+    }
+
+    /** True if the uncompressed kernel is an ELF file, published with its symbols stripped (x86's vmlinux). */
+    public boolean elfKernel() {
+        return uncompressedImageName.equals("vmlinux");
+    }
+
+    /** The classifier of the tarball with the uncompressed kernel: {@code aarch64-image}, {@code x86_64-vmlinux}. */
+    public String uncompressedClassifier() {
+        return id + "-" + uncompressedImageName.toLowerCase(Locale.ROOT);
     }
 
     @Override

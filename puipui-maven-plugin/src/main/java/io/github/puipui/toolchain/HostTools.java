@@ -97,6 +97,9 @@ public final class HostTools {
             r.add(Requirement.program(arch.crossPrefix() + "gcc", arch.crossGccPackage()));
             r.add(Requirement.program(arch.crossPrefix() + "ld", arch.crossGccPackage().replace("gcc-", "binutils-")));
         }
+        if (arch.elfKernel()) {
+            r.add(strip(arch));
+        }
         if (arch == Arch.X86_64) {
             r.add(Requirement.program("xz", "xz-utils"));
             r.add(Requirement.file("/usr/include/gelf.h", "libelf-dev"));
@@ -107,8 +110,14 @@ public final class HostTools {
     /** What the userland build needs besides the kernel's tools. */
     public static List<Requirement> forUserland(Arch arch) {
         List<Requirement> r = new ArrayList<>(forKernel(arch));
-        r.add(Requirement.program(arch.crossPrefix() + "strip", arch.crossPrefix().isEmpty() ? "binutils"
-                : arch.crossGccPackage().replace("gcc-", "binutils-")));
+        if (!r.contains(strip(arch))) {
+            r.add(strip(arch));
+        }
         return r;
+    }
+
+    private static Requirement strip(Arch arch) {
+        return Requirement.program(arch.crossPrefix() + "strip", arch.crossPrefix().isEmpty() ? "binutils"
+                : arch.crossGccPackage().replace("gcc-", "binutils-"));
     }
 }

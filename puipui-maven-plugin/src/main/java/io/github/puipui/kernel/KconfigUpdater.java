@@ -9,16 +9,19 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 
 /**
- * Refreshes a kconfig file from the kernel tree, non-interactively. Without a previous build's {@code .config}:
- * copy the kconfig file; with one (possibly edited by {@code make menuconfig}): keep it. Then append the
- * {@code CONFIG_*} overrides, {@code make olddefconfig} (new symbols take their defaults and are reported),
- * {@code make savedefconfig}, and write the result back over the kconfig file.
+ * Refreshes a kconfig file from the kernel tree, non-interactively, in two steps so that several arches are written
+ * all or none. {@link #prepare}: without a previous build's {@code .config}, copy the kconfig file; with one (possibly
+ * edited by {@code make menuconfig}), keep it. Then append the {@code CONFIG_*} overrides, {@code make olddefconfig}
+ * (new symbols take their defaults and are reported), check that every override survived (else fail, naming the
+ * symbol and the values of its dependencies), and {@code make savedefconfig}. {@link #write}: put the result over
+ * the kconfig file. A failed preparation leaves the kconfig file and the build's {@code .config} as they were.
  */
 public final class KconfigUpdater {
     private final ProcessRunner runner;
@@ -29,16 +32,38 @@ public final class KconfigUpdater {
         this.log = log;
     }
 
-    /** Returns the symbols that were new to the configuration (took their defaults). */
-    public List<String> update(KernelBuild b, Map<String, String> overrides) throws IOException, BuildStepException {
+    /** A refreshed configuration ready to be written: the new defconfig and the symbols that took their defaults. */
+    public record Prepared(KernelBuild build, Path defconfig, List<String> added) {
+    }
+
+    public Prepared prepare(KernelBuild b, Map<String, String> overrides) throws IOException, BuildStepException {
         Files.createDirectories(b.objectDir());
         Path dotConfig = b.dotConfig();
-        if (Files.isRegularFile(dotConfig)) {
+        Path backup = b.objectDir().resolve(".config.before-update");
+        boolean existed = Files.isRegularFile(dotConfig);
+        if (existed) {
             log.info(b.arch() + ": refreshing the existing " + dotConfig);
+            Files.copy(dotConfig, backup, StandardCopyOption.REPLACE_EXISTING);
         } else {
             log.info(b.arch() + ": starting from " + b.kconfigFile());
             Files.copy(b.kconfigFile(), dotConfig);
         }
+        try {
+            Prepared p = resolve(b, overrides);
+            Files.deleteIfExists(backup);
+            return p;
+        } catch (IOException | BuildStepException | RuntimeException e) {
+            if (existed) {
+                Files.move(backup, dotConfig, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(dotConfig);
+            }
+            throw e;
+        }
+    }
+
+    private Prepared resolve(KernelBuild b, Map<String, String> overrides) throws IOException, BuildStepException {
+        Path dotConfig = b.dotConfig();
         var before = Kconfig.read(dotConfig);
         if (!overrides.isEmpty()) {
             List<String> lines = new ArrayList<>();
@@ -49,6 +74,25 @@ public final class KconfigUpdater {
         var env = KernelBuilder.environment(b);
         runner.run(b.arch() + " olddefconfig", KernelBuilder.make(b, "olddefconfig"), b.objectDir(), env, b.logFile());
         var after = Kconfig.read(dotConfig);
+        List<KconfigGuard.Violation> lost = KconfigGuard.check(overrides, after, Set.of());
+        if (!lost.isEmpty()) {
+            StringBuilder sb = new StringBuilder(b.arch() + ": " + lost.size()
+                    + " override(s) from the environment did not survive olddefconfig:");
+            for (KconfigGuard.Violation v : lost) {
+                sb.append("\n    ").append(v);
+                String bare = v.symbol().substring("CONFIG_".length());
+                List<String> deps = KconfigDependencies.of(b.sourceDir(), bare);
+                if (deps.isEmpty()) {
+                    sb.append("\n      no Kconfig file of ").append(b.sourceDir().getFileName())
+                            .append(" defines it with dependencies: misspelt, or selected by other symbols only?");
+                }
+                for (String d : deps) {
+                    sb.append("\n      depends on ").append(KconfigDependencies.withValues(d, after));
+                }
+            }
+            throw new BuildStepException(sb.append("\n  Set the dependencies too, or drop the override; ")
+                    .append(b.kconfigFile()).append(" is left as it was.").toString());
+        }
         List<String> added = new ArrayList<>();
         after.forEach((k, v) -> {
             if (!before.containsKey(k)) {
@@ -61,10 +105,15 @@ public final class KconfigUpdater {
             added.forEach(l -> log.info("    " + l));
         }
         runner.run(b.arch() + " savedefconfig", KernelBuilder.make(b, "savedefconfig"), b.objectDir(), env, b.logFile());
-        Path tmp = b.kconfigFile().resolveSibling(b.kconfigFile().getFileName() + ".tmp");
-        Files.copy(b.objectDir().resolve("defconfig"), tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, b.kconfigFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        log.info(b.arch() + ": wrote " + b.kconfigFile());
-        return fromFull ? added : List.of();
+        return new Prepared(b, b.objectDir().resolve("defconfig"), fromFull ? added : List.of());
+    }
+
+    /** Writes a prepared configuration over its kconfig file (atomically). */
+    public void write(Prepared p) throws IOException {
+        Path target = p.build().kconfigFile();
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.copy(p.defconfig(), tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        log.info(p.build().arch() + ": wrote " + target);
     }
 }

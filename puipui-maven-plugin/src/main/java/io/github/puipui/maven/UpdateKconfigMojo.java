@@ -36,14 +36,19 @@ public class UpdateKconfigMojo extends AbstractKernelMojo {
         requireHostTools("kernel", archs, HostTools::forKernel);
         Path source = sourceTree("linux");
         KconfigUpdater updater = new KconfigUpdater(new ProcessRunner(buildLog()), buildLog());
-        for (Arch arch : archs) {
-            try {
-                updater.update(kernelBuild(arch, source), overrides);
-            } catch (BuildStepException e) {
-                throw new MojoFailureException(e.getMessage(), e);
-            } catch (IOException e) {
-                throw new MojoExecutionException(arch + ": " + e.getMessage(), e);
+        // every arch is prepared before any file is written: a failure leaves all of them as they were
+        List<KconfigUpdater.Prepared> prepared = new java.util.ArrayList<>();
+        try {
+            for (Arch arch : archs) {
+                prepared.add(updater.prepare(kernelBuild(arch, source), overrides));
             }
+            for (KconfigUpdater.Prepared p : prepared) {
+                updater.write(p);
+            }
+        } catch (BuildStepException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException("update-kconfig: " + e.getMessage(), e);
         }
     }
 }

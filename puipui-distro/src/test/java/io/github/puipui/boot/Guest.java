@@ -25,10 +25,11 @@ import java.util.concurrent.TimeoutException;
 import io.github.puipui.toolchain.Arch;
 
 /**
- * A PUI PUI guest in QEMU (TCG), with modern (non-transitional) virtio PCI devices as Virtualization.framework
- * presents them: 256 MiB, 1 vCPU, serial + virtio consoles captured to files, QMP on a unix socket,
+ * A PUI PUI guest in QEMU (TCG), with modern (non-transitional) virtio devices as Virtualization.framework presents
+ * them. By default: 256 MiB, 1 vCPU, a serial console and a virtio console captured to files, QMP on a unix socket,
  * virtio-net user networking with a loopback port forwarded to guest :22, and the other virtio devices a VMM test
- * attaches. ssh goes through the real OpenSSH client (with sshpass for the password).
+ * attaches; {@link Options} shapes it like a given consumer's VMM. ssh goes through the real OpenSSH client (with
+ * sshpass for the password).
  */
 final class Guest implements AutoCloseable {
     static final String PASSWORD = "passwd";
@@ -40,16 +41,33 @@ final class Guest implements AutoCloseable {
     final Path qmpSocket;
     final int sshPort;
     final long startNanos;
+    private final Options options;
     private final Process qemu;
 
-    /** What to attach beyond the defaults. */
+    /** What to attach and how; the defaults are the full test guest. */
     static final class Options {
         boolean nic = true;
+        /** The whole kernel command line; null: the serial console, {@code console=hvc0} and {@link #extraCmdline}. */
+        String cmdline;
         String extraCmdline = "";
+        /** A serial port logged to serial.log; false: {@code -serial none}. */
+        boolean serial = true;
+        /** A virtio console logged to hvc0.log. */
+        boolean virtconsole = true;
+        /** virtio-rng, virtio-balloon and virtio-gpu. */
+        boolean allDevices = true;
+        int cpus = 1;
+        int memMiB = 256;
+        /** No PCI: QEMU microvm (x86_64) or virt with virtio-mmio devices (aarch64). */
+        boolean microvm;
+        /** Guest memory from a shared memfd (virtio-fs needs it; upstream's CI always has it). */
+        boolean memfd;
         Path share;
         Path disk;
         /** A directory shared over virtio-fs (tag {@code hostfs}) through virtiofsd. */
         Path virtiofs;
+        /** Export {@link #virtiofs} read-only: through a read-only bind mount in a mount namespace of virtiofsd's own. */
+        boolean virtiofsReadOnly;
     }
 
     private Process virtiofsd;
@@ -66,66 +84,120 @@ final class Guest implements AutoCloseable {
 
     Guest(String arch, Path image, Path kernel, Path initramfs, Path dir, Options o) throws IOException {
         this.arch = arch;
+        this.options = o;
         this.dir = Files.createDirectories(dir);
         this.serialLog = dir.resolve("serial.log");
         this.hvcLog = dir.resolve("hvc0.log");
         this.qmpSocket = dir.resolve("qmp.sock");
         Files.deleteIfExists(qmpSocket);
         this.sshPort = freePort();
-        List<String> cmd = QemuCommand.machine(Arch.of(arch), false);
+        Arch a = Arch.of(arch);
+        boolean mmio = o.microvm;
+        List<String> cmd = QemuCommand.machine(a, false, o.microvm, o.memMiB, o.cpus);
+        String cmdline = o.cmdline != null ? o.cmdline
+                : (QemuCommand.serialConsole(a) + " console=hvc0 " + o.extraCmdline).trim();
         cmd.addAll(List.of("-display", "none", "-no-reboot", "-nodefaults",
-                "-kernel", kernel.toString(), "-initrd", initramfs.toString(),
-                "-append", (QemuCommand.serialConsole(Arch.of(arch)) + " console=hvc0 " + o.extraCmdline).trim(),
-                "-serial", "file:" + serialLog,
-                "-device", "virtio-serial-pci,disable-legacy=on", "-chardev", "file,id=hvc,path=" + hvcLog,
-                "-device", "virtconsole,chardev=hvc",
-                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
-                "-device", "virtio-rng-pci,disable-legacy=on", "-device", "virtio-balloon-pci,disable-legacy=on", "-device", "virtio-gpu-pci"));
+                "-kernel", kernel.toString(), "-initrd", initramfs.toString(), "-append", cmdline,
+                "-serial", o.serial ? "file:" + serialLog : "none",
+                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
+        if (o.virtconsole) {
+            cmd.addAll(List.of("-device", QemuCommand.virtioDevice("virtio-serial", mmio, null),
+                    "-chardev", "file,id=hvc,path=" + hvcLog, "-device", "virtconsole,chardev=hvc"));
+        }
+        if (o.allDevices) {
+            cmd.addAll(List.of("-device", QemuCommand.virtioDevice("virtio-rng", mmio, null),
+                    "-device", QemuCommand.virtioDevice("virtio-balloon", mmio, null),
+                    "-device", QemuCommand.virtioDevice("virtio-gpu", mmio, null)));
+        }
         if (o.nic) {
             cmd.addAll(List.of("-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
-                    "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"));
+                    "-device", QemuCommand.virtioDevice("virtio-net", mmio, "netdev=n0")));
         }
         if (o.share != null) {
             cmd.addAll(List.of("-fsdev", "local,id=f0,path=" + o.share + ",security_model=none",
-                    "-device", "virtio-9p-pci,fsdev=f0,mount_tag=host0,disable-legacy=on"));
+                    "-device", QemuCommand.virtioDevice("virtio-9p", mmio, "fsdev=f0,mount_tag=host0")));
         }
         if (o.disk != null) {
-            cmd.addAll(List.of("-drive", "file=" + o.disk + ",format=raw,if=none,id=d0", "-device", "virtio-blk-pci,drive=d0,disable-legacy=on"));
+            cmd.addAll(List.of("-drive", "file=" + o.disk + ",format=raw,if=none,id=d0",
+                    "-device", QemuCommand.virtioDevice("virtio-blk", mmio, "drive=d0")));
         }
         if (o.virtiofs != null) {
-            Path sock = dir.resolve("virtiofsd.sock");
-            Files.deleteIfExists(sock);
-            virtiofsd = new ProcessBuilder(virtiofsdBinary().toString(), "--socket-path=" + sock, "-o",
-                    "source=" + o.virtiofs, "-o", "cache=none").redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("virtiofsd.log").toFile()).start();
-            for (int i = 0; i < 50 && !Files.exists(sock); i++) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            cmd.addAll(List.of("-chardev", "socket,id=vfs,path=" + sock, "-device", "vhost-user-fs-pci,chardev=vfs,tag=hostfs",
-                    "-object", "memory-backend-memfd,id=mem,size=256M,share=on", "-numa", "node,memdev=mem"));
+            Path sock = startVirtiofsd(o.virtiofs, o.virtiofsReadOnly);
+            cmd.addAll(List.of("-chardev", "socket,id=vfs,path=" + sock,
+                    "-device", (mmio ? "vhost-user-fs-device" : "vhost-user-fs-pci") + ",chardev=vfs,tag=hostfs"));
+        }
+        if (o.memfd || o.virtiofs != null) {
+            cmd.addAll(List.of("-object", "memory-backend-memfd,id=mem,size=" + o.memMiB + "M,share=on",
+                    "-numa", "node,memdev=mem"));
         }
         Files.writeString(dir.resolve("qemu.cmdline"), String.join(" ", cmd) + "\n");
         startNanos = System.nanoTime();
         qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
     }
 
+    /**
+     * Starts virtiofsd exporting {@code source} and waits for its socket. Read-only: Debian 12's virtiofsd has no
+     * such option, so it runs in a mount namespace of its own where {@code source} is bind-mounted read-only.
+     */
+    private Path startVirtiofsd(Path source, boolean readOnly) throws IOException {
+        Path sock = dir.resolve("virtiofsd.sock");
+        Files.deleteIfExists(sock);
+        String daemon = virtiofsdBinary() + " --socket-path=" + sock + " -o source=%s -o cache=none";
+        List<String> cmd;
+        if (readOnly) {
+            Path ro = Files.createDirectories(dir.resolve("virtiofs-ro"));
+            cmd = List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                    "mount --bind \"$0\" \"$1\" && mount -o remount,ro,bind \"$1\" && exec " + String.format(daemon, "\"$1\""),
+                    source.toString(), ro.toString());
+        } else {
+            cmd = List.of("sh", "-c", "exec " + String.format(daemon, "\"$0\""), source.toString());
+        }
+        virtiofsd = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("virtiofsd.log").toFile()).start();
+        for (int i = 0; i < 100 && !Files.exists(sock); i++) {
+            if (!virtiofsd.isAlive()) {
+                throw new AssertionError("virtiofsd exited: " + Files.readString(dir.resolve("virtiofsd.log")));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        if (!Files.exists(sock)) {
+            throw new AssertionError("virtiofsd did not create " + sock + " within 10 s");
+        }
+        return sock;
+    }
+
     static int freePort() throws IOException {
         return QemuCommand.freePort();
     }
 
-    String serial() throws IOException {
-        return Files.exists(serialLog) ? Files.readString(serialLog, StandardCharsets.ISO_8859_1) : "";
+    /** The console logs: the serial port's and the virtio console's, where the guest has them. */
+    String consoleLog() {
+        return (options.serial ? serialLog + " " : "") + (options.virtconsole ? hvcLog : "");
     }
 
-    /** Waits until the serial console shows {@code text}. */
-    void awaitSerial(String text, Duration timeout) throws Exception {
+    /**
+     * What the guest's consoles printed: the kernel writes to each {@code console=}, user space ({@code /dev/console})
+     * to the last one, and a getty runs on each; so this is the serial port's log followed by the virtio console's.
+     */
+    String console() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Path log : List.of(serialLog, hvcLog)) {
+            if (Files.exists(log)) {
+                sb.append(Files.readString(log, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Waits until the console shows {@code text}. */
+    void awaitConsole(String text, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
-            if (serial().contains(text)) {
+            if (console().contains(text)) {
                 return;
             }
             if (!qemu.isAlive()) {
@@ -133,7 +205,7 @@ final class Guest implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(arch + ": no '" + text + "' on the serial console within " + timeout + "; see " + serialLog);
+        throw new AssertionError(arch + ": no '" + text + "' on the console within " + timeout + "; see " + consoleLog());
     }
 
     /**
@@ -157,7 +229,7 @@ final class Guest implements AutoCloseable {
                     throw new AssertionError(arch + ": QEMU exited before sshd came up; see " + dir);
                 }
                 if (System.nanoTime() > end) {
-                    throw new AssertionError(arch + ": no ssh banner within " + timeout + "; see " + serialLog);
+                    throw new AssertionError(arch + ": no ssh banner within " + timeout + "; see " + consoleLog());
                 }
                 probes.execute(() -> probe(banner, open));
                 try {
@@ -201,19 +273,50 @@ final class Guest implements AutoCloseable {
     record Result(int exit, String out) {
     }
 
+    /** The OpenSSH client logging in as root with the password, to {@code 127.0.0.1:port}, then {@code extra} options. */
+    private static List<String> sshClient(int port, String... extra) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("sshpass", "-p", PASSWORD, "ssh", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=20",
+                "-o", "PubkeyAuthentication=no", "-p", Integer.toString(port)));
+        cmd.addAll(List.of(extra));
+        return cmd;
+    }
+
     /** Runs {@code command} in the guest with the OpenSSH client; bounded by {@code timeout}. */
     Result ssh(String command, Duration timeout) throws Exception {
-        List<String> cmd = List.of("sshpass", "-p", PASSWORD, "ssh", "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=20",
-                "-o", "PubkeyAuthentication=no", "-p", Integer.toString(sshPort), "root@127.0.0.1", command);
+        List<String> cmd = sshClient(sshPort);
+        cmd.addAll(List.of("root@127.0.0.1", command));
+        return run(cmd, command, timeout);
+    }
+
+    /**
+     * Runs {@code command} in the guest over an ssh connection whose transport is the guest's vsock bridge: the
+     * OpenSSH client's ProxyCommand opens {@code VSOCK-CONNECT:1:<vsockPort>} (the guest's loopback vsock transport,
+     * as the host has no vhost-vsock here) through a first ssh session, so the second session's bytes pass through
+     * socat's VSOCK-LISTEN on {@code vsockPort} to dropbear, as a VMM's vsock connection would.
+     */
+    Result sshOverVsock(int vsockPort, String command, Duration timeout) throws Exception {
+        String proxy = String.join(" ", sshClient(sshPort)) + " root@127.0.0.1 socat - VSOCK-CONNECT:1:" + vsockPort;
+        List<String> cmd = sshClient(22, "-o", "ProxyCommand=" + proxy);
+        cmd.addAll(List.of("root@vsock", command));
+        return run(cmd, "[over vsock " + vsockPort + "] " + command, timeout);
+    }
+
+    private Result run(List<String> cmd, String what, Duration timeout) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        byte[] out = p.getInputStream().readAllBytes();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
         if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError(arch + ": ssh '" + command + "' timed out");
+            throw new AssertionError(arch + ": ssh '" + what + "' timed out");
         }
-        String text = new String(out, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("ssh.log"), "$ " + command + "\n" + text + "[exit " + p.exitValue() + "]\n",
+        String text = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("ssh.log"), "$ " + what + "\n" + text + "[exit " + p.exitValue() + "]\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         return new Result(p.exitValue(), text);
     }
@@ -244,9 +347,14 @@ final class Guest implements AutoCloseable {
     double awaitExit(Duration timeout) throws Exception {
         long start = System.nanoTime();
         if (!qemu.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError(arch + ": QEMU still running " + timeout + " later; see " + serialLog);
+            throw new AssertionError(arch + ": QEMU still running " + timeout + " later; see " + consoleLog());
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** QEMU's exit status (after {@link #awaitExit}). */
+    int exitValue() {
+        return qemu.exitValue();
     }
 
     boolean isRunning() {

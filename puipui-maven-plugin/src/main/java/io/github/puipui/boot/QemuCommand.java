@@ -16,12 +16,32 @@ public final class QemuCommand {
      * TCG), 256 MiB, one vCPU.
      */
     public static List<String> machine(Arch arch, boolean kvm) {
+        return machine(arch, kvm, false, 256, 1);
+    }
+
+    /**
+     * The QEMU binary and machine for an arch with {@code memMiB} of memory and {@code cpus} vCPUs. {@code microvm}:
+     * a machine without PCI or firmware, whose devices are virtio-mmio, as microVM monitors have it: QEMU's
+     * {@code microvm} (ACPI off, so that QEMU lists the virtio-mmio devices on the kernel command line) on x86_64, and
+     * {@code virt} with virtio-mmio devices only on aarch64.
+     */
+    public static List<String> machine(Arch arch, boolean kvm, boolean microvm, int memMiB, int cpus) {
         boolean x86 = arch == Arch.X86_64;
         List<String> cmd = new ArrayList<>();
         cmd.add(x86 ? "qemu-system-x86_64" : "qemu-system-aarch64");
-        cmd.addAll(x86 ? List.of("-M", "q35") : List.of("-M", "virt", "-cpu", kvm ? "host" : "cortex-a57"));
-        cmd.addAll(List.of("-accel", kvm ? "kvm" : "tcg", "-m", "256", "-smp", "1"));
+        if (x86) {
+            cmd.addAll(List.of("-M", microvm ? "microvm,acpi=off" : "q35"));
+        } else {
+            cmd.addAll(List.of("-M", "virt", "-cpu", kvm ? "host" : "cortex-a57"));
+        }
+        cmd.addAll(List.of("-accel", kvm ? "kvm" : "tcg", "-m", Integer.toString(memMiB), "-smp", Integer.toString(cpus)));
         return cmd;
+    }
+
+    /** A virtio device on the PCI bus with modern (virtio 1.0) ids only, or on virtio-mmio: {@code virtio-net}. */
+    public static String virtioDevice(String kind, boolean mmio, String properties) {
+        String props = properties == null || properties.isEmpty() ? "" : "," + properties;
+        return mmio ? kind + "-device" + props : kind + "-pci" + props + ",disable-legacy=on";
     }
 
     /** The kernel's serial console device on the machine of {@link #machine}. */
@@ -43,9 +63,9 @@ public final class QemuCommand {
         cmd.addAll(List.of("-nographic", "-no-reboot", "-kernel", kernel.toString(), "-initrd", initramfs.toString(),
                 "-append", (serialConsole(arch) + " " + (extraCmdline == null ? "" : extraCmdline)).trim(),
                 "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
-                "-device", "virtio-net-pci,netdev=n0,disable-legacy=on",
-                "-device", "virtio-rng-pci,disable-legacy=on",
-                "-device", "virtio-balloon-pci,disable-legacy=on"));
+                "-device", virtioDevice("virtio-net", false, "netdev=n0"),
+                "-device", virtioDevice("virtio-rng", false, null),
+                "-device", virtioDevice("virtio-balloon", false, null)));
         return cmd;
     }
 }

@@ -1,0 +1,211 @@
+package io.github.puipui.boot;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The published images booted the way their consumers boot them (QEMU TCG standing in for each VMM), one guest per
+ * consumer, so that every published kernel form boots somewhere:
+ * <ul>
+ * <li>vz (Virtualization.framework): {@code console=hvc0 vsock_port=<random>}, 1 vCPU, 256 MiB, a virtio console and
+ * no serial port; aarch64 boots the uncompressed {@code Image};</li>
+ * <li>vfkit: {@code quiet} only, 2 vCPUs, 1 GiB; aarch64 boots the uncompressed {@code Image};</li>
+ * <li>upstream puipui-linux's CI: {@code -serial none}, the console on a virtconsole, memfd-backed memory, the
+ * tarball's Image.gz or bzImage;</li>
+ * <li>microVM monitors: x86_64's PVH {@code vmlinux} on QEMU {@code microvm}, aarch64's {@code Image} on {@code virt},
+ * virtio-mmio devices only.</li>
+ * </ul>
+ * The host has no vhost-vsock, so vsock is exercised on the guest's loopback transport (CID 1). Each profile's
+ * ssh-ready time is kept in {@code target/boot/<arch>/ssh-ready-<profile>.txt}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ConsumerConformance {
+    private static final Duration BOOT = Duration.ofSeconds(120);
+
+    abstract String arch();
+
+    BuiltImages images;
+
+    @BeforeAll
+    void unpack() throws Exception {
+        images = BuiltImages.of(arch());
+    }
+
+    private boolean x86() {
+        return arch().equals("x86_64");
+    }
+
+    /** Boots a guest and waits for ssh; records the time from QEMU's start to dropbear's banner. */
+    private Guest boot(String profile, Path kernel, Guest.Options o) throws Exception {
+        Guest g = new Guest(arch(), null, kernel, images.initramfs, images.work.resolve(profile), o);
+        try {
+            assertTrue(g.awaitSshBanner(BOOT).startsWith("SSH-2.0-dropbear"));
+        } catch (Throwable t) {
+            g.close();
+            throw t;
+        }
+        double ready = g.secondsSinceStart();
+        Files.writeString(images.work.resolve("ssh-ready-" + profile + ".txt"), String.format("%.2f%n", ready));
+        System.out.printf("ssh-ready %s %s (%s): %.2f s after QEMU started (TCG)%n", arch(), profile,
+                kernel.getFileName(), ready);
+        return g;
+    }
+
+    @Test
+    void theUncompressedKernelIsWhatVfkitAndMicroVmMonitorsRead() throws Exception {
+        byte[] k = Files.readAllBytes(images.uncompressedKernel);
+        if (!x86()) {
+            // vfkit refuses anything without the arm64 Image magic at 0x38 ("kernel must be uncompressed")
+            assertArrayEquals("ARMd".getBytes(StandardCharsets.US_ASCII), Arrays.copyOfRange(k, 0x38, 0x3c));
+            return;
+        }
+        ByteBuffer elf = ByteBuffer.wrap(k).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0x464c457f, elf.getInt(0), "ELF magic");
+        assertEquals(2, k[4], "ELF64");
+        assertTrue(hasNote(elf, "Xen", 0x12), "the PVH entry note (Xen, XEN_ELFNOTE_PHYS32_ENTRY) that Firecracker,"
+                + " cloud-hypervisor and QEMU look for");
+    }
+
+    /** True if a PT_NOTE segment of the ELF64 file holds a note named {@code name} of {@code type}. */
+    private static boolean hasNote(ByteBuffer elf, String name, int type) {
+        long phoff = elf.getLong(0x20);
+        int phentsize = Short.toUnsignedInt(elf.getShort(0x36));
+        int phnum = Short.toUnsignedInt(elf.getShort(0x38));
+        for (int i = 0; i < phnum; i++) {
+            int ph = (int) phoff + i * phentsize;
+            if (elf.getInt(ph) != 4) { // PT_NOTE
+                continue;
+            }
+            int off = (int) elf.getLong(ph + 8);
+            int end = off + (int) elf.getLong(ph + 32);
+            while (off + 12 <= end) {
+                int namesz = elf.getInt(off);
+                int descsz = elf.getInt(off + 4);
+                int t = elf.getInt(off + 8);
+                String n = new String(elf.array(), off + 12, Math.max(0, namesz - 1), StandardCharsets.US_ASCII);
+                if (n.equals(name) && t == type) {
+                    return true;
+                }
+                off += 12 + ((namesz + 3) & ~3) + ((descsz + 3) & ~3);
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void vzLike() throws Exception {
+        int vsockPort = ThreadLocalRandom.current().nextInt(3000, 60000);
+        Path shared = images.dir("vz-readonly");
+        Files.writeString(shared.resolve("from-host.txt"), "read-only share\n");
+        Guest.Options o = new Guest.Options();
+        o.cmdline = "console=hvc0 vsock_port=" + vsockPort;
+        o.serial = false;
+        o.virtiofs = shared;
+        o.virtiofsReadOnly = true;
+        try (Guest g = boot("vz", x86() ? images.kernel : images.uncompressedKernel, o)) {
+            assertEquals("0", g.sh("id -u").trim(), "ssh as root/passwd over TCP");
+            Guest.Result viaVsock = g.sshOverVsock(vsockPort, "echo over vsock; cat /proc/cmdline", Duration.ofSeconds(60));
+            assertEquals(0, viaVsock.exit(), viaVsock.out());
+            assertTrue(viaVsock.out().startsWith("over vsock\n"), viaVsock.out());
+            assertTrue(viaVsock.out().contains("vsock_port=" + vsockPort), viaVsock.out());
+            int echoPort = vsockPort + 1;
+            assertEquals("hello over vsock", g.sh("socat -u VSOCK-LISTEN:" + echoPort + " OPEN:/tmp/got,creat & "
+                    + "for i in 1 2 3 4 5 6 7 8 9 10; do echo hello over vsock | socat -u - VSOCK-CONNECT:1:" + echoPort
+                    + " 2>/dev/null && break; sleep 0.2; done; wait; cat /tmp/got").trim());
+            g.sh("mkdir -p /mnt/ro && mount -t virtiofs hostfs /mnt/ro");
+            assertEquals("read-only share", g.sh("cat /mnt/ro/from-host.txt").trim());
+            Guest.Result write = g.ssh("touch /mnt/ro/written-by-guest", Duration.ofSeconds(30));
+            assertNotEquals(0, write.exit(), "a write to the read-only share fails: " + write.out());
+            assertTrue(write.out().contains("Read-only file system"), write.out());
+            assertTrue(Files.notExists(shared.resolve("written-by-guest")));
+            g.qmp("system_powerdown");
+            double s = g.awaitExit(Duration.ofSeconds(5));
+            System.out.printf("vz-like %s: stop request to VMM exit %.2f s%n", arch(), s);
+        }
+    }
+
+    @Test
+    void vfkitLike() throws Exception {
+        Guest.Options o = new Guest.Options();
+        o.cmdline = "quiet";
+        o.cpus = 2;
+        o.memMiB = 1024;
+        o.virtiofs = images.dir("vfkit-share");
+        try (Guest g = boot("vfkit", x86() ? images.kernel : images.uncompressedKernel, o)) {
+            assertTrue(g.sh("ps").contains("VSOCK-LISTEN:2222"), "no vsock_port=: the bridge listens on 2222");
+            assertEquals("2", g.sh("grep -c ^processor /proc/cpuinfo").trim());
+            String lease = awaitLease(g);
+            double at = Double.parseDouble(lease.replaceAll("(?s).*uptime=([0-9.]+).*", "$1"));
+            assertTrue(at <= 10, "the DHCP lease within 10 s of boot (vfkit reads the host's leases): " + lease);
+            String lspci = g.sh("lspci");
+            for (String id : List.of("1041", "1043", "1044", "105a", "1045", "1050")) {
+                Pattern busyboxFormat = Pattern.compile("[ \\t]1af4:" + id + "$", Pattern.MULTILINE);
+                assertTrue(busyboxFormat.matcher(lspci).find(), "1af4:" + id + " (modern virtio id) in\n" + lspci);
+            }
+            g.ssh("poweroff", Duration.ofSeconds(30));
+            g.awaitExit(Duration.ofSeconds(30));
+            assertEquals(0, g.exitValue(), "poweroff ends the VMM with status 0");
+        }
+    }
+
+    /** Waits for the DHCP client's lease record; returns it. */
+    private static String awaitLease(Guest g) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            Guest.Result r = g.ssh("cat /run/udhcpc.eth0", Duration.ofSeconds(30));
+            if (r.exit() == 0 && r.out().contains("ip=")) {
+                return r.out();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no DHCP lease recorded in /run/udhcpc.eth0");
+    }
+
+    @Test
+    void upstreamCiLike() throws Exception {
+        Guest.Options o = new Guest.Options();
+        o.cmdline = "console=hvc0";
+        o.serial = false;
+        o.memfd = true;
+        try (Guest g = boot("upstream-ci", images.kernel, o)) {
+            g.sh("test -c /dev/hvc0 && test -c /dev/hwrng");
+            assertEquals(images.kernelVersion, g.sh("uname -r").trim(), "uname -r is the plain kernel version");
+            awaitLease(g);
+            g.awaitConsole("udhcpc: lease of 10.0.2.15 obtained from 10.0.2.2", Duration.ofSeconds(30));
+            g.ssh("poweroff", Duration.ofSeconds(30));
+            g.awaitExit(Duration.ofSeconds(30));
+            assertEquals(0, g.exitValue(), "poweroff ends QEMU with status 0");
+        }
+    }
+
+    @Test
+    void microVmLike() throws Exception {
+        Guest.Options o = new Guest.Options();
+        o.microvm = true;
+        o.cmdline = x86() ? "console=ttyS0" : "console=ttyAMA0";
+        o.virtconsole = false;
+        o.allDevices = false;
+        try (Guest g = boot("microvm", images.uncompressedKernel, o)) {
+            assertEquals("0", g.sh("id -u").trim());
+            String nic = g.sh("readlink -f /sys/class/net/eth0").trim();
+            assertTrue(Pattern.compile("virtio[-_]mmio").matcher(nic).find(), "the NIC is on virtio-mmio: " + nic);
+            assertTrue(g.sh("ps").contains("VSOCK-LISTEN:2222"));
+        }
+    }
+}

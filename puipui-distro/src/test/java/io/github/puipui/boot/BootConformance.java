@@ -1,6 +1,7 @@
 package io.github.puipui.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import io.github.puipui.initramfs.ImageLayout;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -225,6 +228,27 @@ abstract class BootConformance {
             assertEquals("VSOCK_PORT=2222", g.sh("cat /etc/puipui/env").trim());
             assertTrue(g.isRunning(), "nothing of the value was run");
             g.awaitConsole("init: vsock_port is not a port number (1-65535); using 2222", BOOT);
+        }
+    }
+
+    @Test
+    void aKeyOnlyImageRefusesThePasswordAndTakesTheKey() throws Exception {
+        // the plugin's own image layout, as -Dpuipui.rootLogin=keys-only -Dpuipui.authorizedKeys=FILE builds it
+        Path dir = images.dir("keys-only");
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", dir.resolve("id").toString()));
+        Path target = Path.of(System.getProperty("puipui.buildDirectory", "target"));
+        Path initrd = dir.resolve("initramfs.cpio.gz");
+        ImageLayout.assemble(0, Path.of(System.getProperty("puipui.fsDirectory", "../fs")),
+                target.resolve("puipui").resolve(arch()).resolve("userland"), java.util.Map.of("/etc/shadow", 0600), null,
+                Files.readString(dir.resolve("id.pub"))).write(initrd);
+        try (Guest g = new Guest(arch(), null, kernel, initrd, work.resolve("keys-only-boot"), new Guest.Options())) {
+            g.awaitSshBanner(BOOT);
+            Guest.Result password = g.ssh("id -u", Duration.ofSeconds(60));
+            assertNotEquals(0, password.exit(), "the password is refused: " + password.out());
+            assertTrue(password.out().contains("Permission denied"), password.out());
+            Guest.Result key = g.sshWithKey(dir.resolve("id"), "id -u", Duration.ofSeconds(60));
+            assertEquals(0, key.exit(), key.out());
+            assertEquals("0", key.out().trim());
         }
     }
 

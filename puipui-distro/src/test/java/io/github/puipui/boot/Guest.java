@@ -54,8 +54,10 @@ final class Guest implements AutoCloseable {
         boolean serial = true;
         /** A virtio console logged to hvc0.log. */
         boolean virtconsole = true;
-        /** virtio-rng, virtio-balloon and virtio-gpu. */
-        boolean allDevices = true;
+        /** virtio-rng: without an entropy device dropbear's first connection waits about a second for the kernel's RNG. */
+        boolean rng = true;
+        /** virtio-balloon and virtio-gpu. */
+        boolean balloonAndGpu = true;
         int cpus = 1;
         int memMiB = 256;
         /** No PCI: QEMU microvm (x86_64) or virt with virtio-mmio devices (aarch64). */
@@ -104,9 +106,11 @@ final class Guest implements AutoCloseable {
             cmd.addAll(List.of("-device", QemuCommand.virtioDevice("virtio-serial", mmio, null),
                     "-chardev", "file,id=hvc,path=" + hvcLog, "-device", "virtconsole,chardev=hvc"));
         }
-        if (o.allDevices) {
-            cmd.addAll(List.of("-device", QemuCommand.virtioDevice("virtio-rng", mmio, null),
-                    "-device", QemuCommand.virtioDevice("virtio-balloon", mmio, null),
+        if (o.rng) {
+            cmd.addAll(List.of("-device", QemuCommand.virtioDevice("virtio-rng", mmio, null)));
+        }
+        if (o.balloonAndGpu) {
+            cmd.addAll(List.of("-device", QemuCommand.virtioDevice("virtio-balloon", mmio, null),
                     "-device", QemuCommand.virtioDevice("virtio-gpu", mmio, null)));
         }
         if (o.nic) {
@@ -275,11 +279,24 @@ final class Guest implements AutoCloseable {
 
     /** The OpenSSH client logging in as root with the password, to {@code 127.0.0.1:port}, then {@code extra} options. */
     private static List<String> sshClient(int port, String... extra) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("sshpass", "-p", PASSWORD, "ssh", "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=20",
-                "-o", "PubkeyAuthentication=no", "-p", Integer.toString(port)));
+        List<String> cmd = new java.util.ArrayList<>(List.of("sshpass", "-p", PASSWORD));
+        cmd.addAll(sshOptions(port));
+        cmd.addAll(List.of("-o", "PubkeyAuthentication=no"));
         cmd.addAll(List.of(extra));
         return cmd;
+    }
+
+    private static List<String> sshOptions(int port) {
+        return List.of("ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                "-o", "ConnectTimeout=20", "-p", Integer.toString(port));
+    }
+
+    /** Runs {@code command} as root logging in with the private key {@code key} only (no password). */
+    Result sshWithKey(Path key, String command, Duration timeout) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(sshOptions(sshPort));
+        cmd.addAll(List.of("-o", "BatchMode=yes", "-o", "PasswordAuthentication=no", "-o", "IdentitiesOnly=yes",
+                "-i", key.toString(), "root@127.0.0.1", command));
+        return run(cmd, "[key " + key.getFileName() + "] " + command, timeout);
     }
 
     /** Runs {@code command} in the guest with the OpenSSH client; bounded by {@code timeout}. */

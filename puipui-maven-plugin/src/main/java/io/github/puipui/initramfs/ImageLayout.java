@@ -7,17 +7,29 @@ import java.util.Map;
 
 /**
  * What goes into every PUI PUI initramfs besides the fs template and the userland: the mount points, the device
- * nodes the kernel needs before devtmpfs (/dev/console, /dev/null), the root password read by init, and an optional
- * authorized_keys for root.
+ * nodes the kernel needs before devtmpfs (/dev/console, /dev/null), root's entry in {@code /etc/shadow} (the SHA-512
+ * crypt hash of the password, never the password itself), and an optional authorized_keys for root. A key-only image
+ * (no password) has a locked root password and {@code /etc/puipui/keys-only}, which makes dropbear refuse passwords.
  */
 public final class ImageLayout {
     private ImageLayout() {
     }
 
+    /** The marker that makes rcS start dropbear with {@code -s} (no password logins). */
+    public static final String KEYS_ONLY = "/etc/puipui/keys-only";
+
+    /**
+     * {@code rootPassword}: root's password, or null for a key-only image, which then needs {@code authorizedKeys}.
+     */
     public static InitramfsWriter assemble(long mtime, Path fsTemplate, Path userland, Map<String, Integer> modes,
             String rootPassword, String authorizedKeys) throws IOException {
-        if (rootPassword == null || rootPassword.isEmpty() || rootPassword.contains("\n") || rootPassword.contains(":")) {
-            throw new IllegalArgumentException("the root password must be non-empty, on one line, without ':'");
+        boolean keysOnly = rootPassword == null;
+        if (keysOnly && (authorizedKeys == null || authorizedKeys.isBlank())) {
+            throw new IllegalArgumentException("a key-only image needs authorized keys for root (-Dpuipui.authorizedKeys=FILE)");
+        }
+        if (!keysOnly && (rootPassword.isEmpty() || rootPassword.contains("\n"))) {
+            throw new IllegalArgumentException("the root password must be non-empty and on one line"
+                    + " (for an image without one: -Dpuipui.rootLogin=keys-only with -Dpuipui.authorizedKeys=FILE)");
         }
         InitramfsWriter w = new InitramfsWriter(mtime);
         w.addTree(fsTemplate, modes);
@@ -29,12 +41,36 @@ public final class ImageLayout {
         w.add(CpioEntry.directory("/root", 0700));
         w.add(CpioEntry.charDevice("/dev/console", 0600, 5, 1));
         w.add(CpioEntry.charDevice("/dev/null", 0666, 1, 3));
-        w.add(CpioEntry.file("/etc/puipui/root-password", 0600, (rootPassword + "\n").getBytes(StandardCharsets.UTF_8)));
+        String rootHash = keysOnly ? "*" : ShaCrypt.hash(rootPassword);
+        w.add(CpioEntry.file("/etc/shadow", modes.getOrDefault("/etc/shadow", 0600),
+                shadow(fsTemplate.resolve("etc/shadow"), rootHash).getBytes(StandardCharsets.UTF_8)));
+        if (keysOnly) {
+            w.add(CpioEntry.file(KEYS_ONLY, 0644, new byte[0]));
+        }
         if (authorizedKeys != null && !authorizedKeys.isBlank()) {
             w.add(CpioEntry.directory("/root/.ssh", 0700));
             w.add(CpioEntry.file("/root/.ssh/authorized_keys", 0600,
                     (authorizedKeys.strip() + "\n").getBytes(StandardCharsets.UTF_8)));
         }
         return w;
+    }
+
+    /** The template's {@code /etc/shadow} (or a root line alone) with root's password field set to {@code hash}. */
+    static String shadow(Path template, String hash) throws IOException {
+        java.util.List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.isRegularFile(template)
+                ? java.nio.file.Files.readAllLines(template, StandardCharsets.UTF_8) : java.util.List.of());
+        boolean found = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(":", -1);
+            if (f[0].equals("root") && f.length > 1) {
+                f[1] = hash;
+                lines.set(i, String.join(":", f));
+                found = true;
+            }
+        }
+        if (!found) {
+            lines.add(0, "root:" + hash + ":0:0:99999:7:::");
+        }
+        return String.join("\n", lines) + "\n";
     }
 }

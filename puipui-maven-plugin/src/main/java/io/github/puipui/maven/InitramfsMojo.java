@@ -29,11 +29,21 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
     @Parameter(property = "puipui.fsDirectory", defaultValue = "${project.basedir}/fs", required = true)
     private File fsDirectory;
 
-    /** root's password, set by init at boot. */
+    /**
+     * root's password; only its SHA-512 crypt hash goes into {@code /etc/shadow}. The default, {@code passwd}, is what
+     * VMM test harnesses log in with: right for throwaway test VMs on private networks, wrong anywhere else.
+     */
     @Parameter(property = "puipui.rootPassword", defaultValue = "passwd", required = true)
     private String rootPassword;
 
-    /** Optional public keys for /root/.ssh/authorized_keys: a file. */
+    /**
+     * How root logs in: {@code password} (the password above, on the console and over ssh) or {@code keys-only} (no
+     * password: dropbear refuses password logins; {@code authorizedKeys} is then required).
+     */
+    @Parameter(property = "puipui.rootLogin", defaultValue = "password", required = true)
+    private String rootLogin;
+
+    /** Optional public keys for /root/.ssh/authorized_keys: a file. Required with {@code rootLogin=keys-only}. */
     @Parameter(property = "puipui.authorizedKeys")
     private File authorizedKeys;
 
@@ -49,6 +59,14 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
         if (!fsDirectory.isDirectory()) {
             throw new MojoExecutionException("fs template " + fsDirectory + " is not a directory");
         }
+        if (!rootLogin.equals("password") && !rootLogin.equals("keys-only")) {
+            throw new MojoExecutionException("puipui.rootLogin is '" + rootLogin + "'; it is 'password' or 'keys-only'");
+        }
+        if (rootLogin.equals("keys-only") && (authorizedKeys == null || !authorizedKeys.isFile())) {
+            throw new MojoExecutionException("puipui.rootLogin=keys-only needs -Dpuipui.authorizedKeys=FILE with root's"
+                    + " public keys" + (authorizedKeys == null ? "" : " (" + authorizedKeys + " is not a file)"));
+        }
+        String password = rootLogin.equals("keys-only") ? null : rootPassword;
         Map<String, Integer> modes = new TreeMap<>();
         for (String m : fileModes) {
             String[] p = m.split(":");
@@ -66,7 +84,7 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
                     throw new MojoExecutionException(arch + ": no userland at " + userland + " (run the userland goal)");
                 }
                 long start = System.nanoTime();
-                InitramfsWriter w = ImageLayout.assemble(mtime, fsDirectory.toPath(), userland, modes, rootPassword, keys);
+                InitramfsWriter w = ImageLayout.assemble(mtime, fsDirectory.toPath(), userland, modes, password, keys);
                 // the key is the digest of the archive's whole content, so any change to fs/, the userland or a
                 // parameter writes it again, and nothing else does
                 Path outputs = workDirectory.toPath().resolve(arch.id()).resolve("initramfs.out");

@@ -99,10 +99,31 @@ class InitramfsWriterTest {
         assertEquals(5, console.getRemoteDeviceMaj());
         assertEquals(1, console.getRemoteDeviceMin());
         assertEquals(3, e.get("dev/null").getRemoteDeviceMin());
-        assertEquals("passwd\n", new String(data.get("etc/puipui/root-password"), StandardCharsets.UTF_8));
-        assertEquals(0600, e.get("etc/puipui/root-password").getMode() & 07777);
+        String shadow = new String(data.get("etc/shadow"), StandardCharsets.UTF_8);
+        assertTrue(shadow.startsWith("root:" + ShaCrypt.hash("passwd") + ":"), "only the password's hash: " + shadow);
+        assertTrue(!shadow.contains("passwd:") && !e.containsKey("etc/puipui/root-password"), "no cleartext password");
+        assertTrue(!e.containsKey("etc/puipui/keys-only"));
         assertEquals("ssh-ed25519 AAAA test\n", new String(data.get("root/.ssh/authorized_keys"), StandardCharsets.UTF_8));
         assertArrayEquals(Files.readAllBytes(userland.resolve("bin/busybox")), data.get("bin/busybox"));
+    }
+
+    @Test
+    void aKeyOnlyImageHasALockedPasswordAndNeedsKeys() throws Exception {
+        InitramfsWriter w = ImageLayout.assemble(MTIME, fs, userland, java.util.Map.of(), null, "ssh-ed25519 AAAA test");
+        Path f = tmp.resolve("keys-only.cpio.gz");
+        w.write(f);
+        java.util.Map<String, byte[]> data = new java.util.TreeMap<>();
+        try (var in = new org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(f)))) {
+            for (CpioArchiveEntry x; (x = in.getNextEntry()) != null; ) {
+                data.put(x.getName(), in.readAllBytes());
+            }
+        }
+        assertTrue(new String(data.get("etc/shadow"), StandardCharsets.UTF_8).startsWith("root:*:"));
+        assertTrue(data.containsKey("etc/puipui/keys-only"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ImageLayout.assemble(MTIME, fs, userland, java.util.Map.of(), null, null));
+        assertTrue(e.getMessage().contains("needs authorized keys"), e.getMessage());
     }
 
     @Test

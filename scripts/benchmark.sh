@@ -16,8 +16,8 @@ log=$work/mvn.log
 trap '[[ -f $work/issue ]] && cp -p "$work/issue" fs/etc/issue; rm -rf "$work"' EXIT
 mvn_q() { mvn -B -ntp -o "$@" > "$log" 2>&1 || { tail -40 "$log"; exit 1; }; }
 secs() { local s=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $s" | bc; }
-artifacts() { (cd "$1" && sha256sum puipui/*/out/Image.gz puipui/*/out/bzImage puipui/*/out/initramfs.cpio.gz \
-  puipui-distro-*-*.tar.gz 2>/dev/null | sort -k2); }
+artifacts() { (cd "$1" && sha256sum puipui/*/out/Image.gz puipui/*/out/Image puipui/*/out/bzImage puipui/*/out/vmlinux \
+  puipui/*/out/initramfs.cpio.gz puipui-distro-*-*.tar.gz puipui-distro-*-cyclonedx.json 2>/dev/null | sort -k2); }
 steps() {
   grep -E '(kernel: .* in [0-9]+ s|toolchain: musl sysroot ready|: done in [0-9]+ s|initramfs: .* in )' "$1" \
     | sed -E 's/^\[INFO\] (\[INFO\] )?/  /; s/ \(log: [^)]*\)//; s|, /[^,]*/initramfs.cpio.gz||'
@@ -130,7 +130,8 @@ echo "sizes:"
 for arch in aarch64 x86_64; do
   out=$target/puipui/$arch/out
   [[ -d $out ]] || continue
-  for f in "$out"/Image.gz "$out"/bzImage "$out"/initramfs.cpio.gz "$target"/puipui-distro-*-"$arch".tar.gz; do
+  for f in "$out"/Image.gz "$out"/Image "$out"/bzImage "$out"/vmlinux "$out"/initramfs.cpio.gz \
+      "$target"/puipui-distro-*-"$arch".tar.gz "$target"/puipui-distro-*-"$arch"-*.tar.gz; do
     [[ -f $f ]] && printf '  %-8s %-40s %10d bytes\n' "$arch" "$(basename "$f")" "$(stat -c %s "$f")"
   done
   for f in bin/busybox usr/sbin/dropbear usr/bin/socat usr/bin/curl; do
@@ -148,8 +149,16 @@ for arch in aarch64 x86_64; do
     "$(echo "$(stat -c %s "$out/initramfs.cpio.gz") / $(stat -c %s "$tree.cpio.gz")" | bc -l)" "${java_t:-?}" "$shell_t"
   rm -rf "$tree" "$tree.cpio.gz"
 done
+for f in "$target"/puipui-distro-*-cyclonedx.json; do
+  [[ -f $f ]] && printf '  %-8s %-40s %10d bytes\n' "" "$(basename "$f")" "$(stat -c %s "$f")"
+done
+# ssh-ready.txt: the full test guest; ssh-ready-<profile>.txt: each consumer's way of booting (vz, vfkit,
+# upstream-ci, microvm)
 for arch in aarch64 x86_64; do
-  f=$target/boot/$arch/ssh-ready.txt
-  [[ -f $f ]] && printf 'ssh-ready %s (QEMU TCG, from the last mvn verify): %s s\n' "$arch" "$(cat "$f")"
+  for f in "$target"/boot/$arch/ssh-ready*.txt; do
+    [[ -f $f ]] || continue
+    profile=$(basename "$f" .txt); profile=${profile#ssh-ready}; profile=${profile#-}
+    printf 'ssh-ready %s %s (QEMU TCG, from the last mvn verify): %s s\n' "$arch" "${profile:-full guest}" "$(cat "$f")"
+  done
 done
 exit 0

@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 mirror=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/puipui/mirror}
 work=$(mktemp -d /tmp/puipui-repro.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-sums() { (cd "$1/puipui-distro/target" && sha256sum puipui/*/out/Image.gz puipui/*/out/bzImage \
-  puipui/*/out/initramfs.cpio.gz puipui-distro-*-*.tar.gz | sort -k2); }
+sums() { (cd "$1/puipui-distro/target" && sha256sum puipui/*/out/Image.gz puipui/*/out/Image puipui/*/out/bzImage \
+  puipui/*/out/vmlinux puipui/*/out/initramfs.cpio.gz puipui-distro-*-*.tar.gz puipui-distro-*-cyclonedx.json | sort -k2); }
 commit=$(git rev-parse HEAD)
 build() {
   local dir=$1; shift

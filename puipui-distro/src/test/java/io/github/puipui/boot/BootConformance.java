@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The guest contract (GUEST-CONTRACT.md) checked on the built tarball of one arch, in QEMU with TCG. One guest with
- * every device serves most checks; the checks that need another command line or end the guest boot their own.
+ * The guest contract (what VMM test suites expect of a booted guest; the README lists it) checked on the built
+ * tarball of one arch, in QEMU with TCG. One guest with every device serves most checks; the checks that need another
+ * command line or end the guest boot their own.
  * Consoles, QEMU's command line and every ssh exchange are kept under {@code target/boot/<arch>/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

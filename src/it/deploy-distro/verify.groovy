@@ -10,28 +10,30 @@ def target = new File(basedir, '../../../puipui-distro/target')
 def arches = puipuiArches.split(/[,\s]+/) as List
 // per arch: upstream's tarball (Image.gz / bzImage) and the one with the uncompressed kernel (Image / vmlinux)
 def classifiers = arches.collectMany { it == 'aarch64' ? ['aarch64', 'aarch64-image'] : ['x86_64', 'x86_64-vmlinux'] }
-def deployedFile = { String classifier, String ext ->
-    def d = versionDir.listFiles().findAll { it.name ==~ /puipui-distro-.*\d-${classifier}\.${ext.replace('.', '\\.')}/ }
-    assert d.size() == 1 : "${classifier}.${ext}: ${files}"
+// a SNAPSHOT is deployed under a timestamped name: find files by classifier and extension
+def withClassifier = { File where, String classifier, String ext ->
+    def d = where.listFiles().findAll { it.name ==~ /puipui-distro-.*-${classifier}\.${ext.replace('.', '\\.')}/ }
+    assert d.size() == 1 : "${classifier}.${ext} in ${where}: ${where.listFiles()*.name.sort()}"
     d[0]
 }
+def deployedFile = { String classifier, String ext -> withClassifier(versionDir, classifier, ext) }
+def builtFile = { String classifier, String ext -> withClassifier(target, classifier, ext) }
 def checkSidecars = { File d ->
     assert new File(d.path + '.sha1').text.trim() == hex('SHA-1', d)
     assert new File(d.path + '.md5').text.trim() == hex('MD5', d)
 }
 def sbomFile = deployedFile('cyclonedx', 'json')
 checkSidecars(sbomFile)
-assert hex('SHA-256', sbomFile) == hex('SHA-256', new File(target, sbomFile.name)) : 'the SBOM deployed is the one built'
+assert hex('SHA-256', sbomFile) == hex('SHA-256', builtFile('cyclonedx', 'json')) : 'the SBOM deployed is the one built'
 def sbom = new JsonSlurper().parse(sbomFile)
 assert sbom.bomFormat == 'CycloneDX' && sbom.specVersion == '1.5'
 def published = sbom.components.findAll { it.type == 'file' }.collectEntries { [(it['bom-ref']): it.hashes[0].content] }
 for (c in classifiers) {
     def d = deployedFile(c, 'tar.gz')
-    def b = new File(target, d.name)
-    assert b.isFile() : "built ${b}"
+    def b = builtFile(c, 'tar.gz')
     assert hex('SHA-256', d) == hex('SHA-256', b) : "${d.name} differs from ${b.name}"
     checkSidecars(d)
-    assert published["file:${d.name}"] == hex('SHA-256', d) : "the SBOM lists ${d.name} with its sha256"
+    assert published["file:${b.name}"] == hex('SHA-256', d) : "the SBOM lists ${b.name} with its sha256"
 }
 def sources = sbom.components.findAll { it.type != 'file' }
 assert sources*.name.containsAll(['linux', 'busybox', 'dropbear', 'socat', 'curl', 'mbedtls', 'musl'])

@@ -7,16 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -24,6 +27,7 @@ import java.util.UUID;
 import io.github.puipui.BuildLog;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.Sha256;
+import io.github.puipui.files.ConfinedLinks;
 
 /**
  * Content-addressed store of build outputs (kernel images, userland components), shared by every clone of a user:
@@ -59,6 +63,27 @@ public final class OutputCache {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * Why a build cache at {@code root} must not be used, if it must not: entries are restored into the build, so a
+     * directory other users can write (itself or the directory holding it) could serve them anything.
+     */
+    public static Optional<String> unsafeRoot(Path root) throws IOException {
+        Path dir = root.toAbsolutePath();
+        for (Path p : new Path[] {dir, dir.getParent()}) {
+            if (p == null || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            boolean othersMayWrite = (mode & 0022) != 0;
+            boolean stickyParent = p != dir && (mode & 01000) != 0; // like /tmp: others cannot replace what is ours
+            if (othersMayWrite && !stickyParent) {
+                return Optional.of(p + " is writable by other users (mode " + Integer.toOctalString(mode & 07777)
+                        + "): make it private (chmod go-w) or point -Dpuipui.cache at a directory of your own");
+            }
+        }
+        return Optional.empty();
     }
 
     /** The cache key of a text describing every input of a step. */
@@ -137,11 +162,20 @@ public final class OutputCache {
         Path partial = target.resolveSibling(target.getFileName() + ".partial-" + UUID.randomUUID());
         try {
             List<String> lines = Files.readAllLines(entry.resolve(MANIFEST), StandardCharsets.UTF_8);
+            String inputs = Files.readString(entry.resolve(INPUTS), StandardCharsets.UTF_8);
+            if (!key(inputs).equals(key)) {
+                throw new DamagedEntryException("its INPUTS are not those of the key " + key);
+            }
             Files.createDirectories(partial);
+            partial = partial.toRealPath();
             for (String line : lines) {
                 if (!line.isBlank()) {
                     restoreLine(entry.resolve(FILES), partial, line, relocate);
                 }
+            }
+            Optional<Path> escaping = ConfinedLinks.escapingLink(partial);
+            if (escaping.isPresent()) {
+                throw new DamagedEntryException("link " + partial.relativize(escaping.get()) + " leads outside the entry");
             }
             Extractor.deleteTree(target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
@@ -170,8 +204,10 @@ public final class OutputCache {
             String link = p[2].substring(0, len);
             String rel = checkedRelative(p[2].substring(len + 1));
             checkRelative(rel, link);
-            Path to = partial.resolve(rel);
-            Files.createDirectories(to.getParent());
+            Path to = parentWithoutLinks(partial, rel);
+            if (ConfinedLinks.resolve(partial, to.getParent(), link).isEmpty()) {
+                throw new DamagedEntryException("link " + rel + " -> " + link + " leads outside the entry");
+            }
             Files.createSymbolicLink(to, Path.of(link));
             return;
         }
@@ -194,9 +230,9 @@ public final class OutputCache {
         if (relocate != null && isText(data)) {
             data = replace(data, PLACEHOLDER, relocate);
         }
-        Path to = partial.resolve(rel);
-        Files.createDirectories(to.getParent());
-        try (OutputStream out = Files.newOutputStream(to)) {
+        Path to = parentWithoutLinks(partial, rel);
+        try (OutputStream out = Files.newOutputStream(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             out.write(data);
         }
         setMode(to, Integer.parseInt(p[1], 8));
@@ -287,6 +323,23 @@ public final class OutputCache {
             }
         });
         return new ArrayList<>(out.values());
+    }
+
+    /**
+     * {@code partial/rel}, after creating its parent directories and checking that none of them is a symbolic link
+     * (an entry's links must not carry its own files outside it).
+     */
+    private static Path parentWithoutLinks(Path partial, String rel) throws IOException {
+        Path to = partial.resolve(rel);
+        Optional<Path> link = ConfinedLinks.linkOnTheWay(partial, to.getParent());
+        if (link.isEmpty()) {
+            Files.createDirectories(to.getParent());
+            link = ConfinedLinks.linkOnTheWay(partial, to.getParent());
+        }
+        if (link.isPresent()) {
+            throw new DamagedEntryException(rel + " would be written through the link " + partial.relativize(link.get()));
+        }
+        return to;
     }
 
     private static String checkedRelative(String rel) throws DamagedEntryException {

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -25,6 +26,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+import io.github.puipui.files.ConfinedLinks;
 
 /**
  * Extracts {@code .tar.gz}, {@code .tar.bz2} and {@code .tar.xz} archives safely and atomically.
@@ -124,13 +127,17 @@ public final class Extractor {
                     setMode(dest, e.getMode() | 0700);
                 } else if (e.isSymbolicLink()) {
                     String link = e.getLinkName();
-                    if (link.startsWith("/") || !dest.getParent().resolve(link).normalize().startsWith(realRoot)) {
+                    if (ConfinedLinks.resolve(realRoot, dest.getParent(), link).isEmpty()) {
                         throw new UnsafeArchiveException(label, name, "is a symbolic link escaping the target: -> " + link);
                     }
                     Files.deleteIfExists(dest);
                     Files.createSymbolicLink(dest, Path.of(link));
                 } else if (e.isLink()) {
                     Path linkTarget = safePath(label, realRoot, e.getLinkName());
+                    if (ConfinedLinks.linkOnTheWay(realRoot, linkTarget.getParent()).isPresent()) {
+                        throw new UnsafeArchiveException(label, name, "is a hard link through a symbolic link: "
+                                + e.getLinkName());
+                    }
                     if (!Files.isRegularFile(linkTarget, LinkOption.NOFOLLOW_LINKS)) {
                         throw new UnsafeArchiveException(label, name, "is a hard link to a missing or non-regular file");
                     }
@@ -155,6 +162,11 @@ public final class Extractor {
                     throw new UnsafeArchiveException(label, name, "is a device, fifo or other special file");
                 }
             }
+        }
+        Optional<Path> escaping = ConfinedLinks.escapingLink(realRoot);
+        if (escaping.isPresent()) {
+            throw new UnsafeArchiveException(label, realRoot.relativize(escaping.get()).toString(),
+                    "is a symbolic link that leads outside the target through links written after it");
         }
     }
 

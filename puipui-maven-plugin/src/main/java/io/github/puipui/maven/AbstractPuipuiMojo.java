@@ -148,8 +148,21 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
 
     /** The user-level cache of build outputs, or null when {@code -Dpuipui.buildCache=false}. */
     protected final io.github.puipui.cache.OutputCache outputCache() {
-        return buildCache ? new io.github.puipui.cache.OutputCache(cacheRoot().resolve("outputs"),
-                Math.max(1, buildCacheMaxMegabytes) << 20, buildLog()) : null;
+        if (!buildCache) {
+            return null;
+        }
+        Path root = cacheRoot().resolve("outputs");
+        try {
+            java.util.Optional<String> unsafe = io.github.puipui.cache.OutputCache.unsafeRoot(root);
+            if (unsafe.isPresent()) {
+                getLog().warn("not using the build cache: " + unsafe.get());
+                return null;
+            }
+        } catch (java.io.IOException e) {
+            getLog().warn("not using the build cache: cannot read the permissions of " + root + ": " + e.getMessage());
+            return null;
+        }
+        return new io.github.puipui.cache.OutputCache(root, Math.max(1, buildCacheMaxMegabytes) << 20, buildLog());
     }
 
     protected final List<URI> mirrorList() {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.puipui.BuildLog;
+import io.github.puipui.fetch.Sha256;
 
 class OutputCacheTest {
     @TempDir
@@ -103,6 +104,48 @@ class OutputCacheTest {
         Files.writeString(manifest, Files.readString(manifest).replace(" image/usr/bin/tool", " ../../../escape"));
         assertFalse(cache.restore(k2, tmp.resolve("out"), null));
         assertFalse(Files.exists(tmp.resolve("escape")));
+    }
+
+    @Test
+    void aLinkChainInAManifestCannotCarryARestoreOutsideItsTarget() throws Exception {
+        OutputCache cache = cache(1 << 30);
+        String key = OutputCache.key("chain");
+        cache.store(key, "chain", sample("c", "x"), null);
+        Path entry = cache.root().resolve(key);
+        Path payload = Files.createDirectories(entry.resolve("files/a/b/l1")).resolve("planted");
+        Files.writeString(payload, "planted");
+        Files.writeString(entry.resolve(OutputCache.MANIFEST), String.join("\n",
+                "link 5 ../.. a/b/l0",
+                "link 5 l0/.. a/b/l1",
+                Sha256.of(payload) + " 644 7 a/b/l1/planted", ""));
+        Path target = Files.createDirectories(tmp.resolve("deep/step/out"));
+        assertFalse(cache.restore(key, target, null));
+        try (var all = Files.walk(tmp.resolve("deep"))) {
+            assertTrue(all.noneMatch(p -> p.getFileName().toString().equals("planted")), "nothing written anywhere");
+        }
+        assertFalse(Files.exists(entry), "the entry is removed");
+    }
+
+    @Test
+    void aCacheOtherUsersCanWriteIsRefused() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("shared/outputs"));
+        Files.setPosixFilePermissions(tmp.resolve("shared"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertTrue(OutputCache.unsafeRoot(root).isEmpty());
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertTrue(OutputCache.unsafeRoot(root).orElseThrow().contains("writable by other users (mode 777)"));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(tmp.resolve("shared"), PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertTrue(OutputCache.unsafeRoot(root).isPresent(), "the directory holding it too");
+    }
+
+    @Test
+    void anEntryIsBoundToItsKey() throws Exception {
+        OutputCache cache = cache(1 << 30);
+        String key = OutputCache.key("inputs A");
+        cache.store(key, "inputs A", sample("d", "x"), null);
+        Files.writeString(cache.root().resolve(key).resolve(OutputCache.INPUTS), "inputs B");
+        assertFalse(cache.restore(key, tmp.resolve("out"), null), "an entry filed under another key is not served");
     }
 
     @Test

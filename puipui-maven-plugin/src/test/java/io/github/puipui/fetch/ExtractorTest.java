@@ -112,6 +112,22 @@ class ExtractorTest {
     }
 
     @Test
+    void refusesALinkChainThatLeavesTheTargetAndAHardLinkThroughIt() throws Exception {
+        // each text alone stays inside; followed on disk, l2 is the parent of the target
+        assertRefused(tar("chain.tar.gz", "pkg/a/b/", "d", "", "pkg/a/b/l0", "l", "../..", "pkg/a/b/l1", "l", "l0/..",
+                "pkg/a/b/l2", "l", "l1/..", "pkg/stolen", "h", "pkg/a/b/l2/secret"), "escaping the target: -> l1/..");
+        // a hard link whose target path passes through a link, even one that stays inside
+        assertRefused(tar("hardvia.tar.gz", "pkg/f", "f", "x", "pkg/here", "l", ".", "pkg/h", "h", "pkg/here/f"),
+                "hard link through a symbolic link");
+    }
+
+    @Test
+    void refusesALinkThatALaterLinkTurnsOutward() throws Exception {
+        // pkg/x -> y/../../z stays inside while y does not exist; once y -> . it leads to the target's parent
+        assertRefused(tar("later.tar.gz", "pkg/x", "l", "y/../../z", "pkg/y", "l", "."), "through links written after it");
+    }
+
+    @Test
     void refusesHardLinksOutside() throws Exception {
         assertRefused(tar("hard.tar.gz", "pkg/h", "h", "../escaped"), "'..'");
     }

@@ -73,9 +73,15 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     protected String outputTimestamp;
 
-    /** Part of every step's key: a new plugin may build differently. */
+    /** The plugin's version, for messages and for running its goals elsewhere. */
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
     protected String pluginVersion;
+
+    /** The plugin itself: its jar's digest is part of every step's key ({@link #pluginIdentity}). */
+    @Parameter(defaultValue = "${plugin}", readonly = true)
+    private org.apache.maven.plugin.descriptor.PluginDescriptor pluginDescriptor;
+
+    private String pluginIdentity;
 
     /** Skip the work of the build goals (fetch, kernel, userland, initramfs, package). */
     @Parameter(property = "puipui.skip", defaultValue = "false")
@@ -99,6 +105,27 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     private static final Object EXTRACTION_LOCK = new Object();
 
     private Fetcher fetcher;
+
+    /**
+     * What every step's key says of the plugin: its version and the sha256 of its jar. The jar is built
+     * reproducibly, so a change of any recipe, flag or class gives a new digest (a SNAPSHOT version alone would not),
+     * and rebuilding the same sources gives the same one.
+     */
+    protected final synchronized String pluginIdentity() throws MojoExecutionException {
+        if (pluginIdentity == null) {
+            java.io.File jar = pluginDescriptor == null || pluginDescriptor.getPluginArtifact() == null ? null
+                    : pluginDescriptor.getPluginArtifact().getFile();
+            if (jar == null || !jar.isFile()) {
+                throw new MojoExecutionException("cannot find the plugin's own jar to key the build steps on (" + jar + ")");
+            }
+            try {
+                pluginIdentity = pluginVersion + " sha256 " + io.github.puipui.fetch.Sha256.of(jar.toPath());
+            } catch (java.io.IOException e) {
+                throw new MojoExecutionException("cannot read " + jar + ": " + e.getMessage(), e);
+            }
+        }
+        return pluginIdentity;
+    }
 
     /** True (and logged) when {@code -Dpuipui.skip} asks to skip this goal's work. */
     protected final boolean skipping(String what) {

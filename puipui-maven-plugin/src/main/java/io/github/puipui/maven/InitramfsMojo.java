@@ -88,7 +88,7 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
                 // the key is the digest of the archive's whole content, so any change to fs/, the userland or a
                 // parameter writes it again, and nothing else does
                 Path outputs = workDirectory.toPath().resolve(arch.id()).resolve("initramfs.out");
-                String inputs = "step=initramfs\ncontent=" + w.digest() + "\nplugin=" + pluginVersion + "\n";
+                String inputs = "step=initramfs\ncontent=" + w.digest() + "\nplugin=" + pluginIdentity() + "\n";
                 CachedStep.How how = new CachedStep(null, buildLog()).run(arch + " initramfs", outputs, inputs, null,
                         partial -> w.write(partial.resolve("initramfs.cpio.gz")));
                 Path out = outputDirectory(arch).resolve("initramfs.cpio.gz");

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.TreeSet;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -18,6 +17,7 @@ import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.Sha256;
 import io.github.puipui.kernel.KernelBuild;
 import io.github.puipui.kernel.KernelBuilder;
+import io.github.puipui.kernel.KernelInputs;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.toolchain.Arch;
@@ -31,20 +31,11 @@ import io.github.puipui.toolchain.HostTools;
 @Mojo(name = "kernel", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
 public class KernelMojo extends AbstractKernelMojo {
 
-    /** Everything the kernel image depends on, as text; its digest is the kernel's key. */
+    /** Everything the kernel image depends on, as text; its digest is the kernel's key (see {@link KernelInputs}). */
     private String kernelInputs(Arch arch, String sourceSha256) throws MojoExecutionException {
-        String cross = arch.crossPrefix();
-        return String.join("\n", "step=kernel " + arch.imageName() + " " + arch.uncompressedImageName(),
-                "kconfig=" + sha256(kconfigFile(arch)),
-                "source=" + sourceSha256,
-                "arch=" + arch.id(),
-                "gcc=" + HostTools.firstLine(cross + "gcc", "--version"),
-                "ld=" + HostTools.firstLine(cross + "ld", "--version"),
-                "strip=" + (arch.elfKernel() ? HostTools.firstLine(cross + "strip", "--version") : "-"),
-                "identity=" + KernelBuilder.environment(timestamp()),
-                "drops=" + new TreeSet<>(allowedKconfigDrops()),
-                "zopfli=" + (arch.gzipImage() ? zopfliIterations() : 0),
-                "plugin=" + pluginVersion) + "\n";
+        // the source tree is not an input (its digest is): any directory stands for it here
+        return KernelInputs.of(kernelBuild(arch, workDirectory.toPath()), sha256(kconfigFile(arch)), sourceSha256,
+                pluginIdentity());
     }
 
     private static String sha256(Path file) throws MojoExecutionException {

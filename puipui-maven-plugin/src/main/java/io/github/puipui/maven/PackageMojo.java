@@ -82,13 +82,13 @@ public class PackageMojo extends AbstractPuipuiMojo {
 
     /** Packs a kernel and the initramfs at the root of {@code <artifactId>-<version>-<classifier>.tar.gz}. */
     private void tarball(Arch arch, String classifier, String kernelName, Path kernel, Path initramfs, OutputTimestamp ts,
-            Sbom sbom) throws IOException, BuildStepException {
+            Sbom sbom) throws IOException, BuildStepException, MojoExecutionException {
         String name = project.getArtifactId() + "-" + project.getVersion() + "-" + classifier + ".tar.gz";
         Map<String, Path> members = new LinkedHashMap<>();
         members.put(kernelName, kernel);
         members.put("initramfs.cpio.gz", initramfs);
         // the members' digests, the timestamp, the name and the plugin: everything the tarball is made of
-        StringBuilder inputs = new StringBuilder("step=tarball\nname=" + name + "\nplugin=" + pluginVersion
+        StringBuilder inputs = new StringBuilder("step=tarball\nname=" + name + "\nplugin=" + pluginIdentity()
                 + "\ntimestamp=" + ts.instant() + "\n");
         for (Map.Entry<String, Path> m : members.entrySet()) {
             String sha = Sha256.of(m.getValue());

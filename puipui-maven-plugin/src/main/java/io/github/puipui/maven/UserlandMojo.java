@@ -105,7 +105,7 @@ public class UserlandMojo extends AbstractKernelMojo {
                 StringBuilder in = new StringBuilder("step=component ").append(arch.id()).append('\n')
                         .append(c.declaration()).append("\nsource-sha256=").append(f.sha256())
                         .append("\ntoolchain=").append(tc.identity())
-                        .append("\nplugin=").append(pluginVersion);
+                        .append("\nplugin=").append(pluginIdentity());
                 for (String dep : c.getDependsOn()) {
                     in.append("\ndep ").append(dep).append('=').append(keys.get(dep));
                 }
@@ -158,7 +158,7 @@ public class UserlandMojo extends AbstractKernelMojo {
         String gcc = arch.crossPrefix() + "gcc";
         String key = Sha256.of(String.join("\n", muslArchive.sha256(), linuxArchive.sha256(), arch.id(), gcc,
                 HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
-                pluginVersion)).substring(0, 16);
+                pluginIdentity())).substring(0, 16);
         String name = "musl-" + musl.getVersion() + "-" + arch.id() + "-" + key;
         Path prefix = cacheRoot().resolve("toolchain").resolve(name);
         return new ToolchainPlan("musl sysroot " + name + " with " + gcc + " " + HostTools.firstLine(gcc, "--version"),

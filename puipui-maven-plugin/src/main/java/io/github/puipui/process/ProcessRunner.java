@@ -32,11 +32,42 @@ public final class ProcessRunner {
         this(log, 30);
     }
 
+    /** Variables of Maven's environment that reach the build's commands: where programs and files are, who runs. */
+    static final java.util.Set<String> PASSED = java.util.Set.of("PATH", "HOME", "TMPDIR", "USER", "LOGNAME");
+
+    /** Prefixes of the compiler launchers' own settings (cache directories, distcc hosts), which do not change outputs. */
+    static final List<String> PASSED_PREFIXES = List.of("CCACHE_", "DISTCC_", "SCCACHE_");
+
     /**
-     * Runs {@code command} in {@code workDir} with {@code env} added to this process's environment (a value of
-     * {@code null} removes the variable), appending all output to {@code logFile}: the command line first, the
-     * output, then {@code # exit <code> after <seconds> s} (which the benchmark reads to tell make's time from the
-     * plugin's own).
+     * The environment of a build command: from {@code inherited} only {@link #PASSED} and the launchers' variables,
+     * the locale and time zone pinned ({@code LC_ALL=C}, {@code TZ=UTC}), then {@code overrides} (a {@code null}
+     * value removes a variable). Nothing else of Maven's environment gets through: {@code CFLAGS}, {@code KCFLAGS},
+     * {@code CONFIG_*}, {@code MAKEFLAGS} would change outputs without changing any step's key, and CI secrets have
+     * no business in upstream configure scripts.
+     */
+    public static Map<String, String> environment(Map<String, String> inherited, Map<String, String> overrides) {
+        Map<String, String> e = new java.util.TreeMap<>();
+        inherited.forEach((k, v) -> {
+            if (PASSED.contains(k) || PASSED_PREFIXES.stream().anyMatch(k::startsWith)) {
+                e.put(k, v);
+            }
+        });
+        e.put("LC_ALL", "C");
+        e.put("TZ", "UTC");
+        overrides.forEach((k, v) -> {
+            if (v == null) {
+                e.remove(k);
+            } else {
+                e.put(k, v);
+            }
+        });
+        return e;
+    }
+
+    /**
+     * Runs {@code command} in {@code workDir} with the {@link #environment} made of this process's environment and
+     * {@code env}, appending all output to {@code logFile}: the command line first, the output, then
+     * {@code # exit <code> after <seconds> s} (which the benchmark reads to tell make's time from the plugin's own).
      */
     public void run(String step, List<String> command, Path workDir, Map<String, String> env, Path logFile)
             throws BuildStepException {
@@ -49,13 +80,8 @@ public final class ProcessRunner {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Map<String, String> e = pb.environment();
-            env.forEach((k, v) -> {
-                if (v == null) {
-                    e.remove(k);
-                } else {
-                    e.put(k, v);
-                }
-            });
+            e.clear();
+            e.putAll(environment(System.getenv(), env));
             log.debug(step + ": " + String.join(" ", command) + " (in " + workDir + ")");
             Process p = pb.start();
             try {

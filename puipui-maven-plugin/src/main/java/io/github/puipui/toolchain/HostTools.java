@@ -73,6 +73,41 @@ public final class HostTools {
         }
     }
 
+    /** Everything a program prints for {@code args} (e.g. {@code gcc -v}), trimmed; empty if it fails. */
+    public static String output(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? out.trim() : "";
+        } catch (java.io.IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /**
+     * What identifies a host program in a step's key: the file {@code PATH} resolves it to and that file's sha256, so
+     * that an upgraded or replaced tool (xz, zopfli, strip, a compiler driver) is a new input even when its
+     * version line stays the same. {@code "absent"} when it is not on the {@code PATH}.
+     */
+    public static String identity(String program) {
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
+            java.nio.file.Path p = java.nio.file.Path.of(dir.isEmpty() ? "." : dir, program);
+            if (java.nio.file.Files.isExecutable(p) && java.nio.file.Files.isRegularFile(p)) {
+                try {
+                    java.nio.file.Path real = p.toRealPath();
+                    return real + " sha256 " + io.github.puipui.fetch.Sha256.of(real);
+                } catch (java.io.IOException e) {
+                    return p + " unreadable";
+                }
+            }
+        }
+        return "absent";
+    }
+
     /** What a kernel build needs on the host for {@code arch}, with zopfli for a gzip image when asked. */
     public static List<Requirement> forKernel(Arch arch, boolean zopfli) {
         List<Requirement> r = forKernel(arch);

@@ -1,5 +1,6 @@
 package io.github.puipui.process;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,33 @@ class ProcessRunnerTest {
         String text = Files.readString(log);
         assertTrue(text.contains("hello\n") && text.contains("err\n"), text);
         assertTrue(text.matches("(?s)\\$ sh -c .*\n# exit 0 after [0-9]+\\.[0-9]{2} s\n"), text);
+    }
+
+    @Test
+    void onlyAllowListedVariablesOfMavensEnvironmentReachACommand() {
+        Map<String, String> maven = new HashMap<>();
+        for (String k : List.of("KCFLAGS", "HOSTCFLAGS", "CONFIG_NFT_NAT", "CPPFLAGS", "LIBS", "CPATH", "CFLAGS", "MAKEFLAGS",
+                "AWS_SECRET_ACCESS_KEY", "LANG", "LC_ALL", "TZ")) {
+            maven.put(k, "from maven");
+        }
+        maven.putAll(Map.of("PATH", "/usr/bin:/bin", "HOME", "/home/u", "TMPDIR", "/tmp/x", "CCACHE_DIR", "/c",
+                "DISTCC_HOSTS", "localhost", "SCCACHE_DIR", "/s"));
+        Map<String, String> overrides = new HashMap<>(Map.of("SOURCE_DATE_EPOCH", "1", "CC", "gcc"));
+        overrides.put("TMPDIR", null);
+        Map<String, String> e = ProcessRunner.environment(maven, overrides);
+        assertEquals(Map.of("PATH", "/usr/bin:/bin", "HOME", "/home/u", "CCACHE_DIR", "/c", "DISTCC_HOSTS", "localhost",
+                "SCCACHE_DIR", "/s", "LC_ALL", "C", "TZ", "UTC", "SOURCE_DATE_EPOCH", "1", "CC", "gcc"), e);
+        maven.put("SOME_UNRELATED", "changed");
+        assertEquals(e, ProcessRunner.environment(maven, overrides), "an unrelated variable changes nothing");
+    }
+
+    @Test
+    void aCommandSeesTheBuildEnvironmentOnly() throws Exception {
+        Path log = dir.resolve("env.log");
+        new ProcessRunner(BuildLog.SILENT).run("env", List.of("sh", "-c", "env | sort"), dir, Map.of("X", "1"), log);
+        String text = Files.readString(log);
+        assertTrue(text.contains("\nX=1\n") && text.contains("\nLC_ALL=C\n") && text.contains("\nTZ=UTC\n"), text);
+        assertFalse(text.contains("JAVA_HOME=") || text.contains("MAVEN_"), "nothing else of the JVM's environment: " + text);
     }
 
     @Test

@@ -1,0 +1,42 @@
+package io.github.puipui.kernel;
+
+import java.util.TreeSet;
+
+import io.github.puipui.toolchain.HostTools;
+
+/**
+ * Everything a kernel image depends on, as the text whose digest is the kernel step's key: the forms built, the
+ * kconfig file's and the source's digests, the host tools that shape the bytes (the compiler's full {@code -v}
+ * identity and driver, the linker, strip for the ELF vmlinux, the image compressor), the pinned build identity, the
+ * intended kconfig drops, zopfli's iterations and the plugin's own identity. A compiler launcher is left out: it does
+ * not change the outputs.
+ */
+public final class KernelInputs {
+    private KernelInputs() {
+    }
+
+    /** The inputs of {@code b} with the host's tools, {@code kconfigSha256} and {@code sourceSha256}, for {@code plugin}. */
+    public static String of(KernelBuild b, String kconfigSha256, String sourceSha256, String plugin) {
+        String cross = b.arch().crossPrefix();
+        String tools = String.join("\n",
+                "gcc=" + HostTools.output(cross + "gcc", "-v") + "\n" + HostTools.identity(cross + "gcc"),
+                "ld=" + HostTools.firstLine(cross + "ld", "--version") + " " + HostTools.identity(cross + "ld"),
+                "strip=" + (b.arch().elfKernel() ? HostTools.identity(cross + "strip") : "-"),
+                "compressor=" + (!b.arch().gzipImage() ? HostTools.identity("xz")
+                        : b.zopfli() ? HostTools.identity("zopfli") : "-"));
+        return text(b, kconfigSha256, sourceSha256, tools, plugin);
+    }
+
+    /** The inputs text, with the host tools' identity given as {@code tools}. */
+    static String text(KernelBuild b, String kconfigSha256, String sourceSha256, String tools, String plugin) {
+        return String.join("\n", "step=kernel " + b.arch().imageName() + " " + b.arch().uncompressedImageName(),
+                "kconfig=" + kconfigSha256,
+                "source=" + sourceSha256,
+                "arch=" + b.arch().id(),
+                tools,
+                "identity=" + KernelBuilder.environment(b),
+                "drops=" + new TreeSet<>(b.allowedDrops()),
+                "zopfli=" + (b.zopfli() ? b.zopfliIterations() : 0),
+                "plugin=" + plugin) + "\n";
+    }
+}

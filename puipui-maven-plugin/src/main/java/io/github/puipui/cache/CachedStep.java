@@ -81,13 +81,11 @@ public final class CachedStep {
         Path stamp = stampOf(outputs);
         if (Files.isDirectory(outputs) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(key)) {
             log.info(what + ": up to date (inputs unchanged)");
-            if (cache != null && !cache.contains(key)) {
-                cache.store(key, inputs, outputs, relocate);
-            }
+            store(what, key, inputs, outputs, relocate);
             return How.UP_TO_DATE;
         }
         Files.deleteIfExists(stamp);
-        if (cache != null && cache.restore(key, outputs, relocate)) {
+        if (restore(what, key, outputs, relocate)) {
             log.info(what + ": restored from the build cache (" + key.substring(0, 12) + ")");
             Files.writeString(stamp, key);
             return How.CACHED;
@@ -98,10 +96,32 @@ public final class CachedStep {
         work.produce(partial);
         Extractor.deleteTree(outputs);
         Files.move(partial, outputs, StandardCopyOption.ATOMIC_MOVE);
-        if (cache != null) {
-            cache.store(key, inputs, outputs, relocate);
-        }
+        store(what, key, inputs, outputs, relocate);
         Files.writeString(stamp, key);
         return How.BUILT;
+    }
+
+    /** Stores the outputs in the build cache unless it has them; a failing cache is left alone, never the step. */
+    private void store(String what, String key, String inputs, Path outputs, String relocate) {
+        if (cache == null || !cache.usable() || cache.contains(key)) {
+            return;
+        }
+        try {
+            cache.store(key, inputs, outputs, relocate);
+        } catch (IOException | RuntimeException e) {
+            cache.fault("storing " + what, e);
+        }
+    }
+
+    private boolean restore(String what, String key, Path outputs, String relocate) {
+        if (cache == null || !cache.usable()) {
+            return false;
+        }
+        try {
+            return cache.restore(key, outputs, relocate);
+        } catch (IOException | RuntimeException e) {
+            cache.fault("restoring " + what, e);
+            return false;
+        }
     }
 }

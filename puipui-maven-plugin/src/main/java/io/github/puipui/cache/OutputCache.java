@@ -102,6 +102,21 @@ public final class OutputCache {
         return Files.isRegularFile(entry(key).resolve(MANIFEST));
     }
 
+    private volatile boolean faulty;
+
+    /** False once the cache failed (read-only, full, not writable): the build goes on without it. */
+    public boolean usable() {
+        return !faulty;
+    }
+
+    /** Records that the cache failed while {@code doing}; warns once, and the cache is not used again. */
+    public synchronized void fault(String doing, Exception e) {
+        if (!faulty) {
+            faulty = true;
+            log.warn("the build cache " + root + " failed while " + doing + " (" + e + "); building without it");
+        }
+    }
+
     /**
      * Stores the regular files and symbolic links under {@code dir} as the entry {@code key}. In text files,
      * {@code relocate} (an absolute path, or null) is replaced by a placeholder. Returns false if the entry existed.
@@ -135,6 +150,10 @@ public final class OutputCache {
             }
             Files.writeString(tmp.resolve(INPUTS), inputs, StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve(MANIFEST), String.join("\n", manifest) + "\n", StandardCharsets.UTF_8);
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) && !contains(key)) {
+                // left without its MANIFEST (written last) by an interrupted store or a partial copy of the cache
+                evict(target);
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {

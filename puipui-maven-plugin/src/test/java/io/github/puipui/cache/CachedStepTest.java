@@ -83,4 +83,48 @@ class CachedStepTest {
         assertEquals(CachedStep.How.BUILT, step.run("k", out, "config B", null, writes("B")));
         assertEquals(CachedStep.How.CACHED, step.run("k", out, "config A", null, writes("A")));
     }
+
+    /** A BuildLog that counts warnings. */
+    private static final class Warnings implements BuildLog {
+        final java.util.List<String> seen = new java.util.ArrayList<>();
+
+        @Override
+        public void info(String message) {
+        }
+
+        @Override
+        public void warn(String message) {
+            seen.add(message);
+        }
+
+        @Override
+        public void debug(String message) {
+        }
+    }
+
+    @Test
+    void aFailingBuildCacheNeverFailsAStepAndWarnsOnce() throws Exception {
+        // a cache "directory" that is a file fails every write, whoever runs the test (root ignores modes)
+        Path root = Files.writeString(tmp.resolve("not-a-directory"), "");
+        Warnings log = new Warnings();
+        OutputCache cache = new OutputCache(root.resolve("outputs"), 1 << 30, log);
+        CachedStep step = new CachedStep(cache, log);
+        assertEquals(CachedStep.How.BUILT, step.run("a", tmp.resolve("a.out"), "inputs a", null, writes("A")));
+        assertEquals(CachedStep.How.BUILT, step.run("b", tmp.resolve("b.out"), "inputs b", null, writes("B")));
+        assertEquals(CachedStep.How.UP_TO_DATE, step.run("a", tmp.resolve("a.out"), "inputs a", null, writes("A")));
+        assertEquals("A", Files.readString(tmp.resolve("a.out/image")));
+        assertEquals(1, log.seen.size(), "one warning: " + log.seen);
+        assertTrue(log.seen.get(0).contains("building without it"), log.seen.get(0));
+    }
+
+    @Test
+    void anEntryLeftWithoutItsManifestIsReplacedByTheNextStore() throws Exception {
+        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        String key = OutputCache.key("inputs");
+        Files.createDirectories(cache.root().resolve(key).resolve("files")); // an interrupted copy of a CI cache
+        assertEquals(CachedStep.How.BUILT, new CachedStep(cache, BuildLog.SILENT).run("x", tmp.resolve("x.out"), "inputs",
+                null, writes("X")));
+        assertTrue(cache.contains(key), "stored in place of the incomplete directory");
+        assertTrue(cache.restore(key, tmp.resolve("again"), null));
+    }
 }

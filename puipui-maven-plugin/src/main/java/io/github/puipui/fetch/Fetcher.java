@@ -90,13 +90,14 @@ public final class Fetcher {
                     if (got.isPresent()) {
                         return new Fetched(source, got.get(), k.getSha256());
                     }
-                } catch (ChecksumMismatchException e) {
+                } catch (FetchException e) {
+                    // wrong bytes, a stalled or oversized body: the next location may do better
                     log.warn(e.getMessage() + "; trying the next location");
                     mismatches.add(e.getMessage());
                 }
             }
         }
-        String skipped = mismatches.isEmpty() ? "" : "\n  skipped for a wrong digest:\n    " + String.join("\n    ", mismatches);
+        String skipped = mismatches.isEmpty() ? "" : "\n  skipped:\n    " + String.join("\n    ", mismatches);
         URI upstream = URI.create(source.getUrl());
         if (offline && !Transport.isLocal(upstream)) {
             throw new FetchException("offline: " + describe(source, known) + " is neither in the cache "
@@ -120,19 +121,77 @@ public final class Fetcher {
         return sb.append(")").toString();
     }
 
+    /**
+     * How downloads are bounded: a download that receives nothing for {@code idleTimeout} is broken off; a broken or
+     * failed download is tried {@code attempts} times in all, {@code backoff} doubling between tries, resumed where it
+     * stopped when the server honours ranges; a body larger than {@code maxBytes} is refused before it fills the disk.
+     */
+    public record Limits(java.time.Duration idleTimeout, int attempts, java.time.Duration backoff, long maxBytes) {
+        /** 60 s idle, 4 attempts 2 s apart (doubling), 4 GiB. */
+        public static final Limits DEFAULT = new Limits(java.time.Duration.ofSeconds(60), 4, java.time.Duration.ofSeconds(2),
+                4L << 30);
+    }
+
+    private Limits limits = Limits.DEFAULT;
+
+    /** The same fetcher with other download bounds. */
+    public Fetcher withLimits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
     /** Copies {@code from} into the cache if it exists and has {@code sha256}; empty if it does not exist. */
     private Optional<Path> download(URI from, String fileName, String sha256) throws IOException, FetchException {
-        Optional<Transport.Download> opened = transport.open(from);
+        Optional<Transport.Download> opened = transport.open(from, 0);
         if (opened.isEmpty()) {
             log.debug("not at " + from);
             return Optional.empty();
         }
         Path tmp = cache.newTempFile(fileName);
         try {
-            String actual;
-            try (InputStream in = opened.get().body(); OutputStream out = Files.newOutputStream(tmp)) {
-                actual = copyHashing(in, out, opened.get().length(), fileName, from);
+            MessageDigest md = Sha256.newDigest();
+            long done = 0;
+            long backoff = limits.backoff().toMillis();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Transport.Download d = attempt == 1 ? opened.get() : transport.open(from, done).orElseThrow(
+                            () -> new IOException(fileName + " is no longer at " + from));
+                    if (done > 0 && !d.resumed()) {
+                        md = Sha256.newDigest(); // the server sends everything again: start over
+                        done = 0;
+                        Files.write(tmp, new byte[0]);
+                    }
+                    long total = d.length() < 0 ? -1 : done + d.length();
+                    if (total > limits.maxBytes()) {
+                        d.body().close();
+                        throw new FetchLimitException(fileName + " from " + from + " is " + total
+                                + " bytes, more than the " + limits.maxBytes() + " a source may have");
+                    }
+                    try (InputStream in = d.body(); OutputStream out = Files.newOutputStream(tmp,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+                        done = copyHashing(in, out, md, done, total, fileName, from);
+                    }
+                    break;
+                } catch (FetchLimitException e) {
+                    throw new FetchException(e.getMessage() + "; nothing was cached", e);
+                } catch (IOException e) {
+                    done = Files.size(tmp); // what reached the file is what the digest has seen
+                    if (attempt >= limits.attempts()) {
+                        throw new FetchException("download of " + fileName + " from " + from + " failed " + attempt
+                                + " times; " + done + " bytes received: " + e.getMessage() + " (nothing was cached)", e);
+                    }
+                    log.warn("download of " + fileName + " from " + from + " broke off after " + done + " bytes ("
+                            + e.getMessage() + "); trying again in " + backoff / 1000.0 + " s");
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while downloading " + fileName, ie);
+                    }
+                    backoff *= 2;
+                }
             }
+            String actual = Sha256.hex(md.digest());
             if (!actual.equals(sha256)) {
                 throw new ChecksumMismatchException(fileName, from.toString(), sha256, actual);
             }
@@ -144,31 +203,109 @@ public final class Fetcher {
         }
     }
 
-    private String copyHashing(InputStream in, OutputStream out, long length, String fileName, URI from)
-            throws IOException {
-        MessageDigest md = Sha256.newDigest();
+    /**
+     * Copies {@code in} to {@code out}, hashing into {@code md}, from byte {@code done} on; returns the bytes done.
+     * A read that gets nothing for the idle timeout is broken off: the stream is closed under it (the JDK's HTTP
+     * client ignores interrupts in a blocked read; closing ends it as if the body ended), and the download fails as
+     * stalled.
+     */
+    private long copyHashing(InputStream in, OutputStream out, MessageDigest md, long done, long length, String fileName,
+            URI from) throws IOException {
         byte[] buf = new byte[1 << 16];
-        long done = 0;
         long start = System.nanoTime();
         long lastReport = start;
         boolean remote = !Transport.isLocal(from);
         if (remote) {
-            log.info("downloading " + fileName + " from " + from + (length > 0 ? " (" + mib(length) + ")" : ""));
+            log.info((done > 0 ? "resuming " : "downloading ") + fileName + " from " + from
+                    + (done > 0 ? " at byte " + done : "") + (length > 0 ? " (" + mib(length) + ")" : ""));
         }
-        for (int n; (n = in.read(buf)) > 0; ) {
-            md.update(buf, 0, n);
-            out.write(buf, 0, n);
-            done += n;
-            long now = System.nanoTime();
-            if (remote && now - lastReport > PROGRESS_INTERVAL_NANOS) {
-                lastReport = now;
-                double secs = (now - start) / 1e9;
-                log.info("  " + fileName + ": " + mib(done) + (length > 0 ? " of " + mib(length)
-                        + String.format(" (%d%%)", done * 100 / length) : "")
-                        + String.format(", %.1f MiB/s", done / 1048576.0 / secs));
+        long startedAt = done;
+        IdleWatchdog watchdog = new IdleWatchdog(limits.idleTimeout(), in);
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                watchdog.touch();
+                if (done + n > limits.maxBytes()) {
+                    throw new FetchLimitException(fileName + " from " + from + " is larger than the " + limits.maxBytes()
+                            + " bytes a source may have");
+                }
+                md.update(buf, 0, n);
+                out.write(buf, 0, n);
+                done += n;
+                long now = System.nanoTime();
+                if (remote && now - lastReport > PROGRESS_INTERVAL_NANOS) {
+                    lastReport = now;
+                    double secs = (now - start) / 1e9;
+                    log.info("  " + fileName + ": " + mib(done) + (length > 0 ? " of " + mib(length)
+                            + String.format(" (%d%%)", done * 100 / length) : "")
+                            + String.format(", %.1f MiB/s", (done - startedAt) / 1048576.0 / secs));
+                }
+            }
+        } catch (FetchLimitException e) {
+            throw e;
+        } catch (IOException e) {
+            if (watchdog.fired()) {
+                throw new IOException("no data for " + limits.idleTimeout().toMillis() / 1000.0 + " s", e);
+            }
+            throw e;
+        } finally {
+            watchdog.close();
+        }
+        if (watchdog.fired()) {
+            throw new IOException("no data for " + limits.idleTimeout().toMillis() / 1000.0 + " s");
+        }
+        return done;
+    }
+
+    /** A body over the size bound: not worth another attempt. */
+    private static final class FetchLimitException extends IOException {
+        FetchLimitException(String message) {
+            super(message);
+        }
+    }
+
+    /** Closes {@code stream} when {@link #touch} has not been called for {@code timeout}. */
+    private static final class IdleWatchdog implements AutoCloseable {
+        private final java.io.Closeable stream;
+        private final long timeoutNanos;
+        private final java.util.concurrent.ScheduledExecutorService timer;
+        private volatile long last = System.nanoTime();
+        private volatile boolean fired;
+
+        IdleWatchdog(java.time.Duration timeout, java.io.Closeable stream) {
+            this.stream = stream;
+            this.timeoutNanos = timeout.toNanos();
+            this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "puipui-download-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = Math.max(10, timeout.toMillis() / 4);
+            timer.scheduleAtFixedRate(this::check, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        void touch() {
+            last = System.nanoTime();
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        private void check() {
+            if (!fired && System.nanoTime() - last > timeoutNanos) {
+                fired = true;
+                try {
+                    stream.close();
+                } catch (IOException | RuntimeException e) {
+                    // the reader sees the stream end or fail either way
+                }
             }
         }
-        return Sha256.hex(md.digest());
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
     }
 
     private static String mib(long bytes) {

@@ -18,8 +18,11 @@ import java.util.Optional;
 public final class Transport {
     private final HttpClient http;
 
-    /** An open download: its bytes and their length if the server said (-1 otherwise). */
-    public record Download(InputStream body, long length) {
+    /**
+     * An open download: its bytes, their length if the server said (-1 otherwise), and whether they start at the
+     * offset asked for (false: the server ignored the range and sends everything from byte 0).
+     */
+    public record Download(InputStream body, long length, boolean resumed) {
     }
 
     public Transport(ProxyConfig proxy) {
@@ -44,20 +47,31 @@ public final class Transport {
 
     /** Opens the location, or returns empty when it does not exist (HTTP 404/410, no such file). */
     public Optional<Download> open(URI uri) throws IOException {
+        return open(uri, 0);
+    }
+
+    /** Opens the location from byte {@code offset} on (an HTTP range request), or empty when it does not exist. */
+    public Optional<Download> open(URI uri, long offset) throws IOException {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
         switch (scheme) {
             case "file": {
                 Path p = Path.of(uri);
                 try {
-                    return Optional.of(new Download(Files.newInputStream(p), Files.size(p)));
+                    InputStream in = Files.newInputStream(p);
+                    in.skipNBytes(offset);
+                    return Optional.of(new Download(in, Files.size(p) - offset, true));
                 } catch (NoSuchFileException e) {
                     return Optional.empty();
                 }
             }
             case "http":
             case "https": {
-                HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30))
-                        .header("User-Agent", "puipui-maven-plugin").GET().build();
+                HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
+                        .header("User-Agent", "puipui-maven-plugin").GET();
+                if (offset > 0) {
+                    rb.header("Range", "bytes=" + offset + "-");
+                }
+                HttpRequest req = rb.build();
                 HttpResponse<InputStream> resp;
                 try {
                     resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -75,7 +89,7 @@ public final class Transport {
                     throw new IOException("HTTP " + code + " from " + uri);
                 }
                 long len = resp.headers().firstValueAsLong("Content-Length").orElse(-1L);
-                return Optional.of(new Download(resp.body(), len));
+                return Optional.of(new Download(resp.body(), len, offset == 0 || code == 206));
             }
             default:
                 throw new IOException("unsupported location " + uri + " (use https:, http: or file:)");

@@ -140,7 +140,7 @@ class FetcherTest {
         Files.writeString(portal.resolve("pkg-1.0.tar.gz"), "<html>please log in</html>");
         Source s = new Source("pkg", "1.0", "pkg-1.0.tar.gz", "https://upstream.invalid/pkg-1.0.tar.gz", DIGEST).validated();
         FetchException e = assertThrows(FetchException.class, () -> fetcher(Fetcher.parseMirrors(portal.toString()), true).fetch(s));
-        assertTrue(e.getMessage().contains("skipped for a wrong digest"), e.getMessage());
+        assertTrue(e.getMessage().contains("skipped:\n    sha256 mismatch for pkg-1.0.tar.gz"), e.getMessage());
         assertTrue(e.getMessage().contains(portal.resolve("pkg-1.0.tar.gz").toString()), e.getMessage());
         assertEquals(List.of(), filesUnder(tmp.resolve("cache/sha256")), "nothing cached");
     }
@@ -179,5 +179,108 @@ class FetcherTest {
         assertTrue(p.bypasses("localhost"));
         assertTrue(p.bypasses("repo.internal.example"));
         assertTrue(!p.bypasses("cdn.kernel.org"));
+    }
+
+    /**
+     * A server of {@code body} that stalls after {@code stallAfter} bytes on the first {@code stalls} requests, and
+     * answers range requests with 206 unless {@code honourRanges} is false. Records each request's Range header.
+     */
+    private static com.sun.net.httpserver.HttpServer stallingServer(byte[] body, int stallAfter, int stalls,
+            boolean honourRanges, List<String> ranges) throws IOException {
+        var server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/", ex -> {
+            String range = ex.getRequestHeaders().getFirst("Range");
+            ranges.add(String.valueOf(range));
+            int from = range != null && honourRanges ? Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1")) : 0;
+            if (from > 0) {
+                ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+            }
+            ex.sendResponseHeaders(from > 0 ? 206 : 200, body.length - from);
+            try (var out = ex.getResponseBody()) {
+                if (n.incrementAndGet() <= stalls) {
+                    out.write(body, from, stallAfter - from);
+                    out.flush();
+                    Thread.sleep(30_000); // stalls mid-body; the client gives up first
+                }
+                out.write(body, from, body.length - from);
+            } catch (IOException | InterruptedException clientGone) {
+                // the client broke off
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    private static final Fetcher.Limits QUICK = new Fetcher.Limits(java.time.Duration.ofMillis(400), 3,
+            java.time.Duration.ofMillis(10), 1 << 20);
+
+    private static byte[] body(int size) {
+        byte[] b = new byte[size];
+        new java.util.Random(7).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void aStalledDownloadIsBrokenOffAndResumedWhereItStopped() throws Exception {
+        byte[] body = body(200_000);
+        List<String> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        var server = stallingServer(body, 120_000, 1, true, ranges);
+        try {
+            Source s = new Source("big", "1", "big.bin", "http://127.0.0.1:" + server.getAddress().getPort() + "/big.bin",
+                    Sha256.of(body)).validated();
+            Path got = fetcher(List.of(), false).withLimits(QUICK).fetch(s).file();
+            assertArrayEquals(body, Files.readAllBytes(got));
+            assertEquals(List.of("null", "bytes=120000-"), ranges, "resumed at the byte it stopped at");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aServerIgnoringRangesIsDownloadedAgainFromTheStart() throws Exception {
+        byte[] body = body(200_000);
+        List<String> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        var server = stallingServer(body, 120_000, 1, false, ranges);
+        try {
+            Source s = new Source("big", "1", "big.bin", "http://127.0.0.1:" + server.getAddress().getPort() + "/big.bin",
+                    Sha256.of(body)).validated();
+            assertArrayEquals(body, Files.readAllBytes(fetcher(List.of(), false).withLimits(QUICK).fetch(s).file()));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aDownloadThatKeepsStallingFailsNamingTheUrlAndTheBytesReceived() throws Exception {
+        byte[] body = body(200_000);
+        var server = stallingServer(body, 50_000, 99, true, java.util.Collections.synchronizedList(new java.util.ArrayList<>()));
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/big.bin";
+            Source s = new Source("big", "1", "big.bin", url, Sha256.of(body)).validated();
+            FetchException e = assertThrows(FetchException.class, () -> fetcher(List.of(), false).withLimits(QUICK).fetch(s));
+            assertTrue(e.getMessage().contains("download of big.bin from " + url + " failed 3 times; 50000 bytes received"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("no data for 0.4 s"), e.getMessage());
+            assertEquals(List.of(), filesUnder(tmp.resolve("cache")), "nothing cached, no temporary left");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aBodyLargerThanTheBoundIsRefused() throws Exception {
+        byte[] big = body(300_000);
+        try (LocalHttpServer http = new LocalHttpServer()) {
+            http.files.put("/big.bin", big);
+            Source s = new Source("big", "1", "big.bin", http.uri("/big.bin").toString(), Sha256.of(big)).validated();
+            Fetcher.Limits small = new Fetcher.Limits(java.time.Duration.ofSeconds(5), 3, java.time.Duration.ofMillis(10), 100_000);
+            FetchException e = assertThrows(FetchException.class, () -> fetcher(List.of(), false).withLimits(small).fetch(s));
+            assertTrue(e.getMessage().contains("300000 bytes, more than the 100000"), e.getMessage());
+            assertEquals(1, http.requests.get(), "refused before reading, not tried again");
+            assertEquals(List.of(), filesUnder(tmp.resolve("cache")));
+        }
     }
 }

@@ -199,30 +199,78 @@ class CrashSafetyTest {
         assertEquals("hello\n", Files.readString(clone.resolve("userland/usr/bin/hello")));
     }
 
-    @Test
-    void kernelMakeKilledRestartsFromACleanObjectTree() throws Exception {
+    /** A fake kernel tree whose make writes a partial vmlinux.o, then sleeps {@code sleep} s while tmp/hold exists. */
+    private Path fakeKernel(int sleep) throws IOException {
         Path src = tmp.resolve("linux");
         Files.createDirectories(src);
         Files.writeString(src.resolve("tiny.config"), "CONFIG_TINY=y\n");
         Files.writeString(src.resolve("Makefile"), String.join("\n",
                 "$(O)/vmlinux.o:",
-                "\techo partial > $@; if [ -f \"$(O)/../hold\" ]; then sleep 60; fi; echo kernel > $@",
+                "\techo partial > $@; if [ -f \"$(O)/../hold\" ]; then sleep " + sleep + "; fi; echo kernel > $@",
                 "bzImage: $(O)/vmlinux.o",
                 "\tmkdir -p $(O)/arch/x86/boot && cp $(O)/vmlinux.o $(O)/arch/x86/boot/bzImage",
                 "olddefconfig:",
                 "\t@true",
                 ""));
-        Path obj = tmp.resolve("obj");
-        Path hold = tmp.resolve("hold");
-        Files.writeString(hold, "");
-        Path object = obj.resolve("vmlinux.o");
         // the fake make holds while tmp/hold (beside the object tree) exists: the build passes no other environment
-        killMidway(() -> holds(object, "partial\n"), "kernel", src.toString(), obj.toString());
+        Files.writeString(tmp.resolve("hold"), "");
+        return src;
+    }
+
+    private void rebuildsFromACleanTree(Path src, Path obj) throws Exception {
         assertTrue(Files.exists(obj.resolve(KernelBuilder.MAKE_IN_PROGRESS)));
-        Files.delete(hold);
+        Files.delete(tmp.resolve("hold"));
         Path image = new KernelBuilder(new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT)
                 .build(CrashChild.kernel(src.toString(), obj.toString()));
         assertEquals("kernel\n", Files.readString(image), "the truncated object was not reused");
         assertFalse(Files.exists(obj.resolve(KernelBuilder.MAKE_IN_PROGRESS)));
+    }
+
+    @Test
+    void kernelMakeKilledRestartsFromACleanObjectTree() throws Exception {
+        Path src = fakeKernel(60);
+        Path obj = tmp.resolve("obj");
+        killMidway(() -> holds(obj.resolve("vmlinux.o"), "partial\n"), "kernel", src.toString(), obj.toString());
+        rebuildsFromACleanTree(src, obj);
+    }
+
+    /** The processes (not zombies) running {@code sleep seconds}. */
+    private static List<ProcessHandle> sleeping(int seconds) {
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().command().orElse("").endsWith("/sleep")
+                        && List.of(Integer.toString(seconds)).equals(List.of(h.info().arguments().orElse(new String[0]))))
+                .filter(h -> {
+                    try {
+                        String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+                        return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+                    } catch (IOException gone) {
+                        return false;
+                    }
+                }).toList();
+    }
+
+    @Test
+    void aStoppedBuildLeavesNoCommandRunning() throws Exception {
+        // SIGTERM, as an IDE or a CI cancel stops Maven: the JVM's shutdown hook ends make and all it started
+        int sleep = 6000 + new Random().nextInt(999); // a command line of this test's own
+        Path src = fakeKernel(sleep);
+        Path obj = tmp.resolve("obj");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), CrashChild.class.getName(), "kernel", src.toString(), obj.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.out").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sleeping(sleep).isEmpty()) {
+            assertTrue(p.isAlive(), () -> "the child ended early: " + read(tmp.resolve("child.out")));
+            assertTrue(System.nanoTime() < deadline, "make never reached its sleep");
+            Thread.sleep(10);
+        }
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!sleeping(sleep).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(), sleeping(sleep), "no command of the stopped build survives it");
+        rebuildsFromACleanTree(src, obj);
     }
 }

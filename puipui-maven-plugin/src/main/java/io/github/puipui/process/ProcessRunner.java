@@ -20,6 +20,33 @@ import io.github.puipui.BuildLog;
 public final class ProcessRunner {
     private static final int TAIL_LINES = 40;
 
+    /**
+     * The commands running now. Each runs in a process group of its own ({@code setsid}), so that it and everything
+     * it starts (make's compilers, configure's tests) can be ended together: when the build is interrupted, and when
+     * the JVM is asked to stop (SIGTERM from an IDE or a CI cancel, SIGINT from Ctrl-C), whose shutdown hook ends
+     * every group still running instead of leaving orphans writing into the next build's trees.
+     */
+    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(ProcessRunner::killGroup),
+                "puipui-end-build-commands"));
+    }
+
+    /** Ends the process group that {@code p} leads (SIGKILL to all its members), then {@code p} itself. */
+    static void killGroup(Process p) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        p.destroyForcibly();
+    }
+
     private final BuildLog log;
     private final long progressSeconds;
 
@@ -76,7 +103,9 @@ public final class ProcessRunner {
             Files.createDirectories(logFile.getParent());
             Files.writeString(logFile, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+            List<String> grouped = new ArrayList<>(List.of("setsid"));
+            grouped.addAll(command);
+            ProcessBuilder pb = new ProcessBuilder(grouped).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Map<String, String> e = pb.environment();
@@ -84,15 +113,17 @@ public final class ProcessRunner {
             e.putAll(environment(System.getenv(), env));
             log.debug(step + ": " + String.join(" ", command) + " (in " + workDir + ")");
             Process p = pb.start();
+            RUNNING.add(p);
             try {
                 while (!p.waitFor(progressSeconds, TimeUnit.SECONDS)) {
                     log.info("  " + step + ": running, " + elapsed(start) + " elapsed (log: " + logFile + ")");
                 }
             } catch (InterruptedException ie) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                killGroup(p);
                 Thread.currentThread().interrupt();
                 throw new BuildStepException(step + " interrupted", ie);
+            } finally {
+                RUNNING.remove(p);
             }
             int code = p.exitValue();
             String tail = code != 0 ? tail(logFile, TAIL_LINES) : null;

@@ -214,7 +214,7 @@ class FetcherTest {
         return server;
     }
 
-    private static final Fetcher.Limits QUICK = new Fetcher.Limits(java.time.Duration.ofMillis(400), 3,
+    private static final Fetcher.Limits QUICK = new Fetcher.Limits(java.time.Duration.ofSeconds(1), 3,
             java.time.Duration.ofMillis(10), 1 << 20);
 
     private static byte[] body(int size) {
@@ -263,7 +263,7 @@ class FetcherTest {
             FetchException e = assertThrows(FetchException.class, () -> fetcher(List.of(), false).withLimits(QUICK).fetch(s));
             assertTrue(e.getMessage().contains("download of big.bin from " + url + " failed 3 times; 50000 bytes received"),
                     e.getMessage());
-            assertTrue(e.getMessage().contains("no data for 0.4 s"), e.getMessage());
+            assertTrue(e.getMessage().contains("no data for 1.0 s"), e.getMessage());
             assertEquals(List.of(), filesUnder(tmp.resolve("cache")), "nothing cached, no temporary left");
         } finally {
             server.stop(0);

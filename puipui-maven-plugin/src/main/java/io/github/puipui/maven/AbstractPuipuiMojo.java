@@ -145,17 +145,19 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     }
 
     protected final List<Arch> archs() throws MojoFailureException {
-        List<Arch> out = new ArrayList<>();
-        for (String a : archList()) {
-            out.add(Arch.of(a));
+        try {
+            return io.github.puipui.toolchain.ArchSelection.parse(arches, session.getRequest().getActiveProfiles());
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException(e.getMessage(), e);
         }
-        return out;
     }
 
     protected final Path kconfigFile(Arch arch) throws MojoExecutionException {
         Path f = kconfigDirectory.toPath().resolve(arch.id() + ".config").normalize();
         if (!java.nio.file.Files.isRegularFile(f)) {
-            throw new MojoExecutionException("no kernel config for " + arch + ": " + f + " does not exist");
+            throw new MojoExecutionException("no kernel config for " + arch + ": " + f + " does not exist. Start from"
+                    + " the distro's own kconfig/" + arch.id() + ".config (or make tinyconfig's .config), put it there,"
+                    + " then run mvn puipui:update-kconfig -Parch-" + arch.id() + " to resolve it for this kernel");
         }
         return f;
     }
@@ -206,23 +208,6 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
                     session.isOffline(), buildLog());
         }
         return fetcher;
-    }
-
-    protected final List<String> archList() throws MojoFailureException {
-        List<String> out = new ArrayList<>();
-        for (String a : arches.split("[,\\s]+")) {
-            if (a.isBlank()) {
-                continue;
-            }
-            if (!a.equals("aarch64") && !a.equals("x86_64")) {
-                throw new MojoFailureException("unknown arch '" + a + "' in puipui.arches (known: aarch64, x86_64)");
-            }
-            out.add(a);
-        }
-        if (out.isEmpty()) {
-            throw new MojoFailureException("puipui.arches is empty");
-        }
-        return out;
     }
 
     /** The declared sources, checked. */

@@ -47,11 +47,7 @@ class CrashSafetyTest {
 
     /** Starts {@code CrashChild} with the arguments, waits until {@code midway} holds, then SIGKILLs it and its children. */
     private void killMidway(BooleanSupplier midway, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CrashChild.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.out").toFile());
-        Process p = pb.start();
+        Process p = startChild(args);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!midway.getAsBoolean()) {
             assertTrue(p.isAlive(), () -> "the child ended before it could be killed midway: " + read(tmp.resolve("child.out")));
@@ -62,6 +58,14 @@ class CrashSafetyTest {
         p.destroyForcibly(); // SIGKILL
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(137, p.exitValue(), "killed by SIGKILL");
+    }
+
+    /** Starts {@code CrashChild} with {@code args} in a JVM of its own, its output in tmp/child.out. */
+    private Process startChild(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CrashChild.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.out").toFile()).start();
     }
 
     private static String read(Path f) {
@@ -255,9 +259,7 @@ class CrashSafetyTest {
         int sleep = 6000 + new Random().nextInt(999); // a command line of this test's own
         Path src = fakeKernel(sleep);
         Path obj = tmp.resolve("obj");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), CrashChild.class.getName(), "kernel", src.toString(), obj.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.out").toFile()).start();
+        Process p = startChild("kernel", src.toString(), obj.toString());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (sleeping(sleep).isEmpty()) {
             assertTrue(p.isAlive(), () -> "the child ended early: " + read(tmp.resolve("child.out")));

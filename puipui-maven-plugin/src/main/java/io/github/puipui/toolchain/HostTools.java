@@ -61,16 +61,7 @@ public final class HostTools {
 
     /** The first line a program prints for {@code args} (e.g. {@code gcc -dumpfullversion}); empty if it fails. */
     public static String firstLine(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            return p.waitFor() == 0 ? out.lines().findFirst().orElse("").trim() : "";
-        } catch (java.io.IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return output(command).lines().findFirst().orElse("").trim();
     }
 
     /** Everything a program prints for {@code args} (e.g. {@code gcc -v}), trimmed; empty if it fails. */

@@ -23,6 +23,17 @@ public final class ImageLayout {
      */
     public static InitramfsWriter assemble(long mtime, Path fsTemplate, Path userland, Map<String, Integer> modes,
             String rootPassword, String authorizedKeys) throws IOException {
+        return assemble(mtime, java.util.List.of(fsTemplate), userland, java.util.List.of(), modes, rootPassword,
+                authorizedKeys);
+    }
+
+    /**
+     * The image from file system layers (the template, then overlays whose files replace the template's), the
+     * userland, minus {@code removed} image paths (and everything under them).
+     */
+    public static InitramfsWriter assemble(long mtime, java.util.List<Path> fsLayers, Path userland,
+            java.util.List<String> removed, Map<String, Integer> modes, String rootPassword, String authorizedKeys)
+            throws IOException {
         boolean keysOnly = rootPassword == null;
         if (keysOnly && (authorizedKeys == null || authorizedKeys.isBlank())) {
             throw new IllegalArgumentException("a key-only image needs authorized keys for root (-Dpuipui.authorizedKeys=FILE)");
@@ -32,8 +43,13 @@ public final class ImageLayout {
                     + " (for an image without one: -Dpuipui.rootLogin=keys-only with -Dpuipui.authorizedKeys=FILE)");
         }
         InitramfsWriter w = new InitramfsWriter(mtime);
-        w.addTree(fsTemplate, modes);
+        for (Path layer : fsLayers) {
+            w.addTree(layer, modes);
+        }
         w.addTree(userland, modes);
+        for (String r : removed) {
+            w.remove(r);
+        }
         for (String dir : new String[] {"/proc", "/sys", "/dev", "/run", "/mnt", "/var", "/etc"}) {
             w.add(CpioEntry.directory(dir, modes.getOrDefault(dir, 0755)));
         }
@@ -43,7 +59,7 @@ public final class ImageLayout {
         w.add(CpioEntry.charDevice("/dev/null", 0666, 1, 3));
         String rootHash = keysOnly ? "*" : ShaCrypt.hash(rootPassword);
         w.add(CpioEntry.file("/etc/shadow", modes.getOrDefault("/etc/shadow", 0600),
-                shadow(fsTemplate.resolve("etc/shadow"), rootHash).getBytes(StandardCharsets.UTF_8)));
+                shadow(lastWith(fsLayers, "etc/shadow"), rootHash).getBytes(StandardCharsets.UTF_8)));
         if (keysOnly) {
             w.add(CpioEntry.file(KEYS_ONLY, 0644, new byte[0]));
         }
@@ -53,6 +69,16 @@ public final class ImageLayout {
                     (authorizedKeys.strip() + "\n").getBytes(StandardCharsets.UTF_8)));
         }
         return w;
+    }
+
+    /** The file at {@code relative} in the last layer that has it (or in the first, absent). */
+    static Path lastWith(java.util.List<Path> layers, String relative) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (java.nio.file.Files.exists(layers.get(i).resolve(relative))) {
+                return layers.get(i).resolve(relative);
+            }
+        }
+        return layers.get(0).resolve(relative);
     }
 
     /** The template's {@code /etc/shadow} (or a root line alone) with root's password field set to {@code hash}. */

@@ -49,6 +49,12 @@ public final class InitramfsWriter {
         return this;
     }
 
+    /** Removes an entry and everything under it; true if there was one. */
+    public boolean remove(String path) {
+        boolean found = entries.remove(path) != null;
+        return entries.keySet().removeIf(p -> p.startsWith(path + "/")) || found;
+    }
+
     /**
      * Adds a directory tree under {@code prefix} ("" for the root): directories 0755, files 0755 if executable
      * else 0644, symbolic links as links. {@code modes} overrides modes by image path.

@@ -39,9 +39,60 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
-    /** The source archives of the distro: name, version, file, url, sha256 (or sha256sums), alternatives. */
+    /**
+     * The distro this one derives from, as {@code groupId:artifactId:version}: its published definition
+     * ({@code <artifactId>-<version>-definition.tar.gz}) is resolved from the local or a remote repository and is
+     * the starting point; everything below then changes it. Without a base, the distro is declared here in full.
+     */
+    @Parameter(property = "puipui.base")
+    protected String base;
+
+    /**
+     * The source archives: name, version, license, file, url, sha256, alternatives. In a derived distro, a source
+     * of a base source's name replaces it.
+     */
     @Parameter
     protected List<Source> sources = new ArrayList<>();
+
+    /**
+     * The userland components, built in this order (see Component). In a derived distro, a component of a base
+     * component's name changes the elements it declares (its patches are applied after the base's), and a new name
+     * is built after the base's components.
+     */
+    @Parameter
+    protected List<io.github.puipui.userland.Component> components = new ArrayList<>();
+
+    /** Base components a derived distro leaves out, by name. */
+    @Parameter
+    protected List<String> removeComponents = new ArrayList<>();
+
+    /**
+     * Kconfig fragments merged onto the kernel config: each has a {@code file} of {@code CONFIG_X=value} and
+     * {@code # CONFIG_X is not set} lines and an optional {@code arch} it is limited to.
+     */
+    @Parameter
+    protected List<io.github.puipui.distro.KconfigFragment> kconfigFragments = new ArrayList<>();
+
+    /** The root file system template: init, etc/inittab, etc/init.d/rcS, … (a derived distro has its base's). */
+    @Parameter(property = "puipui.fsDirectory", defaultValue = "${project.basedir}/fs")
+    protected File fsDirectory;
+
+    /** Files laid over the file system template, when the directory exists: they add to or replace its files. */
+    @Parameter(property = "puipui.overlayDirectory", defaultValue = "${project.basedir}/overlay")
+    protected File overlayDirectory;
+
+    /** Image paths to leave out of the initramfs (with everything under them), e.g. {@code /usr/bin/alpine-chroot-install}. */
+    @Parameter
+    protected List<String> removeFiles = new ArrayList<>();
+
+    /** Modes that differ from the template's: {@code /path:octal}, e.g. {@code /etc/shadow:0600}. */
+    @Parameter
+    protected List<String> fileModes = new ArrayList<>();
+
+    @Component
+    private org.eclipse.aether.RepositorySystem repositorySystem;
+
+    private io.github.puipui.distro.DistroDefinition definition;
 
     /** Architectures to build, comma-separated: {@code aarch64}, {@code x86_64}. The arch-* profiles set it. */
     @Parameter(property = "puipui.arches", defaultValue = "aarch64,x86_64")
@@ -69,7 +120,10 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     @Parameter(property = "puipui.kconfigDirectory", defaultValue = "${project.basedir}/kconfig", required = true)
     protected File kconfigDirectory;
 
-    /** Reproducible builds: pinned into the kernel, the cpio and the tarballs. */
+    /**
+     * Reproducible builds: pinned into the kernel, the cpio and the tarballs. A derived distro without one has its
+     * base's, so that its unchanged kernel and components are the base's, from the build cache.
+     */
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     protected String outputTimestamp;
 
@@ -138,7 +192,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     /** {@code project.build.outputTimestamp}, parsed. */
     protected final io.github.puipui.OutputTimestamp timestamp() throws MojoExecutionException {
         try {
-            return io.github.puipui.OutputTimestamp.parse(outputTimestamp);
+            return io.github.puipui.OutputTimestamp.parse(definition().outputTimestamp());
         } catch (IllegalArgumentException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }
@@ -152,14 +206,44 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
         }
     }
 
+    /**
+     * The kernel config of an arch: the project's {@code <kconfigDirectory>/<arch>.config} itself, or, in a derived
+     * distro or with fragments, the merged config written to {@code <work>/kconfig/<arch>.config}.
+     */
     protected final Path kconfigFile(Arch arch) throws MojoExecutionException {
-        Path f = kconfigDirectory.toPath().resolve(arch.id() + ".config").normalize();
-        if (!java.nio.file.Files.isRegularFile(f)) {
-            throw new MojoExecutionException("no kernel config for " + arch + ": " + f + " does not exist. Start from"
-                    + " the distro's own kconfig/" + arch.id() + ".config (or make tinyconfig's .config), put it there,"
-                    + " then run mvn puipui:update-kconfig -Parch-" + arch.id() + " to resolve it for this kernel");
+        io.github.puipui.distro.DistroDefinition d = definition();
+        Path own = d.kconfigFiles().get(arch.id());
+        if (own == null || !java.nio.file.Files.isRegularFile(own)) {
+            Path f = kconfigDirectory.toPath().resolve(arch.id() + ".config").normalize();
+            throw new MojoExecutionException("no kernel config for " + arch + ": " + (isDerived()
+                    ? "the base " + base + " has none" : f + " does not exist. Start from the distro's own kconfig/"
+                    + arch.id() + ".config (or make tinyconfig's .config), put it there, then run mvn"
+                    + " puipui:update-kconfig -Parch-" + arch.id() + " to resolve it for this kernel"));
         }
-        return f;
+        if (d.fragmentsFor(arch.id()).isEmpty()) {
+            return own;
+        }
+        Path merged = workDirectory.toPath().resolve("kconfig").resolve(arch.id() + ".config");
+        try {
+            String text = d.kconfigText(arch.id());
+            if (!java.nio.file.Files.isRegularFile(merged) || !java.nio.file.Files.readString(merged).equals(text)) {
+                java.nio.file.Files.createDirectories(merged.getParent());
+                Path tmp = merged.resolveSibling(merged.getFileName() + ".tmp");
+                java.nio.file.Files.writeString(tmp, text);
+                java.nio.file.Files.move(tmp, merged, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new MojoExecutionException("cannot write " + merged + ": " + e.getMessage(), e);
+        }
+        return merged;
+    }
+
+    /** True when this distro derives from a base. */
+    protected final boolean isDerived() {
+        return base != null && !base.isBlank();
     }
 
     /** Where an arch's finished pieces (kernel image, initramfs) are collected. */
@@ -212,30 +296,84 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
 
     /** The declared sources, checked. */
     protected final List<Source> declaredSources() throws MojoExecutionException {
-        if (sources == null || sources.isEmpty()) {
-            throw new MojoExecutionException("no <sources> declared in the puipui-maven-plugin configuration");
-        }
-        Set<String> names = new LinkedHashSet<>();
-        for (Source s : sources) {
-            try {
-                s.validated();
-            } catch (IllegalArgumentException e) {
-                throw new MojoExecutionException(e.getMessage(), e);
-            }
-            if (!names.add(s.getName())) {
-                throw new MojoExecutionException("source '" + s.getName() + "' is declared twice");
-            }
-        }
-        return sources;
+        return definition().sources();
     }
 
     protected final Source source(String name) throws MojoExecutionException {
-        for (Source s : declaredSources()) {
-            if (s.getName().equals(name)) {
-                return s;
+        try {
+            return definition().source(name);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The distro this project builds: the declared one, or the base's definition changed by this project's
+     * declarations. Checked once per goal.
+     */
+    protected final synchronized io.github.puipui.distro.DistroDefinition definition() throws MojoExecutionException {
+        if (definition == null) {
+            Path basedir = project.getBasedir().toPath();
+            List<io.github.puipui.userland.Component> declared = components.stream()
+                    .map(c -> c.resolvedAgainst(basedir)).toList();
+            try {
+                io.github.puipui.distro.DistroDefinition start;
+                io.github.puipui.distro.Derivation change;
+                if (base == null || base.isBlank()) {
+                    if (sources == null || sources.isEmpty()) {
+                        throw new MojoExecutionException("no <sources> declared in the puipui-maven-plugin configuration"
+                                + " (or a <base> distro to derive from)");
+                    }
+                    start = io.github.puipui.distro.DistroDefinition.of(sources, declared, kconfigDirectory.toPath(),
+                            fsDirectory == null ? null : fsDirectory.toPath(), fileModes);
+                    start = new io.github.puipui.distro.DistroDefinition(start.sources(), start.components(),
+                            start.kconfigFiles(), start.kconfigFragments(), start.fsLayers(), start.removedFiles(),
+                            start.fileModes(), outputTimestamp);
+                    change = new io.github.puipui.distro.Derivation(List.of(), List.of(), removeComponents,
+                            kconfigFragments, overlayDirectory == null ? null : overlayDirectory.toPath(), removeFiles,
+                            List.of(), null);
+                } else {
+                    start = baseDefinition();
+                    change = new io.github.puipui.distro.Derivation(sources, declared, removeComponents,
+                            kconfigFragments, overlayDirectory == null ? null : overlayDirectory.toPath(), removeFiles,
+                            fileModes, outputTimestamp);
+                }
+                definition = change.applyTo(start);
+            } catch (IllegalArgumentException e) {
+                throw new MojoExecutionException(e.getMessage(), e);
+            } catch (java.io.IOException e) {
+                throw new MojoExecutionException("cannot read the distro definition: " + e.getMessage(), e);
             }
         }
-        throw new MojoExecutionException("no source named '" + name + "' is declared in <sources>");
+        return definition;
+    }
+
+    /** Resolves the base distro's definition artifact and reads it (extracted under the work directory). */
+    private io.github.puipui.distro.DistroDefinition baseDefinition() throws MojoExecutionException, java.io.IOException {
+        String[] gav = base.trim().split(":");
+        if (gav.length != 3 || java.util.Arrays.stream(gav).anyMatch(String::isBlank)) {
+            throw new MojoExecutionException("<base> is '" + base + "'; it is groupId:artifactId:version, e.g."
+                    + " io.github.puipui:puipui-distro:" + pluginVersion);
+        }
+        org.eclipse.aether.artifact.Artifact wanted = new org.eclipse.aether.artifact.DefaultArtifact(gav[0], gav[1],
+                "definition", "tar.gz", gav[2]);
+        Path file;
+        try {
+            file = repositorySystem.resolveArtifact(session.getRepositorySession(),
+                    new org.eclipse.aether.resolution.ArtifactRequest(wanted, project.getRemoteProjectRepositories(), null))
+                    .getArtifact().getFile().toPath();
+        } catch (org.eclipse.aether.resolution.ArtifactResolutionException e) {
+            throw new MojoExecutionException("cannot resolve the base distro " + base + " (its definition "
+                    + wanted + "): " + e.getMessage() + ". A distro publishes it with mvn install or mvn deploy.", e);
+        }
+        String sha = io.github.puipui.fetch.Sha256.of(file);
+        Path target = workDirectory.toPath().resolve("base");
+        synchronized (EXTRACTION_LOCK) {
+            if (!Extractor.isComplete(target, sha)) {
+                getLog().info("base distro " + base + ": " + file);
+            }
+            return io.github.puipui.distro.DefinitionArchive.read(new Extractor().extractTree(file, sha, target));
+        }
     }
 
     /** Fetches, verifies and extracts a declared source under {@code <work>/src}; returns its top directory. */

@@ -25,10 +25,6 @@ import io.github.puipui.toolchain.Arch;
 @Mojo(name = "initramfs", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
 public class InitramfsMojo extends AbstractPuipuiMojo {
 
-    /** The root file system template: init, etc/inittab, etc/init.d/rcS, … */
-    @Parameter(property = "puipui.fsDirectory", defaultValue = "${project.basedir}/fs", required = true)
-    private File fsDirectory;
-
     /**
      * root's password; only its SHA-512 crypt hash goes into {@code /etc/shadow}. The default, {@code passwd}, is what
      * VMM test harnesses log in with: right for throwaway test VMs on private networks, wrong anywhere else.
@@ -47,17 +43,19 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
     @Parameter(property = "puipui.authorizedKeys")
     private File authorizedKeys;
 
-    /** Modes that differ from the template's: {@code /path:octal}, e.g. {@code /etc/shadow:0600}. */
-    @Parameter
-    private List<String> fileModes = new ArrayList<>();
-
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skipping("writing initramfs")) {
             return;
         }
-        if (!fsDirectory.isDirectory()) {
-            throw new MojoExecutionException("fs template " + fsDirectory + " is not a directory");
+        io.github.puipui.distro.DistroDefinition d = definition();
+        for (Path layer : d.fsLayers()) {
+            if (!Files.isDirectory(layer)) {
+                throw new MojoExecutionException("fs template " + layer + " is not a directory");
+            }
+        }
+        if (d.fsLayers().isEmpty()) {
+            throw new MojoExecutionException("no fs template: set <fsDirectory> (or derive from a <base> distro)");
         }
         if (!rootLogin.equals("password") && !rootLogin.equals("keys-only")) {
             throw new MojoExecutionException("puipui.rootLogin is '" + rootLogin + "'; it is 'password' or 'keys-only'");
@@ -67,13 +65,11 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
                     + " public keys" + (authorizedKeys == null ? "" : " (" + authorizedKeys + " is not a file)"));
         }
         String password = rootLogin.equals("keys-only") ? null : rootPassword;
-        Map<String, Integer> modes = new TreeMap<>();
-        for (String m : fileModes) {
-            String[] p = m.split(":");
-            if (p.length != 2 || !p[0].startsWith("/") || !p[1].matches("0?[0-7]{3,4}")) {
-                throw new MojoExecutionException("fileModes entry '" + m + "' is not '/path:octal-mode'");
-            }
-            modes.put(p[0], Integer.parseInt(p[1], 8));
+        Map<String, Integer> modes;
+        try {
+            modes = d.fileModeMap();
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
         }
         try {
             String keys = authorizedKeys == null ? null : Files.readString(authorizedKeys.toPath());
@@ -84,7 +80,8 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
                     throw new MojoExecutionException(arch + ": no userland at " + userland + " (run the userland goal)");
                 }
                 long start = System.nanoTime();
-                InitramfsWriter w = ImageLayout.assemble(mtime, fsDirectory.toPath(), userland, modes, password, keys);
+                InitramfsWriter w = ImageLayout.assemble(mtime, d.fsLayers(), userland, d.removedFiles(),
+                        modes, password, keys);
                 // the key is the digest of the archive's whole content, so any change to fs/, the userland or a
                 // parameter writes it again, and nothing else does
                 Path outputs = workDirectory.toPath().resolve(arch.id()).resolve("initramfs.out");

@@ -71,6 +71,7 @@ public class PackageMojo extends AbstractPuipuiMojo {
                 getLog().info("SBOM: " + published);
             }
             projectHelper.attachArtifact(project, "json", "cyclonedx", published.toFile());
+            definitionArchive(ts);
         } catch (BuildStepException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (FetchException e) {
@@ -78,6 +79,27 @@ public class PackageMojo extends AbstractPuipuiMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("package: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes and attaches {@code <artifactId>-<version>-definition.tar.gz}: this distro's definition, from which
+     * other distros derive ({@code <base>}).
+     */
+    private void definitionArchive(OutputTimestamp ts) throws IOException, MojoExecutionException {
+        String name = project.getArtifactId() + "-" + project.getVersion() + "-definition.tar.gz";
+        Path staged = workDirectory.toPath().resolve(name);
+        io.github.puipui.distro.DistroDefinition d = definition();
+        try {
+            io.github.puipui.distro.DefinitionArchive.write(d, new java.util.ArrayList<>(new java.util.TreeSet<>(
+                    d.kconfigFiles().keySet())), staged, ts.epochSecond());
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+        Path published = Path.of(project.getBuild().getDirectory(), name);
+        if (CachedStep.publish(staged, published)) {
+            getLog().info("definition: " + published);
+        }
+        projectHelper.attachArtifact(project, "tar.gz", "definition", published.toFile());
     }
 
     /** Packs a kernel and the initramfs at the root of {@code <artifactId>-<version>-<classifier>.tar.gz}. */

@@ -31,6 +31,12 @@ public class UpdateKconfigMojo extends AbstractKernelMojo {
         if (forwardedToDistro("update-kconfig")) {
             return;
         }
+        if (isDerived() || !kconfigFragments.isEmpty()) {
+            throw new MojoFailureException("update-kconfig refreshes a distro's own kconfig files; this one's kernel"
+                    + " config is " + (isDerived() ? "its base's (" + base + ")" : "its kconfig files")
+                    + (kconfigFragments.isEmpty() ? "" : " with the fragments " + kconfigFragments + " merged on")
+                    + ". Its fragments are checked by the kconfig guard of every kernel build.");
+        }
         Map<String, String> overrides = Kconfig.environmentOverrides(System.getenv());
         List<Arch> archs = archs();
         requireHostTools("kernel", archs, HostTools::forKernel);

@@ -37,10 +37,6 @@ import io.github.puipui.userland.UserlandBuilder;
 @Mojo(name = "userland", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
 public class UserlandMojo extends AbstractKernelMojo {
 
-    /** The components, built in this order (see Component). */
-    @Parameter
-    private List<Component> components = new ArrayList<>();
-
     /** The CA bundle copied to /etc/ssl/certs/ca-certificates.crt in the image (for curl). */
     @Parameter(property = "puipui.caBundle", defaultValue = "/etc/ssl/certs/ca-certificates.crt")
     private File caBundle;
@@ -65,11 +61,7 @@ public class UserlandMojo extends AbstractKernelMojo {
         if (skipping("building userland")) {
             return;
         }
-        try {
-            UserlandBuilder.checkOrder(components);
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        }
+        List<Component> components = definition().components();
         if (!caBundle.isFile()) {
             throw new MojoFailureException("CA bundle " + caBundle + " not found (Debian/Ubuntu package "
                     + "ca-certificates), or set -Dpuipui.caBundle=FILE");
@@ -85,10 +77,11 @@ public class UserlandMojo extends AbstractKernelMojo {
             throw new MojoExecutionException(e.getMessage(), e);
         }
         OutputCache cache = outputCache();
-        forEachArch(archs, (arch, jobs) -> buildUserland(arch, jobs, fetched, cache));
+        forEachArch(archs, (arch, jobs) -> buildUserland(arch, jobs, components, fetched, cache));
     }
 
-    private void buildUserland(Arch arch, int jobs, Map<String, Fetcher.Fetched> fetched, OutputCache cache)
+    private void buildUserland(Arch arch, int jobs, List<Component> components, Map<String, Fetcher.Fetched> fetched,
+            OutputCache cache)
             throws MojoExecutionException, MojoFailureException {
         OutputTimestamp ts = timestamp();
         ProcessRunner runner = new ProcessRunner(buildLog());
@@ -105,6 +98,7 @@ public class UserlandMojo extends AbstractKernelMojo {
                 StringBuilder in = new StringBuilder("step=component ").append(arch.id()).append('\n')
                         .append(c.declaration()).append("\nsource-sha256=").append(f.sha256())
                         .append("\ntoolchain=").append(tc.identity())
+                        .append("\ntimestamp=").append(ts.instant())
                         .append("\nplugin=").append(pluginIdentity());
                 for (String dep : c.getDependsOn()) {
                     in.append("\ndep ").append(dep).append('=').append(keys.get(dep));

@@ -139,6 +139,7 @@ public final class HostTools {
         if (!r.contains(strip(arch))) {
             r.add(strip(arch));
         }
+        r.add(Requirement.program("patch", "patch"));
         return r;
     }
 

@@ -9,12 +9,15 @@ import java.util.Map;
  * A userland component, as declared in the pom: which source it is built from, which recipe builds it and with
  * what arguments, and which of the built files go into the image. Placeholders in arguments: {@code {staging}}
  * (headers and libraries of earlier components), {@code {host}} (the target triple), {@code {jobs}}.
+ * {@code config} and {@code patches} are files; the patches are applied in order with {@code patch -p1} to the
+ * extracted source before the recipe runs.
  */
 public class Component {
     private String name;
     private String source;
-    private String recipe = "autotools";
+    private String recipe;
     private String config;
+    private List<String> patches = new ArrayList<>();
     private List<String> dependsOn = new ArrayList<>();
     private List<String> configureArgs = new ArrayList<>();
     private Map<String, String> configureEnv = new LinkedHashMap<>();
@@ -55,8 +58,14 @@ public class Component {
         return source == null || source.isBlank() ? name : source;
     }
 
+    /** The recipe's name; {@code autotools} unless declared. */
     public String getRecipe() {
-        return recipe;
+        return recipe == null || recipe.isBlank() ? "autotools" : recipe;
+    }
+
+    /** The patch files applied to the source, in order. */
+    public List<String> getPatches() {
+        return patches;
     }
 
     public String getConfig() {
@@ -113,12 +122,78 @@ public class Component {
         return this;
     }
 
-    /** Everything declared, in a fixed order: a change of any of it means a clean rebuild. */
+    public Component withPatches(String... paths) {
+        patches.addAll(List.of(paths));
+        return this;
+    }
+
+    /** A copy whose file references ({@code config}, {@code patches}) are resolved against {@code dir}. */
+    public Component resolvedAgainst(java.nio.file.Path dir) {
+        Component c = copy();
+        c.config = config == null ? null : dir.resolve(config).normalize().toString();
+        c.patches = patches.stream().map(p -> dir.resolve(p).normalize().toString()).collect(
+                java.util.stream.Collectors.toCollection(ArrayList::new));
+        return c;
+    }
+
+    /**
+     * This component changed by {@code change} (a declaration of the same name in a derived distro): each element
+     * {@code change} declares replaces this one's, except {@code patches}, which are applied after this one's.
+     */
+    public Component changedBy(Component change) {
+        if (!name.equals(change.name)) {
+            throw new IllegalArgumentException("cannot change component " + name + " with " + change.name);
+        }
+        Component c = copy();
+        c.source = change.source != null ? change.source : source;
+        c.recipe = change.recipe != null ? change.recipe : recipe;
+        c.config = change.config != null ? change.config : config;
+        c.dependsOn = change.dependsOn.isEmpty() ? c.dependsOn : new ArrayList<>(change.dependsOn);
+        c.configureArgs = change.configureArgs.isEmpty() ? c.configureArgs : new ArrayList<>(change.configureArgs);
+        c.configureEnv = change.configureEnv.isEmpty() ? c.configureEnv : new LinkedHashMap<>(change.configureEnv);
+        c.makeArgs = change.makeArgs.isEmpty() ? c.makeArgs : new ArrayList<>(change.makeArgs);
+        c.installs = change.installs.isEmpty() ? c.installs : new ArrayList<>(change.installs);
+        c.options = change.options.isEmpty() ? c.options : new ArrayList<>(change.options);
+        c.patches.addAll(change.patches);
+        return c;
+    }
+
+    /** A deep copy. */
+    public Component copy() {
+        Component c = new Component(name, recipe);
+        c.source = source;
+        c.config = config;
+        c.patches = new ArrayList<>(patches);
+        c.dependsOn = new ArrayList<>(dependsOn);
+        c.configureArgs = new ArrayList<>(configureArgs);
+        c.configureEnv = new LinkedHashMap<>(configureEnv);
+        c.makeArgs = new ArrayList<>(makeArgs);
+        c.installs = new ArrayList<>(installs);
+        c.options = new ArrayList<>(options);
+        return c;
+    }
+
+    public void setSource(String source) {
+        this.source = source;
+    }
+
+    /** The declared source name as written (null when it defaults to the component's name). */
+    public String getDeclaredSource() {
+        return source;
+    }
+
+    /**
+     * Everything declared, in a fixed order, files by their content's digest (not their path): a change of any of
+     * it means a clean rebuild.
+     */
     public String declaration() throws java.io.IOException {
         StringBuilder sb = new StringBuilder();
-        sb.append("name=").append(name).append("\nsource=").append(getSource()).append("\nrecipe=").append(recipe);
+        sb.append("name=").append(name).append("\nsource=").append(getSource()).append("\nrecipe=").append(getRecipe());
         if (config != null) {
             sb.append("\nconfig=").append(io.github.puipui.fetch.Sha256.of(java.nio.file.Path.of(config)));
+        }
+        for (String p : patches) {
+            sb.append("\npatch=").append(io.github.puipui.fetch.Sha256.of(java.nio.file.Path.of(p)));
         }
         sb.append("\ndependsOn=").append(dependsOn).append("\nconfigureArgs=").append(configureArgs)
                 .append("\nconfigureEnv=").append(new java.util.TreeMap<>(configureEnv)).append("\nmakeArgs=").append(makeArgs)

@@ -68,6 +68,14 @@ public final class UserlandBuilder {
         for (Component c : components) {
             Recipe.named(c.getRecipe());
             c.parsedInstalls();
+            for (String patch : c.getPatches()) {
+                if (!Files.isRegularFile(Path.of(patch))) {
+                    throw new IllegalArgumentException("component " + c.getName() + ": patch " + patch + " is not a file");
+                }
+            }
+            if (c.getConfig() != null && !Files.isRegularFile(Path.of(c.getConfig()))) {
+                throw new IllegalArgumentException("component " + c.getName() + ": config " + c.getConfig() + " is not a file");
+            }
             for (String dep : c.getDependsOn()) {
                 if (!seen.contains(dep)) {
                     throw new IllegalArgumentException("component " + c.getName() + " depends on " + dep
@@ -135,6 +143,10 @@ public final class UserlandBuilder {
         Extractor.deleteTree(buildDir);
         Path sourceDir = new Extractor().extractTree(p.archive(), p.archiveSha256(), buildDir);
         ComponentBuild b = new ComponentBuild(p.component(), p.version(), tc, sourceDir, stagingDir, jobs, ts, logFile, runner);
+        for (String patch : p.component().getPatches()) {
+            b.run("patch " + Path.of(patch).getFileName(), List.of("patch", "-p1", "--forward", "--batch",
+                    "--no-backup-if-mismatch", "-i", Path.of(patch).toAbsolutePath().toString()), Map.of("LC_ALL", "C"));
+        }
         Recipe.named(p.component().getRecipe()).build(b);
         Files.createDirectories(partial.resolve("image"));
         Files.createDirectories(partial.resolve("staging"));

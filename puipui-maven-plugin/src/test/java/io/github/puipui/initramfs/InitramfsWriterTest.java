@@ -108,6 +108,24 @@ class InitramfsWriterTest {
     }
 
     @Test
+    void overlaysReplaceAndAddFilesAndRemovalsLeaveTreesOut() throws Exception {
+        Path overlay = tmp.resolve("overlay");
+        Files.createDirectories(overlay.resolve("etc"));
+        Files.writeString(overlay.resolve("etc/issue"), "derived\n");
+        Files.writeString(overlay.resolve("etc/motd"), "motd\n");
+        Files.writeString(overlay.resolve("etc/shadow"), "root:x:0:0:99999:7:::\nguest:*:0:0:99999:7:::\n");
+        InitramfsWriter w = ImageLayout.assemble(MTIME, java.util.List.of(fs, overlay), userland,
+                java.util.List.of("/etc/mtab", "/bin"), java.util.Map.of(), "passwd", null);
+        java.util.Map<String, CpioEntry> byPath = new java.util.TreeMap<>();
+        w.entries().forEach(x -> byPath.put(x.path(), x));
+        assertEquals("derived\n", Files.readString(byPath.get("/etc/issue").source()));
+        assertTrue(byPath.containsKey("/etc/motd"));
+        assertTrue(!byPath.containsKey("/etc/mtab") && !byPath.containsKey("/bin") && !byPath.containsKey("/bin/busybox"));
+        String shadow = new String(byPath.get("/etc/shadow").data(), StandardCharsets.UTF_8);
+        assertTrue(shadow.contains("\nguest:*:"), "the overlay's shadow is the one root's hash goes into: " + shadow);
+    }
+
+    @Test
     void aKeyOnlyImageHasALockedPasswordAndNeedsKeys() throws Exception {
         InitramfsWriter w = ImageLayout.assemble(MTIME, fs, userland, java.util.Map.of(), null, "ssh-ed25519 AAAA test");
         Path f = tmp.resolve("keys-only.cpio.gz");

@@ -64,6 +64,44 @@ class UserlandBuilderTest {
     }
 
     @Test
+    void patchesAreAppliedInOrderAndAreInputsOfTheKey() throws Exception {
+        source("hello");
+        Path first = tmp.resolve("0001-greet.patch");
+        Files.writeString(first, "--- a/hello.in\n+++ b/hello.in\n@@ -1 +1 @@\n-hello\n+hello, patched\n");
+        Path second = tmp.resolve("0002-again.patch");
+        Files.writeString(second, "--- a/hello.in\n+++ b/hello.in\n@@ -1 +1 @@\n-hello, patched\n+hello, patched twice\n");
+        Component c = FakeComponents.component("hello", counter, tmp.resolve("no-hold"))
+                .withPatches(first.toString(), second.toString());
+        Path clone = tmp.resolve("clone");
+        build(clone, null, prepared(c, c.declaration()));
+        assertEquals("hello, patched twice\n", Files.readString(clone.resolve("userland/usr/bin/hello")));
+
+        Component unpatched = FakeComponents.component("hello", counter, tmp.resolve("no-hold"));
+        assertFalse(unpatched.declaration().equals(c.declaration()));
+        String before = c.declaration();
+        Files.writeString(second, Files.readString(second).replace("twice", "2x"));
+        String changed = c.declaration();
+        assertFalse(changed.equals(before), "a patch's content is part of the declaration");
+        build(clone, null, prepared(c, changed));
+        assertEquals("hello, patched 2x\n", Files.readString(clone.resolve("userland/usr/bin/hello")));
+        assertEquals(2, builds());
+    }
+
+    @Test
+    void aPatchThatDoesNotApplyFailsNamingIt() throws Exception {
+        source("hello");
+        Path bad = tmp.resolve("0001-stale.patch");
+        Files.writeString(bad, "--- a/hello.in\n+++ b/hello.in\n@@ -1 +1 @@\n-goodbye\n+hello, patched\n");
+        Component c = FakeComponents.component("hello", counter, tmp.resolve("no-hold")).withPatches(bad.toString());
+        Path clone = tmp.resolve("clone");
+        io.github.puipui.process.BuildStepException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.puipui.process.BuildStepException.class, () -> build(clone, null, prepared(c, c.declaration())));
+        assertTrue(e.getMessage().contains("patch 0001-stale.patch"), e.getMessage());
+        assertEquals(0, builds());
+        assertFalse(Files.exists(clone.resolve("userland/usr/bin/hello")));
+    }
+
+    @Test
     void aTreeThatWasNotCompletelyBuiltIsNotReused() throws Exception {
         source("hello");
         Component c = FakeComponents.component("hello", counter, tmp.resolve("no-hold"));

@@ -1,0 +1,333 @@
+package io.github.puipui.distro;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+import io.github.puipui.fetch.Source;
+import io.github.puipui.userland.Component;
+
+/**
+ * A distro's definition as one reproducible tarball, published beside its images so that other distros can derive
+ * from it. Under a single top directory {@code distro/}:
+ * <pre>
+ * distro.xml                         sources, components, file modes, output timestamp (the POM's element names)
+ * kconfig/&lt;arch&gt;.config              each arch's kernel config, fragments merged
+ * fs/                                the root file system template, overlays applied, removals left out
+ * components/&lt;name&gt;/config           a component's config file
+ * components/&lt;name&gt;/patches/NN-*     its patch series, in order
+ * </pre>
+ */
+public final class DefinitionArchive {
+    public static final String TOP = "distro";
+    public static final int FORMAT = 1;
+
+    private DefinitionArchive() {
+    }
+
+    /** Writes the definition of {@code d} (with these arches' kernel configs) to {@code target}, atomically. */
+    public static void write(DistroDefinition d, List<String> archIds, Path target, long mtime) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        Map<String, Path> tree = new TreeMap<>();
+        Map<String, Integer> modes = new TreeMap<>();
+        for (String arch : archIds) {
+            files.put("kconfig/" + arch + ".config", d.kconfigText(arch).getBytes(StandardCharsets.UTF_8));
+        }
+        for (Path layer : d.fsLayers()) {
+            collect(layer, "fs", tree);
+        }
+        for (String removed : d.removedFiles()) {
+            String p = "fs" + removed;
+            tree.keySet().removeIf(k -> k.equals(p) || k.startsWith(p + "/"));
+        }
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<distro format=\"" + FORMAT + "\">\n");
+        if (d.outputTimestamp() != null) {
+            element(xml, 1, "outputTimestamp", d.outputTimestamp());
+        }
+        list(xml, 1, "fileModes", "fileMode", d.fileModes());
+        xml.append("  <sources>\n");
+        for (Source s : d.sources()) {
+            xml.append("    <source>\n");
+            element(xml, 3, "name", s.getName());
+            element(xml, 3, "version", s.getVersion());
+            element(xml, 3, "license", s.getLicense());
+            element(xml, 3, "file", s.getFile());
+            element(xml, 3, "url", s.getUrl());
+            element(xml, 3, "sha256", s.getSha256());
+            if (!s.getAlternatives().isEmpty()) {
+                xml.append("      <alternatives>\n");
+                for (Source.Alternative a : s.getAlternatives()) {
+                    xml.append("        <alternative>\n");
+                    element(xml, 5, "file", a.getFile());
+                    element(xml, 5, "sha256", a.getSha256());
+                    xml.append("        </alternative>\n");
+                }
+                xml.append("      </alternatives>\n");
+            }
+            xml.append("    </source>\n");
+        }
+        xml.append("  </sources>\n  <components>\n");
+        for (Component c : d.components()) {
+            xml.append("    <component>\n");
+            element(xml, 3, "name", c.getName());
+            element(xml, 3, "source", c.getDeclaredSource());
+            element(xml, 3, "recipe", c.getRecipe());
+            String dir = "components/" + c.getName() + "/";
+            if (c.getConfig() != null) {
+                element(xml, 3, "config", dir + "config");
+                files.put(dir + "config", Files.readAllBytes(Path.of(c.getConfig())));
+            }
+            List<String> patches = new ArrayList<>();
+            for (int i = 0; i < c.getPatches().size(); i++) {
+                Path p = Path.of(c.getPatches().get(i));
+                String name = dir + "patches/" + String.format("%02d-", i + 1) + p.getFileName();
+                patches.add(name);
+                files.put(name, Files.readAllBytes(p));
+            }
+            list(xml, 3, "patches", "patch", patches);
+            list(xml, 3, "dependsOn", "dependsOn", c.getDependsOn());
+            list(xml, 3, "configureArgs", "arg", c.getConfigureArgs());
+            if (!c.getConfigureEnv().isEmpty()) {
+                xml.append("      <configureEnv>\n");
+                for (Map.Entry<String, String> e : new TreeMap<>(c.getConfigureEnv()).entrySet()) {
+                    if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                        throw new IllegalArgumentException("component " + c.getName() + ": configureEnv name '" + e.getKey() + "'");
+                    }
+                    element(xml, 4, e.getKey(), e.getValue());
+                }
+                xml.append("      </configureEnv>\n");
+            }
+            list(xml, 3, "makeArgs", "arg", c.getMakeArgs());
+            list(xml, 3, "installs", "install", c.getInstalls());
+            list(xml, 3, "options", "option", c.getOptions());
+            xml.append("    </component>\n");
+        }
+        xml.append("  </components>\n</distro>\n");
+        files.put("distro.xml", xml.toString().getBytes(StandardCharsets.UTF_8));
+        for (String f : files.keySet()) {
+            modes.put(f, 0644);
+        }
+
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+            GzipParameters gz = new GzipParameters();
+            gz.setCompressionLevel(9);
+            gz.setModificationTime(0);
+            gz.setOperatingSystem(3);
+            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(file, gz),
+                    StandardCharsets.UTF_8.name())) {
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                Map<String, Object> all = new TreeMap<>();
+                all.putAll(tree);
+                all.putAll(files);
+                java.util.Set<String> dirs = new java.util.TreeSet<>();
+                for (String name : all.keySet()) {
+                    for (int i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
+                        dirs.add(name.substring(0, i));
+                    }
+                }
+                for (String dir : tree.keySet()) {
+                    if (tree.get(dir) != null && Files.isDirectory(tree.get(dir), LinkOption.NOFOLLOW_LINKS)) {
+                        dirs.add(dir);
+                    }
+                }
+                Map<String, Object> entries = new TreeMap<>(all);
+                dirs.forEach(dir -> entries.putIfAbsent(dir, null));
+                entry(tar, TOP + "/", TarArchiveEntry.LF_DIR, 0755, null, null, mtime);
+                for (Map.Entry<String, Object> e : entries.entrySet()) {
+                    String name = TOP + "/" + e.getKey();
+                    Object v = e.getValue();
+                    if (v == null || (v instanceof Path p && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+                        entry(tar, name + "/", TarArchiveEntry.LF_DIR, 0755, null, null, mtime);
+                    } else if (v instanceof Path p && Files.isSymbolicLink(p)) {
+                        entry(tar, name, TarArchiveEntry.LF_SYMLINK, 0777, null, Files.readSymbolicLink(p).toString(), mtime);
+                    } else if (v instanceof Path p) {
+                        entry(tar, name, TarArchiveEntry.LF_NORMAL, Files.isExecutable(p) ? 0755 : 0644,
+                                Files.readAllBytes(p), null, mtime);
+                    } else {
+                        entry(tar, name, TarArchiveEntry.LF_NORMAL, 0644, (byte[]) v, null, mtime);
+                    }
+                }
+                tar.finish();
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void entry(TarArchiveOutputStream tar, String name, byte type, int mode, byte[] data, String link,
+            long mtime) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, type);
+        e.setMode(mode);
+        e.setIds(0, 0);
+        e.setNames("root", "root");
+        e.setModTime(mtime * 1000);
+        if (link != null) {
+            e.setLinkName(link);
+        }
+        if (data != null) {
+            e.setSize(data.length);
+        }
+        tar.putArchiveEntry(e);
+        if (data != null) {
+            tar.write(data);
+        }
+        tar.closeArchiveEntry();
+    }
+
+    /** Adds every file, link and directory under {@code root} to {@code tree} as {@code prefix/relative path}. */
+    private static void collect(Path root, String prefix, Map<String, Path> tree) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root)) {
+                    tree.put(prefix + "/" + root.relativize(dir).toString().replace('\\', '/'), dir);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                tree.put(prefix + "/" + root.relativize(file).toString().replace('\\', '/'), file);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void element(StringBuilder xml, int depth, String name, String value) {
+        if (value != null) {
+            xml.append("  ".repeat(depth)).append('<').append(name).append('>').append(escape(value))
+                    .append("</").append(name).append(">\n");
+        }
+    }
+
+    private static void list(StringBuilder xml, int depth, String name, String item, List<String> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        xml.append("  ".repeat(depth)).append('<').append(name).append(">\n");
+        for (String v : values) {
+            element(xml, depth + 1, item, v);
+        }
+        xml.append("  ".repeat(depth)).append("</").append(name).append(">\n");
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Reads the definition extracted at {@code dir} (the archive's top directory); its files stay there. */
+    public static DistroDefinition read(Path dir) throws IOException {
+        Path xmlFile = dir.resolve("distro.xml");
+        Document doc;
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setExpandEntityReferences(false);
+            javax.xml.parsers.DocumentBuilder builder = f.newDocumentBuilder();
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+                @Override
+                public void fatalError(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXException {
+                    throw e;
+                }
+            });
+            doc = builder.parse(xmlFile.toFile());
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new IOException("cannot read " + xmlFile + ": " + e.getMessage(), e);
+        }
+        Element root = doc.getDocumentElement();
+        if (!"distro".equals(root.getTagName()) || !Integer.toString(FORMAT).equals(root.getAttribute("format"))) {
+            throw new IOException(xmlFile + " is not a distro definition of format " + FORMAT
+                    + " (a newer plugin may be needed to derive from it)");
+        }
+        List<Source> sources = new ArrayList<>();
+        for (Element s : children(child(root, "sources"))) {
+            Source src = new Source(text(s, "name"), text(s, "version"), text(s, "file"), text(s, "url"), text(s, "sha256"));
+            if (text(s, "license") != null) {
+                src.withLicense(text(s, "license"));
+            }
+            for (Element a : children(child(s, "alternatives"))) {
+                src.withAlternative(text(a, "file"), text(a, "sha256"));
+            }
+            sources.add(src);
+        }
+        List<Component> components = new ArrayList<>();
+        for (Element e : children(child(root, "components"))) {
+            Component c = new Component(text(e, "name"), text(e, "recipe"));
+            c.setSource(text(e, "source"));
+            if (text(e, "config") != null) {
+                c.withConfig(text(e, "config"));
+            }
+            c.withPatches(texts(e, "patches").toArray(String[]::new));
+            c.withDependsOn(texts(e, "dependsOn").toArray(String[]::new));
+            c.withConfigureArgs(texts(e, "configureArgs").toArray(String[]::new));
+            for (Element v : children(child(e, "configureEnv"))) {
+                c.getConfigureEnv().put(v.getTagName(), v.getTextContent());
+            }
+            c.withMakeArgs(texts(e, "makeArgs").toArray(String[]::new));
+            c.withInstalls(texts(e, "installs").toArray(String[]::new));
+            c.getOptions().addAll(texts(e, "options"));
+            components.add(c.resolvedAgainst(dir));
+        }
+        DistroDefinition d = DistroDefinition.of(sources, components, dir.resolve("kconfig"), dir.resolve("fs"),
+                texts(root, "fileModes"));
+        return new DistroDefinition(d.sources(), d.components(), d.kconfigFiles(), List.of(), d.fsLayers(), List.of(),
+                d.fileModes(), text(root, "outputTimestamp"));
+    }
+
+    private static Element child(Element parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(name)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static List<Element> children(Element parent) {
+        List<Element> out = new ArrayList<>();
+        if (parent != null) {
+            for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof Element e) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String text(Element parent, String name) {
+        Element e = child(parent, name);
+        return e == null ? null : e.getTextContent();
+    }
+
+    private static List<String> texts(Element parent, String name) {
+        return children(child(parent, name)).stream().map(Element::getTextContent).toList();
+    }
+}

@@ -1,0 +1,84 @@
+package io.github.puipui.distro;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.puipui.fetch.Source;
+import io.github.puipui.userland.Component;
+
+/**
+ * What a derived distro changes in its base:
+ * <ul>
+ * <li>{@code sources}: added, or replacing the base's source of the same name;</li>
+ * <li>{@code components}: a new name is added after the base's components; a base component's name changes that
+ * component, element by element ({@link Component#changedBy}: patches are applied after the base's);</li>
+ * <li>{@code removedComponents}: base components left out (none may still depend on them);</li>
+ * <li>{@code kconfigFragments}: merged onto the base's kernel config, after the base's own;</li>
+ * <li>{@code overlay}: a directory laid over the base's file system (its files add to or replace the base's);</li>
+ * <li>{@code removedFiles}: image paths left out (with everything under them);</li>
+ * <li>{@code fileModes}: added to the base's;</li>
+ * <li>{@code outputTimestamp}: the derived project's, or null to keep the base's (then an unchanged kernel has the
+ * base's bytes and comes from the build cache).</li>
+ * </ul>
+ */
+public record Derivation(List<Source> sources, List<Component> components, List<String> removedComponents,
+        List<KconfigFragment> kconfigFragments, Path overlay, List<String> removedFiles, List<String> fileModes,
+        String outputTimestamp) {
+
+    /** No change at all. */
+    public static Derivation none() {
+        return new Derivation(List.of(), List.of(), List.of(), List.of(), null, List.of(), List.of(), null);
+    }
+
+    public DistroDefinition applyTo(DistroDefinition base) {
+        Map<String, Source> sourcesByName = new LinkedHashMap<>();
+        base.sources().forEach(s -> sourcesByName.put(s.getName(), s));
+        sources.forEach(s -> sourcesByName.put(s.getName(), s));
+
+        Map<String, Component> byName = base.componentsByName();
+        for (String r : removedComponents) {
+            if (byName.remove(r) == null) {
+                throw new IllegalArgumentException("cannot remove component '" + r + "': the base has "
+                        + String.join(", ", byName.keySet()));
+            }
+        }
+        for (Component change : components) {
+            if (change.getName() == null || change.getName().isBlank()) {
+                throw new IllegalArgumentException("a <component> has no <name>");
+            }
+            Component old = byName.get(change.getName());
+            byName.put(change.getName(), old == null ? change : old.changedBy(change));
+        }
+        for (Component c : byName.values()) {
+            for (String dep : c.getDependsOn()) {
+                if (!byName.containsKey(dep)) {
+                    throw new IllegalArgumentException("component " + c.getName() + " depends on " + dep
+                            + ", which " + (removedComponents.contains(dep) ? "is removed" : "is not declared"));
+                }
+            }
+        }
+
+        List<KconfigFragment> fragments = new ArrayList<>(base.kconfigFragments());
+        fragments.addAll(kconfigFragments);
+        List<Path> layers = new ArrayList<>(base.fsLayers());
+        if (overlay != null && Files.isDirectory(overlay)) {
+            layers.add(overlay);
+        }
+        List<String> removed = new ArrayList<>(base.removedFiles());
+        for (String r : removedFiles) {
+            if (!r.startsWith("/") || r.length() < 2 || ("/" + r + "/").contains("/../")) {
+                throw new IllegalArgumentException("removeFiles entry '" + r + "' is not an absolute image path");
+            }
+            removed.add(r.endsWith("/") ? r.substring(0, r.length() - 1) : r);
+        }
+        List<String> modes = new ArrayList<>(base.fileModes());
+        modes.addAll(fileModes);
+        return new DistroDefinition(new ArrayList<>(sourcesByName.values()), new ArrayList<>(byName.values()),
+                base.kconfigFiles(), fragments, layers, removed, modes,
+                outputTimestamp != null ? outputTimestamp : base.outputTimestamp()).validated();
+    }
+}

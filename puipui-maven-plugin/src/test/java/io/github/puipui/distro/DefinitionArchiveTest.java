@@ -1,0 +1,115 @@
+package io.github.puipui.distro;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.puipui.fetch.Extractor;
+import io.github.puipui.fetch.Sha256;
+import io.github.puipui.fetch.Source;
+import io.github.puipui.userland.Component;
+
+/** A distro's definition survives the archive: what a derived distro reads is what its base declared. */
+class DefinitionArchiveTest {
+    @TempDir
+    Path tmp;
+
+    private DistroDefinition declared() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("declared"));
+        Files.createDirectories(d.resolve("kconfig"));
+        Files.writeString(d.resolve("kconfig/x86_64.config"), "CONFIG_VIRTIO=y\n");
+        Files.writeString(d.resolve("kconfig/aarch64.config"), "CONFIG_ARM64=y\n");
+        Files.createDirectories(d.resolve("fs/etc/init.d"));
+        Files.writeString(d.resolve("fs/etc/issue"), "base\n");
+        Path rcs = Files.writeString(d.resolve("fs/etc/init.d/rcS"), "#!/bin/sh\n");
+        rcs.toFile().setExecutable(true);
+        Files.createSymbolicLink(d.resolve("fs/etc/mtab"), Path.of("/proc/mounts"));
+        Files.createDirectories(d.resolve("overlay/etc"));
+        Files.writeString(d.resolve("overlay/etc/issue"), "derived & <new>\n");
+        Files.writeString(d.resolve("overlay/etc/motd"), "hi\n");
+        Path config = Files.writeString(d.resolve("busybox.config"), "CONFIG_ASH=y\n");
+        Path patch = Files.writeString(d.resolve("fix.patch"), "--- a/x\n+++ b/x\n");
+        Path frag = Files.writeString(d.resolve("frag.config"), "CONFIG_IKCONFIG=y\n");
+        Source linux = new Source("linux", "6.18.15", "linux-6.18.15.tar.xz", "https://cdn.example/linux-6.18.15.tar.xz",
+                "b".repeat(64)).withAlternative("linux_6.18.15.orig.tar.xz", "c".repeat(64)).withLicense("GPL-2.0-only");
+        Source bb = new Source("busybox", "1.38.0", "busybox-1.38.0.tar.bz2", "https://busybox.example/b.tar.bz2", "d".repeat(64));
+        Component busybox = new Component("busybox", "busybox").withConfig(config.toString()).withPatches(patch.toString())
+                .withInstalls("busybox:/bin/busybox");
+        Component socat = new Component("socat", null).withConfigureArgs("--disable-openssl", "CFLAGS=-DX=\"a b\"")
+                .withMakeArgs("socat").withInstalls("socat:/usr/bin/socat");
+        socat.setSource("busybox");
+        socat.getConfigureEnv().put("sc_cv_termios_ispeed", "no");
+        DistroDefinition base = DistroDefinition.of(List.of(linux, bb), List.of(busybox, socat), d.resolve("kconfig"),
+                d.resolve("fs"), List.of("/etc/shadow:0600"));
+        return new Derivation(List.of(), List.of(), List.of(), List.of(new KconfigFragment("x86_64", frag.toFile())),
+                d.resolve("overlay"), List.of("/etc/mtab"), List.of(), "2026-11-25T00:00:00Z").applyTo(base);
+    }
+
+    @Test
+    void whatIsWrittenIsReadBack() throws Exception {
+        DistroDefinition d = declared();
+        Path archive = tmp.resolve("distro-definition.tar.gz");
+        DefinitionArchive.write(d, List.of("aarch64", "x86_64"), archive, 1_764_028_800L);
+        Path top = new Extractor().extractTree(archive, Sha256.of(archive), tmp.resolve("read"));
+        DistroDefinition r = DefinitionArchive.read(top);
+
+        assertEquals("2026-11-25T00:00:00Z", r.outputTimestamp());
+        assertEquals(List.of("/etc/shadow:0600"), r.fileModes());
+        assertEquals(d.kconfigText("x86_64"), r.kconfigText("x86_64"));
+        assertEquals("CONFIG_VIRTIO=y\nCONFIG_IKCONFIG=y\n", r.kconfigText("x86_64"));
+        assertEquals("CONFIG_ARM64=y\n", r.kconfigText("aarch64"));
+        assertTrue(r.kconfigFragments().isEmpty(), "the fragments are merged into the published configs");
+        assertEquals(2, r.sources().size());
+        Source linux = r.source("linux");
+        assertEquals(d.source("linux").knownDigests().stream().map(a -> a.getFile() + " " + a.getSha256()).toList(),
+                linux.knownDigests().stream().map(a -> a.getFile() + " " + a.getSha256()).toList());
+        assertEquals("GPL-2.0-only", linux.getLicense());
+        assertEquals(d.source("linux").getUrl(), linux.getUrl());
+        for (Component c : d.components()) {
+            Component back = r.componentsByName().get(c.getName());
+            assertEquals(c.declaration(), back.declaration(), "component " + c.getName() + " keeps its key");
+        }
+        Component socat = r.componentsByName().get("socat");
+        assertEquals(Map.of("sc_cv_termios_ispeed", "no"), socat.getConfigureEnv());
+        assertEquals(List.of("--disable-openssl", "CFLAGS=-DX=\"a b\""), socat.getConfigureArgs());
+        assertTrue(r.componentsByName().get("busybox").getPatches().get(0).endsWith("components/busybox/patches/01-fix.patch"));
+
+        Path fs = r.fsLayers().get(0);
+        assertEquals("derived & <new>\n", Files.readString(fs.resolve("etc/issue")));
+        assertEquals("hi\n", Files.readString(fs.resolve("etc/motd")));
+        assertTrue(Files.isExecutable(fs.resolve("etc/init.d/rcS")));
+        assertFalse(Files.exists(fs.resolve("etc/mtab"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void theArchiveIsReproducible() throws Exception {
+        DistroDefinition d = declared();
+        Path one = tmp.resolve("one.tar.gz");
+        Path two = tmp.resolve("two.tar.gz");
+        DefinitionArchive.write(d, List.of("aarch64", "x86_64"), one, 1_764_028_800L);
+        DefinitionArchive.write(d, List.of("aarch64", "x86_64"), two, 1_764_028_800L);
+        assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(two));
+    }
+
+    @Test
+    void aDefinitionOfAnotherFormatIsRefused() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("future"));
+        Files.writeString(dir.resolve("distro.xml"), "<distro format=\"2\"/>");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> DefinitionArchive.read(dir));
+        assertTrue(e.getMessage().contains("newer plugin"), e.getMessage());
+        Files.writeString(dir.resolve("distro.xml"), "<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><distro format=\"1\">&x;</distro>");
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> DefinitionArchive.read(dir));
+        assertFalse(new File(dir.toFile(), "kconfig").exists());
+    }
+}

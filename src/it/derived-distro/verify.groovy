@@ -1,0 +1,78 @@
+import java.util.concurrent.TimeUnit
+
+def runs = new File(basedir, 'build.log').text.split(/\[INFO\] Scanning for projects/).drop(1)
+assert runs.size() == 3
+def arch = new File(basedir, 'test.properties').readLines().find { it.startsWith('puipui.arches=') }.substring(14)
+
+// 2: the base's definition is resolved; what the derived distro changes is built (or found in the build cache
+// from an earlier run of this test), what it does not change is the base's, from the build cache
+def derived = runs[1]
+assert derived.contains('base distro io.github.puipui:puipui-distro:')
+assert derived =~ /${arch} kernel: (configuring from .*target\/puipui\/kconfig\/${arch}.config|restored from the build cache)/
+for (c in ['hello 2.10', 'socat 1.8.1.3']) {
+    assert derived =~ /${arch} ${c}: (building|restored from the build cache)/
+}
+for (c in ['busybox', 'dropbear', 'mbedtls', 'curl']) {
+    assert derived =~ /${arch} ${c} [0-9.]+: restored from the build cache/ : "${c} was not taken from the build cache"
+}
+assert derived.contains('BUILD SUCCESS')
+
+// 3: only the overlay changed: nothing compiled, the initramfs and tarballs written again
+def overlayOnly = runs[2]
+assert !(overlayOnly =~ /: building|kernel: configuring|restored from the build cache/)
+assert overlayOnly =~ /${arch} kernel: up to date/
+assert overlayOnly =~ /${arch} initramfs: .*entries/
+assert overlayOnly.contains('BUILD SUCCESS')
+
+// the definition a derived distro publishes in turn
+assert new File(basedir, 'target/vmm-test-guest-1.0.0-definition.tar.gz').isFile()
+
+// boot the derived image and check, in the guest, over ssh with root's key
+def out = new File(basedir, "target/puipui/${arch}/out")
+def x86 = arch == 'x86_64'
+def port = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()).withCloseable { it.localPort }
+def console = new File(basedir, 'console.log')
+def qemu = (x86 ? ['qemu-system-x86_64', '-M', 'q35'] : ['qemu-system-aarch64', '-M', 'virt', '-cpu', 'cortex-a57']) +
+        ['-accel', 'tcg', '-m', '256', '-smp', '1', '-display', 'none', '-monitor', 'none', '-no-reboot',
+         '-serial', "file:${console}", '-kernel', new File(out, x86 ? 'bzImage' : 'Image.gz').path,
+         '-initrd', new File(out, 'initramfs.cpio.gz').path, '-append', x86 ? 'console=ttyS0' : 'console=ttyAMA0',
+         '-netdev', "user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:22",
+         '-device', 'virtio-net-pci,netdev=n0,disable-legacy=on', '-device', 'virtio-rng-pci,disable-legacy=on']
+def vm = new ProcessBuilder(qemu.collect { it.toString() }).redirectErrorStream(true)
+        .redirectOutput(new File(basedir, 'qemu.log')).start()
+def ssh = { String command ->
+    def p = new ProcessBuilder('ssh', '-i', new File(basedir, 'id_ed25519').path, '-p', "${port}".toString(),
+            '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no',
+            '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=10',
+            'root@127.0.0.1', command).redirectErrorStream(true).start()
+    def text = p.inputStream.text
+    p.waitFor(60, TimeUnit.SECONDS)
+    [p.exitValue(), text]
+}
+try {
+    // wait for the state tested: a login over ssh (dropbear up, the key accepted)
+    def deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180)
+    def login = [255, '']
+    while (login[0] != 0 && vm.alive && System.nanoTime() < deadline) {
+        login = ssh('true')
+        if (login[0] != 0) {
+            Thread.sleep(500)
+        }
+    }
+    assert login[0] == 0 : "no ssh login: ${login[1]}\n${console.text}"
+
+    assert ssh('cat /etc/motd') == [0, 'derived distro overlay, second edition\n']
+    assert ssh('zcat /proc/config.gz | grep -x CONFIG_DUMMY=y') == [0, 'CONFIG_DUMMY=y\n']
+    assert ssh('ip link add d0 type dummy && ip link show d0')[0] == 0
+    assert ssh('hello') == [0, 'Hello, world!\n']
+    def socat = ssh('socat -V')
+    assert socat[0] == 0 && socat[1].contains('socat version 1.8.1.3+derived')
+    assert ssh('test -e /usr/bin/alpine-chroot-install')[0] == 1
+    assert ssh('curl --version')[0] == 0                                // a base component is still there
+} finally {
+    vm.destroy()
+    if (!vm.waitFor(10, TimeUnit.SECONDS)) {
+        vm.destroyForcibly().waitFor()
+    }
+}
+return true

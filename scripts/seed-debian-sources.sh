@@ -10,7 +10,11 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 mirror=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/puipui/mirror}
-list=$here/debian-sources.txt
+# the distro's list (generated from its declarations: mvn puipui:debian-sources) and those of the integration tests
+lists=("$here/debian-sources.txt")
+for f in "$here"/../src/it/*/debian-sources.txt; do
+  if [[ -e "$f" ]]; then lists+=("$f"); fi
+done
 extra_suites=${PUIPUI_DEBSRC_SUITES:-"bookworm-backports trixie trixie-updates trixie-backports forky sid"}
 extra_security_suites=${PUIPUI_DEBSRC_SECURITY_SUITES:-"trixie-security"}
 
@@ -18,8 +22,9 @@ mkdir -p "$mirror"
 missing=()
 while read -r pkg orig name; do
   [[ -z "$pkg" || "$pkg" == \#* ]] && continue
-  [[ -s "$mirror/$name" ]] || missing+=("$pkg $orig $name")
-done < "$list"
+  [[ -s "$mirror/$name" ]] && continue
+  [[ " ${missing[*]} " == *" $name "* ]] || missing+=("$pkg $orig $name")
+done < <(cat "${lists[@]}")
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "seed-debian-sources: $mirror already holds every source"
   exit 0

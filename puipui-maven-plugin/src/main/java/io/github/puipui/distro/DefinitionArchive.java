@@ -76,6 +76,7 @@ public final class DefinitionArchive {
             element(xml, 3, "file", s.getFile());
             element(xml, 3, "url", s.getUrl());
             element(xml, 3, "sha256", s.getSha256());
+            element(xml, 3, "debian", s.getDebian());
             if (!s.getAlternatives().isEmpty()) {
                 xml.append("      <alternatives>\n");
                 for (Source.Alternative a : s.getAlternatives()) {
@@ -271,6 +272,9 @@ public final class DefinitionArchive {
             Source src = new Source(text(s, "name"), text(s, "version"), text(s, "file"), text(s, "url"), text(s, "sha256"));
             if (text(s, "license") != null) {
                 src.withLicense(text(s, "license"));
+            }
+            if (text(s, "debian") != null) {
+                src.withDebian(text(s, "debian"));
             }
             for (Element a : children(child(s, "alternatives"))) {
                 src.withAlternative(text(a, "file"), text(a, "sha256"));

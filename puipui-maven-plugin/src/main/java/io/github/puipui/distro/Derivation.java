@@ -46,10 +46,15 @@ public record Derivation(List<Source> sources, List<Component> components, List<
                         + String.join(", ", byName.keySet()));
             }
         }
-        for (Component change : components) {
-            if (change.getName() == null || change.getName().isBlank()) {
+        for (Component declared : components) {
+            if (declared.getName() == null || declared.getName().isBlank()) {
                 throw new IllegalArgumentException("a <component> has no <name>");
             }
+            Source inline = declared.inlineSource();
+            if (inline != null) {
+                sourcesByName.put(inline.getName(), inline);
+            }
+            Component change = declared.withoutInlineSource();
             Component old = byName.get(change.getName());
             byName.put(change.getName(), old == null ? change : old.changedBy(change));
         }

@@ -54,7 +54,20 @@ public record DistroDefinition(List<Source> sources, List<Component> components,
                 }
             }
         }
-        return new DistroDefinition(sources, components, kconfig, List.of(),
+        List<Source> all = new ArrayList<>(sources);
+        List<Component> plain = new ArrayList<>();
+        for (Component c : components) {
+            Source inline = c.inlineSource();
+            if (inline != null) {
+                if (all.stream().anyMatch(s -> s.getName().equals(inline.getName()))) {
+                    throw new IllegalArgumentException("component " + c.getName() + " declares its own source, and"
+                            + " <sources> has one of the same name");
+                }
+                all.add(inline);
+            }
+            plain.add(c.withoutInlineSource());
+        }
+        return new DistroDefinition(all, plain, kconfig, List.of(),
                 fsTemplate == null ? List.of() : List.of(fsTemplate), List.of(), fileModes, null);
     }
 

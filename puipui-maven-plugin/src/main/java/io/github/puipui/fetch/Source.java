@@ -16,6 +16,7 @@ public class Source {
     private String url;
     private String sha256;
     private String license;
+    private String debian;
     private List<Alternative> alternatives = new ArrayList<>();
 
     public Source() {
@@ -132,6 +133,50 @@ public class Source {
     public Source withAlternative(String altFile, String altSha256) {
         alternatives.add(new Alternative(altFile, altSha256));
         return this;
+    }
+
+    /**
+     * The Debian source package ({@code package=version}) whose orig tarball holds this source's bytes (the main file,
+     * or an alternative named {@code <package>_<version>.orig.tar.*}), or null: machines that cannot reach the
+     * upstream host seed their mirror from it.
+     */
+    public String getDebian() {
+        return debian == null || debian.isBlank() ? null : debian.trim();
+    }
+
+    public Source withDebian(String packageAndVersion) {
+        this.debian = packageAndVersion;
+        return this;
+    }
+
+    /**
+     * The line of the Debian seeding list: {@code package=version}, the orig tarball's name in Debian's archive,
+     * and the name the build looks for; null without {@link #getDebian}.
+     */
+    public String debianLine() {
+        String d = getDebian();
+        if (d == null) {
+            return null;
+        }
+        int eq = d.indexOf('=');
+        if (eq < 1 || eq == d.length() - 1) {
+            throw new IllegalArgumentException("source '" + name + "': <debian> is '" + d + "'; it is package=version,"
+                    + " e.g. busybox=1:1.38.0-3");
+        }
+        String pkg = d.substring(0, eq);
+        String upstream = d.substring(eq + 1).replaceFirst("^[0-9]+:", "").replaceFirst("-[^-]*$", "");
+        String prefix = pkg + "_" + upstream + ".orig.tar.";
+        for (Alternative a : alternatives) {
+            if (a.getFile().startsWith(prefix)) {
+                return String.format("%-34s %-36s %s", d, a.getFile(), a.getFile());
+            }
+        }
+        int tar = file.lastIndexOf(".tar.");
+        if (tar < 0) {
+            throw new IllegalArgumentException("source '" + name + "': " + file + " is not a .tar.* file, which a Debian"
+                    + " orig tarball would be");
+        }
+        return String.format("%-34s %-36s %s", d, prefix + file.substring(tar + ".tar.".length()), file);
     }
 
     public Source withLicense(String spdx) {

@@ -348,6 +348,19 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
         return definition;
     }
 
+    /** The Debian seeding list of this distro (of a derived one: what it adds to or changes in its base). */
+    protected final String debianSourcesText() throws MojoExecutionException {
+        try {
+            io.github.puipui.distro.DistroDefinition d = definition();
+            return isDerived() ? io.github.puipui.distro.DebianSources.text(d, base.trim(), baseDefinition().sources())
+                    : io.github.puipui.distro.DebianSources.text(d);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new MojoExecutionException("cannot read the base distro's definition: " + e.getMessage(), e);
+        }
+    }
+
     /** Resolves the base distro's definition artifact and reads it (extracted under the work directory). */
     private io.github.puipui.distro.DistroDefinition baseDefinition() throws MojoExecutionException, java.io.IOException {
         String[] gav = base.trim().split(":");

@@ -24,6 +24,14 @@ public class Component {
     private List<String> makeArgs = new ArrayList<>();
     private List<String> installs = new ArrayList<>();
     private List<String> options = new ArrayList<>();
+    // the component's own source, declared inline (then its name is the component's)
+    private String version;
+    private String license;
+    private String url;
+    private String file;
+    private String sha256;
+    private String debian;
+    private List<io.github.puipui.fetch.Source.Alternative> alternatives = new ArrayList<>();
 
     public Component() {
     }
@@ -170,11 +178,51 @@ public class Component {
         c.makeArgs = new ArrayList<>(makeArgs);
         c.installs = new ArrayList<>(installs);
         c.options = new ArrayList<>(options);
+        c.version = version;
+        c.license = license;
+        c.url = url;
+        c.file = file;
+        c.sha256 = sha256;
+        c.debian = debian;
+        c.alternatives = new ArrayList<>(alternatives);
         return c;
     }
 
     public void setSource(String source) {
         this.source = source;
+    }
+
+    /**
+     * The source declared inside the component ({@code <version>}, {@code <url>}, {@code <sha256>}, optionally
+     * {@code <file>} (default: the url's last segment), {@code <license>}, {@code <debian>}, {@code <alternatives>}),
+     * named after the component; null when the component names a source of {@code <sources>} instead.
+     */
+    public io.github.puipui.fetch.Source inlineSource() {
+        if (version == null && url == null && sha256 == null && file == null) {
+            return null;
+        }
+        if (source != null && !source.equals(name)) {
+            throw new IllegalArgumentException("component " + name + " declares its own source and names source '"
+                    + source + "': one or the other");
+        }
+        String f = file != null ? file : url == null ? null : url.substring(url.lastIndexOf('/') + 1);
+        io.github.puipui.fetch.Source s = new io.github.puipui.fetch.Source(name, version, f, url, sha256);
+        if (license != null) {
+            s.withLicense(license);
+        }
+        if (debian != null) {
+            s.withDebian(debian);
+        }
+        alternatives.forEach(a -> s.withAlternative(a.getFile(), a.getSha256()));
+        return s;
+    }
+
+    /** A copy without the inline source (its source is then found by name among the distro's sources). */
+    public Component withoutInlineSource() {
+        Component c = copy();
+        c.version = c.license = c.url = c.file = c.sha256 = c.debian = null;
+        c.alternatives = new ArrayList<>();
+        return c;
     }
 
     /** The declared source name as written (null when it defaults to the component's name). */

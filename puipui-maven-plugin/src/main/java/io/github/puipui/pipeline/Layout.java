@@ -1,0 +1,78 @@
+package io.github.puipui.pipeline;
+
+import java.nio.file.Path;
+
+import io.github.puipui.toolchain.Arch;
+
+/**
+ * Where every step of a distro build works and leaves its outputs, under one work directory
+ * ({@code target/puipui}). The {@code *.out} directories are the steps' outputs as a {@code CachedStep} keeps them;
+ * {@link #out} collects each arch's finished kernel and initramfs.
+ */
+public record Layout(Path work) {
+
+    /** Extracted sources shared by the arches ({@code src/<name>-<version>}). */
+    public Path sources() {
+        return work.resolve("src");
+    }
+
+    /** The base distro's extracted definition (derived distros). */
+    public Path base() {
+        return work.resolve("base");
+    }
+
+    /** An arch's kernel config with the kconfig fragments merged onto it. */
+    public Path mergedKconfig(Arch arch) {
+        return work.resolve("kconfig").resolve(arch.id() + ".config");
+    }
+
+    public Path arch(Arch arch) {
+        return work.resolve(arch.id());
+    }
+
+    /** The kernel's object tree (the source tree is shared, the objects are per arch). */
+    public Path kernelObjects(Arch arch) {
+        return arch(arch).resolve("linux");
+    }
+
+    /** The kernel step's outputs: both images and the resolved {@code kernel.config}. */
+    public Path kernelOutputs(Arch arch) {
+        return arch(arch).resolve("kernel.out");
+    }
+
+    /** Component source trees and their {@code <name>.out} outputs. */
+    public Path componentWork(Arch arch) {
+        return arch(arch).resolve("build");
+    }
+
+    /** The prefix holding the headers and libraries of a component's dependencies while it builds. */
+    public Path staging(Arch arch) {
+        return arch(arch).resolve("staging");
+    }
+
+    /** The installed userland files: the tree laid over the file system template. */
+    public Path userland(Arch arch) {
+        return arch(arch).resolve("userland");
+    }
+
+    public Path logs(Arch arch) {
+        return arch(arch).resolve("logs");
+    }
+
+    public Path kernelLog(Arch arch) {
+        return logs(arch).resolve("kernel.log");
+    }
+
+    public Path initramfsOutputs(Arch arch) {
+        return arch(arch).resolve("initramfs.out");
+    }
+
+    public Path tarballOutputs(Arch arch, String classifier) {
+        return arch(arch).resolve(classifier + ".tarball.out");
+    }
+
+    /** An arch's finished pieces: kernel images, {@code kernel.config}, {@code initramfs.cpio.gz}. */
+    public Path out(Arch arch) {
+        return arch(arch).resolve("out");
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.puipui.pipeline;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.userland.Component;
+
+/**
+ * The text of every step's inputs, whose digest is the step's key in the build cache (the kernel's is
+ * {@link io.github.puipui.kernel.KernelInputs}). Each names what the step's bytes depend on and nothing else: files
+ * by their content's digest, never by path, so that another clone, another directory or a derived distro with the
+ * same inputs finds the same entry.
+ */
+public final class StepInputs {
+    private StepInputs() {
+    }
+
+    /**
+     * A userland component: its declaration (config and patches by digest), its source's digest, the toolchain, the
+     * output timestamp, the plugin, and the keys of the components it depends on.
+     */
+    public static String component(String archId, Component c, String sourceSha256, String toolchain,
+            OutputTimestamp ts, String plugin, Map<String, String> dependencyKeys) throws IOException {
+        StringBuilder in = new StringBuilder("step=component ").append(archId).append('\n')
+                .append(c.declaration()).append("\nsource-sha256=").append(sourceSha256)
+                .append("\ntoolchain=").append(toolchain)
+                .append("\ntimestamp=").append(ts.instant())
+                .append("\nplugin=").append(plugin);
+        for (String dep : c.getDependsOn()) {
+            String key = dependencyKeys.get(dep);
+            if (key == null) {
+                throw new IllegalArgumentException("component " + c.getName() + ": no key for its dependency " + dep);
+            }
+            in.append("\ndep ").append(dep).append('=').append(key);
+        }
+        return in.append('\n').toString();
+    }
+
+    /** An initramfs: the digest of the archive's whole content (paths, kinds, modes, bytes, mtime) and the plugin. */
+    public static String initramfs(String contentDigest, String plugin) {
+        return "step=initramfs\ncontent=" + contentDigest + "\nplugin=" + plugin + "\n";
+    }
+
+    /** A tarball: its name, the plugin, the timestamp and each member's name and digest. */
+    public static String tarball(String name, String plugin, OutputTimestamp ts, Map<String, String> memberSha256) {
+        StringBuilder in = new StringBuilder("step=tarball\nname=" + name + "\nplugin=" + plugin + "\ntimestamp="
+                + ts.instant() + "\n");
+        new TreeMap<>(memberSha256).forEach((member, sha) -> in.append(member).append('=').append(sha).append('\n'));
+        return in.toString();
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.puipui.distro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.puipui.fetch.Source;
+import io.github.puipui.userland.Component;
+
+/** The Debian seeding list and the component that declares its own source. */
+class DebianSourcesTest {
+    @TempDir
+    Path tmp;
+
+    static final String SHA = "a".repeat(64);
+
+    @Test
+    void theOrigTarballIsTheMainFileOrTheAlternativeDebianNames() {
+        Source busybox = new Source("busybox", "1.38.0", "busybox-1.38.0.tar.bz2", "https://x.org/b.tar.bz2", SHA)
+                .withDebian("busybox=1:1.38.0-3");
+        assertEquals(List.of("busybox=1:1.38.0-3", "busybox_1.38.0.orig.tar.bz2", "busybox-1.38.0.tar.bz2"),
+                List.of(busybox.debianLine().split("\\s+")));
+        Source linux = new Source("linux", "6.18.15", "linux-6.18.15.tar.xz", "https://x.org/l.tar.xz", SHA)
+                .withAlternative("linux_6.18.15.orig.tar.xz", "b".repeat(64)).withDebian("linux=6.18.15-1~bpo13+1");
+        assertEquals(List.of("linux=6.18.15-1~bpo13+1", "linux_6.18.15.orig.tar.xz", "linux_6.18.15.orig.tar.xz"),
+                List.of(linux.debianLine().split("\\s+")));
+        Source bad = new Source("x", "1", "x-1.tar.gz", "https://x.org/x-1.tar.gz", SHA).withDebian("x 1-1");
+        assertThrows(IllegalArgumentException.class, bad::debianLine);
+    }
+
+    @Test
+    void aComponentDeclaresItsSourceInItsOwnBlock() throws Exception {
+        Component hello = new Component("hello", null);
+        java.lang.reflect.Field url = Component.class.getDeclaredField("url");
+        url.setAccessible(true);
+        url.set(hello, "https://ftp.gnu.org/gnu/hello/hello-2.10.tar.gz");
+        for (String[] f : new String[][] {{"version", "2.10"}, {"sha256", SHA}, {"debian", "hello=2.10-3"}}) {
+            java.lang.reflect.Field field = Component.class.getDeclaredField(f[0]);
+            field.setAccessible(true);
+            field.set(hello, f[1]);
+        }
+        DistroDefinition d = DistroDefinition.of(List.of(), List.of(hello), tmp, tmp, List.of()).validated();
+        Source s = d.source("hello");
+        assertEquals("hello-2.10.tar.gz", s.getFile());
+        assertEquals("2.10", s.getVersion());
+        assertTrue(d.components().get(0).inlineSource() == null, "the definition's components name their source");
+        String list = DebianSources.text(d);
+        assertTrue(list.contains("hello=2.10-3") && list.contains("hello_2.10.orig.tar.gz") && list.contains("hello-2.10.tar.gz"));
+        assertTrue(!DebianSources.text(d, "g:a:1", d.sources()).contains("hello="), "a base's sources are its own list's");
+        hello.setSource("other");
+        assertThrows(IllegalArgumentException.class, hello::inlineSource);
+    }
+}

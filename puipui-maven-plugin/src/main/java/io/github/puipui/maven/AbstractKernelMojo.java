@@ -10,19 +10,12 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Parameter;
 
 import io.github.puipui.kernel.KernelBuild;
+import io.github.puipui.pipeline.DistroBuild;
 import io.github.puipui.process.ArchRunner;
 import io.github.puipui.toolchain.Arch;
 
 /** Parameters of the goals that run the kernel's make. */
 abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
-
-    /** Symbols the kconfig guard may see dropped by olddefconfig (intended drops). */
-    @Parameter
-    private List<String> allowedKconfigDrops = new ArrayList<>();
-
-    /** make -j; default: the number of available processors. */
-    @Parameter(property = "puipui.jobs")
-    private Integer jobs;
 
     /**
      * Build the arches at the same time, each in its own work directory, with make's -j split between them.
@@ -30,21 +23,6 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
      */
     @Parameter(property = "puipui.parallelArches", defaultValue = "false")
     private boolean parallelArches;
-
-    /**
-     * A command put in front of every C compiler call of the kernel and the components, e.g. {@code ccache},
-     * {@code sccache} or {@code distcc}, to share compile caches across machines. It does not change the outputs,
-     * so it is not part of any cache key.
-     */
-    @Parameter(property = "puipui.compilerLauncher")
-    private String compilerLauncher;
-
-    /**
-     * aarch64's Image.gz is recompressed with zopfli using this many iterations (about 3.5 % smaller than make's
-     * gzip -9, same gzip format, a few seconds); 0 keeps make's file. Needs the zopfli program.
-     */
-    @Parameter(property = "puipui.kernel.zopfliIterations", defaultValue = "5")
-    private int zopfliIterations;
 
     /** The puipui-distro project that aggregator goals (update-kconfig, run) apply to when run above it. */
     @Parameter(property = "puipui.distroDirectory")
@@ -81,32 +59,12 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
         }
     }
 
-    /** The compiler launcher, empty for none. */
-    protected final String compilerLauncher() {
-        return compilerLauncher == null ? "" : compilerLauncher.trim();
-    }
-
-    protected final int zopfliIterations() {
-        return Math.max(0, zopfliIterations);
-    }
-
-    protected final List<String> allowedKconfigDrops() {
-        return allowedKconfigDrops;
-    }
-
-    protected final int jobs() {
-        return jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
-    }
-
-    protected final KernelBuild kernelBuild(Arch arch, Path source) throws MojoExecutionException {
-        return kernelBuild(arch, source, jobs());
-    }
-
-    protected final KernelBuild kernelBuild(Arch arch, Path source, int jobs) throws MojoExecutionException {
-        Path archDir = workDirectory.toPath().resolve(arch.id());
-        return new KernelBuild(arch, source, archDir.resolve("linux"), kconfigFile(arch),
-                new LinkedHashSet<>(allowedKconfigDrops), timestamp(), jobs, archDir.resolve("logs/kernel.log"),
-                compilerLauncher(), zopfliIterations());
+    /** The kernel build of an arch from the given source tree, with this goal's -j. */
+    protected final KernelBuild kernelBuild(Arch arch, Path source) throws MojoExecutionException,
+            org.apache.maven.plugin.MojoFailureException {
+        kconfigFile(arch);
+        DistroBuild build = distroBuild();
+        return core("kernel config", () -> build.kernelBuild(arch, source, jobs()));
     }
 
     /**

@@ -21,6 +21,8 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 import io.github.puipui.BuildLog;
+import io.github.puipui.pipeline.DistroBuild;
+import io.github.puipui.pipeline.Layout;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
@@ -89,8 +91,52 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     @Parameter
     protected List<String> fileModes = new ArrayList<>();
 
+    /** Symbols the kconfig guard may see dropped by olddefconfig (intended drops). */
+    @Parameter
+    protected List<String> allowedKconfigDrops = new ArrayList<>();
+
+    /** make -j; default: the number of available processors. */
+    @Parameter(property = "puipui.jobs")
+    private Integer jobs;
+
+    /**
+     * A command put in front of every C compiler call of the kernel and the components, e.g. {@code ccache},
+     * {@code sccache} or {@code distcc}, to share compile caches across machines. It does not change the outputs,
+     * so it is not part of any cache key.
+     */
+    @Parameter(property = "puipui.compilerLauncher")
+    private String compilerLauncher;
+
+    /**
+     * aarch64's Image.gz is recompressed with zopfli using this many iterations (about 3.5 % smaller than make's
+     * gzip -9, same gzip format, a few seconds); 0 keeps make's file. Needs the zopfli program.
+     */
+    @Parameter(property = "puipui.kernel.zopfliIterations", defaultValue = "5")
+    private int zopfliIterations;
+
+    /** The CA bundle copied to /etc/ssl/certs/ca-certificates.crt in the image (for curl). */
+    @Parameter(property = "puipui.caBundle", defaultValue = "/etc/ssl/certs/ca-certificates.crt")
+    private File caBundle;
+
+    /**
+     * Optional prebuilt musl cross toolchains instead of the host GCC + musl sysroot: each names the arch, the host
+     * arch it runs on, a declared source (the toolchain tarball) and the tools' prefix.
+     */
+    @Parameter
+    private List<PrebuiltToolchain> prebuiltToolchains = new ArrayList<>();
+
+    /** A prebuilt toolchain declaration. */
+    public static class PrebuiltToolchain {
+        String arch;
+        String hostArch;
+        String source;
+        String prefix;
+    }
+
     @Component
     private org.eclipse.aether.RepositorySystem repositorySystem;
+
+    private DistroBuild distroBuild;
 
     private io.github.puipui.distro.DistroDefinition definition;
 
@@ -181,6 +227,19 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
         return pluginIdentity;
     }
 
+    /** The compiler launcher, empty for none. */
+    protected final String compilerLauncher() {
+        return compilerLauncher == null ? "" : compilerLauncher.trim();
+    }
+
+    protected final int zopfliIterations() {
+        return Math.max(0, zopfliIterations);
+    }
+
+    protected final int jobs() {
+        return jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
+    }
+
     /** True (and logged) when {@code -Dpuipui.skip} asks to skip this goal's work. */
     protected final boolean skipping(String what) {
         if (skip) {
@@ -206,13 +265,9 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
         }
     }
 
-    /**
-     * The kernel config of an arch: the project's {@code <kconfigDirectory>/<arch>.config} itself, or, in a derived
-     * distro or with fragments, the merged config written to {@code <work>/kconfig/<arch>.config}.
-     */
-    protected final Path kconfigFile(Arch arch) throws MojoExecutionException {
-        io.github.puipui.distro.DistroDefinition d = definition();
-        Path own = d.kconfigFiles().get(arch.id());
+    /** The kernel config of an arch (see {@link DistroBuild#kconfigFile}), with the steps to create a missing one. */
+    protected final Path kconfigFile(Arch arch) throws MojoExecutionException, MojoFailureException {
+        Path own = definition().kconfigFiles().get(arch.id());
         if (own == null || !java.nio.file.Files.isRegularFile(own)) {
             Path f = kconfigDirectory.toPath().resolve(arch.id() + ".config").normalize();
             throw new MojoExecutionException("no kernel config for " + arch + ": " + (isDerived()
@@ -220,25 +275,8 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
                     + arch.id() + ".config (or make tinyconfig's .config), put it there, then run mvn"
                     + " puipui:update-kconfig -Parch-" + arch.id() + " to resolve it for this kernel"));
         }
-        if (d.fragmentsFor(arch.id()).isEmpty()) {
-            return own;
-        }
-        Path merged = workDirectory.toPath().resolve("kconfig").resolve(arch.id() + ".config");
-        try {
-            String text = d.kconfigText(arch.id());
-            if (!java.nio.file.Files.isRegularFile(merged) || !java.nio.file.Files.readString(merged).equals(text)) {
-                java.nio.file.Files.createDirectories(merged.getParent());
-                Path tmp = merged.resolveSibling(merged.getFileName() + ".tmp");
-                java.nio.file.Files.writeString(tmp, text);
-                java.nio.file.Files.move(tmp, merged, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        } catch (java.io.IOException e) {
-            throw new MojoExecutionException("cannot write " + merged + ": " + e.getMessage(), e);
-        }
-        return merged;
+        DistroBuild build = distroBuild();
+        return core("kernel config", () -> build.kconfigFile(arch));
     }
 
     /** True when this distro derives from a base. */
@@ -248,7 +286,11 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
 
     /** Where an arch's finished pieces (kernel image, initramfs) are collected. */
     protected final Path outputDirectory(Arch arch) {
-        return workDirectory.toPath().resolve(arch.id()).resolve("out");
+        return layout().out(arch);
+    }
+
+    protected final Layout layout() {
+        return new Layout(workDirectory.toPath());
     }
 
     protected final BuildLog buildLog() {
@@ -292,19 +334,6 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
                     session.isOffline(), buildLog());
         }
         return fetcher;
-    }
-
-    /** The declared sources, checked. */
-    protected final List<Source> declaredSources() throws MojoExecutionException {
-        return definition().sources();
-    }
-
-    protected final Source source(String name) throws MojoExecutionException {
-        try {
-            return definition().source(name);
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        }
     }
 
     /**
@@ -389,27 +418,47 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
         }
     }
 
-    /** Fetches, verifies and extracts a declared source under {@code <work>/src}; returns its top directory. */
-    protected final Path sourceTree(String name) throws MojoExecutionException {
-        synchronized (EXTRACTION_LOCK) {
-            return extractedSourceTree(name);
+    /** Fetches, verifies and extracts a declared source; returns its top directory. */
+    protected final Path sourceTree(String name) throws MojoExecutionException, MojoFailureException {
+        DistroBuild build = distroBuild();
+        return core("extracting " + name, () -> build.sourceTree(name));
+    }
+
+    /** A call into the build core. */
+    protected interface CoreCall<T> {
+        T call() throws java.io.IOException, io.github.puipui.process.BuildStepException, FetchException,
+                io.github.puipui.toolchain.MissingHostToolException;
+    }
+
+    /**
+     * Runs a call into the build core and gives its failures to Maven: a failed build step or a missing host tool
+     * is a build failure (the user's to fix), the rest an execution error, each with the core's message.
+     */
+    protected final <T> T core(String what, CoreCall<T> call) throws MojoExecutionException, MojoFailureException {
+        try {
+            return call.call();
+        } catch (io.github.puipui.process.BuildStepException | io.github.puipui.toolchain.MissingHostToolException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (FetchException | IllegalArgumentException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new MojoExecutionException(what + ": " + e.getMessage(), e);
         }
     }
 
-    private Path extractedSourceTree(String name) throws MojoExecutionException {
-        Source s = source(name);
-        try {
-            Fetcher.Fetched f = fetcher().fetch(s);
-            Path target = workDirectory.toPath().resolve("src").resolve(s.getName() + "-" + s.getVersion());
-            if (!Extractor.isComplete(target, f.sha256())) {
-                getLog().info("extracting " + f.file().getFileName() + " to " + target);
+    /** The build core of this distro, set up from the goal's parameters (one per goal execution). */
+    protected final synchronized DistroBuild distroBuild() throws MojoExecutionException, MojoFailureException {
+        if (distroBuild == null) {
+            List<DistroBuild.PrebuiltToolchainSpec> prebuilt = new ArrayList<>();
+            for (PrebuiltToolchain p : prebuiltToolchains) {
+                prebuilt.add(new DistroBuild.PrebuiltToolchainSpec(p.arch, p.hostArch, p.source, p.prefix));
             }
-            return new Extractor().extractTree(f.file(), f.sha256(), target);
-        } catch (FetchException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        } catch (java.io.IOException e) {
-            throw new MojoExecutionException("cannot extract " + s + ": " + e.getMessage(), e);
+            distroBuild = new DistroBuild(definition(), layout(), cacheRoot(), fetcher(), outputCache(),
+                    new DistroBuild.Settings(timestamp(), pluginIdentity(), jobs(), compilerLauncher(),
+                            Math.max(0, zopfliIterations), allowedKconfigDrops, caBundle.toPath(), prebuilt),
+                    buildLog());
         }
+        return distroBuild;
     }
 
     private ProxyConfig proxy() {

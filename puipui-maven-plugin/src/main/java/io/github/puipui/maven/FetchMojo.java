@@ -1,15 +1,11 @@
 package io.github.puipui.maven;
 
-import java.nio.file.Path;
-
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
-import io.github.puipui.fetch.Source;
 
 /** Downloads (or finds in the cache or on a mirror) every declared source and verifies its sha256. */
 @Mojo(name = "fetch", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
@@ -23,7 +19,7 @@ public class FetchMojo extends AbstractPuipuiMojo {
     private java.io.File debianSourcesFile;
 
     @Override
-    public void execute() throws MojoExecutionException {
+    public void execute() throws MojoExecutionException, org.apache.maven.plugin.MojoFailureException {
         if (skipping("fetching")) {
             return;
         }
@@ -40,15 +36,10 @@ public class FetchMojo extends AbstractPuipuiMojo {
                         + " declarations; write it again with mvn puipui:debian-sources");
             }
         }
-        Fetcher fetcher = fetcher();
         getLog().info("sources: cache " + cacheRoot() + (session.isOffline() ? " (offline)" : "") + ", mirrors " + mirrorList());
-        for (Source s : declaredSources()) {
-            try {
-                Path file = fetcher.fetch(s).file();
-                getLog().info(String.format("  %-10s %-12s %s", s.getName(), s.getVersion(), file.getFileName()));
-            } catch (FetchException e) {
-                throw new MojoExecutionException(e.getMessage(), e);
-            }
+        for (Fetcher.Fetched f : core("fetch", distroBuild()::fetchAll)) {
+            getLog().info(String.format("  %-10s %-12s %s", f.source().getName(), f.source().getVersion(),
+                    f.file().getFileName()));
         }
     }
 }

@@ -1,13 +1,9 @@
 package io.github.puipui.maven;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -15,10 +11,8 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import io.github.puipui.cache.CachedStep;
-import io.github.puipui.initramfs.ImageLayout;
 import io.github.puipui.initramfs.InitramfsWriter;
-import io.github.puipui.process.BuildStepException;
+import io.github.puipui.pipeline.DistroBuild;
 import io.github.puipui.toolchain.Arch;
 
 /** Writes each arch's initramfs.cpio.gz from the fs template and the userland, reproducibly and without root. */
@@ -48,15 +42,6 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
         if (skipping("writing initramfs")) {
             return;
         }
-        io.github.puipui.distro.DistroDefinition d = definition();
-        for (Path layer : d.fsLayers()) {
-            if (!Files.isDirectory(layer)) {
-                throw new MojoExecutionException("fs template " + layer + " is not a directory");
-            }
-        }
-        if (d.fsLayers().isEmpty()) {
-            throw new MojoExecutionException("no fs template: set <fsDirectory> (or derive from a <base> distro)");
-        }
         if (!rootLogin.equals("password") && !rootLogin.equals("keys-only")) {
             throw new MojoExecutionException("puipui.rootLogin is '" + rootLogin + "'; it is 'password' or 'keys-only'");
         }
@@ -65,40 +50,18 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
                     + " public keys" + (authorizedKeys == null ? "" : " (" + authorizedKeys + " is not a file)"));
         }
         String password = rootLogin.equals("keys-only") ? null : rootPassword;
-        Map<String, Integer> modes;
-        try {
-            modes = d.fileModeMap();
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        }
-        try {
-            String keys = authorizedKeys == null ? null : Files.readString(authorizedKeys.toPath());
-            long mtime = timestamp().epochSecond();
-            for (Arch arch : archs()) {
-                Path userland = workDirectory.toPath().resolve(arch.id()).resolve("userland");
-                if (!Files.isDirectory(userland)) {
-                    throw new MojoExecutionException(arch + ": no userland at " + userland + " (run the userland goal)");
-                }
-                long start = System.nanoTime();
-                InitramfsWriter w = ImageLayout.assemble(mtime, d.fsLayers(), userland, d.removedFiles(),
-                        modes, password, keys);
-                // the key is the digest of the archive's whole content, so any change to fs/, the userland or a
-                // parameter writes it again, and nothing else does
-                Path outputs = workDirectory.toPath().resolve(arch.id()).resolve("initramfs.out");
-                String inputs = "step=initramfs\ncontent=" + w.digest() + "\nplugin=" + pluginIdentity() + "\n";
-                CachedStep.How how = new CachedStep(null, buildLog()).run(arch + " initramfs", outputs, inputs, null,
-                        partial -> w.write(partial.resolve("initramfs.cpio.gz")));
+        String keys = authorizedKeys == null ? null : core("reading " + authorizedKeys,
+                () -> Files.readString(authorizedKeys.toPath()));
+        DistroBuild build = distroBuild();
+        for (Arch arch : archs()) {
+            long start = System.nanoTime();
+            InitramfsWriter written = core(arch + " initramfs", () -> build.initramfs(arch, password, keys));
+            if (written != null) {
                 Path out = outputDirectory(arch).resolve("initramfs.cpio.gz");
-                CachedStep.publish(outputs.resolve("initramfs.cpio.gz"), out);
-                if (how != CachedStep.How.UP_TO_DATE) {
-                    getLog().info(String.format("%s initramfs: %s, %d entries, %,d bytes in %.1f s", arch, out,
-                            w.entries().size(), Files.size(out), (System.nanoTime() - start) / 1e9));
-                }
+                getLog().info(String.format("%s initramfs: %s, %d entries, %,d bytes in %.1f s", arch, out,
+                        written.entries().size(), core("initramfs", () -> Files.size(out)),
+                        (System.nanoTime() - start) / 1e9));
             }
-        } catch (BuildStepException e) {
-            throw new MojoFailureException(e.getMessage(), e);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new MojoExecutionException("initramfs: " + e.getMessage(), e);
         }
     }
 }

@@ -1,0 +1,398 @@
+package io.github.puipui.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import io.github.puipui.BuildLog;
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.cache.CachedStep;
+import io.github.puipui.cache.OutputCache;
+import io.github.puipui.distpackage.DistTarball;
+import io.github.puipui.distpackage.Sbom;
+import io.github.puipui.distro.DefinitionArchive;
+import io.github.puipui.distro.DistroDefinition;
+import io.github.puipui.fetch.Extractor;
+import io.github.puipui.fetch.FetchException;
+import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.fetch.Sha256;
+import io.github.puipui.fetch.Source;
+import io.github.puipui.initramfs.ImageLayout;
+import io.github.puipui.initramfs.InitramfsWriter;
+import io.github.puipui.kernel.KernelBuild;
+import io.github.puipui.kernel.KernelBuilder;
+import io.github.puipui.kernel.KernelInputs;
+import io.github.puipui.process.BuildStepException;
+import io.github.puipui.process.ProcessRunner;
+import io.github.puipui.toolchain.Arch;
+import io.github.puipui.toolchain.HostTools;
+import io.github.puipui.toolchain.MuslSysrootBuilder;
+import io.github.puipui.toolchain.PrebuiltToolchain;
+import io.github.puipui.toolchain.Toolchain;
+import io.github.puipui.userland.Component;
+import io.github.puipui.userland.UserlandBuilder;
+
+/**
+ * The build of one distro, with no Maven type in it: from a {@link DistroDefinition} to the steps fetch, toolchain,
+ * kernel, userland, initramfs and package, each with its inputs (its key in the build cache), its place in the
+ * {@link Layout} and, for the userland, its toolchain. The plugin's goals only read their parameters into a
+ * {@link Settings} and call one method per step.
+ */
+public final class DistroBuild {
+    /** The sources the build itself needs besides the components: the kernel, and musl for the toolchain. */
+    public static final String KERNEL_SOURCE = "linux";
+    public static final String MUSL_SOURCE = "musl";
+
+    /**
+     * How to build: the output timestamp, the plugin's identity (part of every key), make's -j, a compiler launcher
+     * (ccache, distcc; not part of any key), zopfli's iterations for aarch64's Image.gz, the kconfig symbols allowed
+     * to be dropped, the CA bundle put into the image, and optional prebuilt toolchains.
+     */
+    public record Settings(OutputTimestamp timestamp, String plugin, int jobs, String compilerLauncher,
+            int zopfliIterations, List<String> allowedKconfigDrops, Path caBundle,
+            List<PrebuiltToolchainSpec> prebuiltToolchains) {
+    }
+
+    /** A prebuilt musl cross toolchain: the arch it targets, the host arch it runs on, its source, its prefix. */
+    public record PrebuiltToolchainSpec(String arch, String hostArch, String source, String prefix) {
+    }
+
+    private final DistroDefinition definition;
+    private final Layout layout;
+    private final Path cacheRoot;
+    private final Fetcher fetcher;
+    private final OutputCache cache;
+    private final Settings settings;
+    private final BuildLog log;
+    private final Object extractionLock = new Object();
+
+    /** {@code cache}: the build cache, or null to build everything here. */
+    public DistroBuild(DistroDefinition definition, Layout layout, Path cacheRoot, Fetcher fetcher, OutputCache cache,
+            Settings settings, BuildLog log) {
+        this.definition = definition;
+        this.layout = layout;
+        this.cacheRoot = cacheRoot;
+        this.fetcher = fetcher;
+        this.cache = cache;
+        this.settings = settings;
+        this.log = log;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public DistroDefinition definition() {
+        return definition;
+    }
+
+    // ---- fetch
+
+    /** Finds (cache, mirror, upstream) and verifies every declared source. */
+    public List<Fetcher.Fetched> fetchAll() throws FetchException {
+        List<Fetcher.Fetched> out = new ArrayList<>();
+        for (Source s : definition.sources()) {
+            out.add(fetcher.fetch(s));
+        }
+        return out;
+    }
+
+    public Fetcher.Fetched fetch(String source) throws FetchException {
+        return fetcher.fetch(definition.source(source));
+    }
+
+    /** Fetches, verifies and extracts a source under {@link Layout#sources}; returns its top directory. */
+    public Path sourceTree(String name) throws IOException, FetchException {
+        synchronized (extractionLock) {
+            Source s = definition.source(name);
+            Fetcher.Fetched f = fetcher.fetch(s);
+            Path target = layout.sources().resolve(s.getName() + "-" + s.getVersion());
+            if (!Extractor.isComplete(target, f.sha256())) {
+                log.info("extracting " + f.file().getFileName() + " to " + target);
+            }
+            return new Extractor().extractTree(f.file(), f.sha256(), target);
+        }
+    }
+
+    // ---- kernel
+
+    /**
+     * The kernel config of an arch: its kconfig file itself, or, with fragments, the merged config written to
+     * {@link Layout#mergedKconfig} (rewritten only when its text changes).
+     */
+    public Path kconfigFile(Arch arch) throws IOException {
+        Path own = definition.kconfigFiles().get(arch.id());
+        if (own == null || !Files.isRegularFile(own)) {
+            throw new IllegalArgumentException("no kernel config for " + arch + (own == null ? "" : ": " + own + " does not exist"));
+        }
+        if (definition.fragmentsFor(arch.id()).isEmpty()) {
+            return own;
+        }
+        Path merged = layout.mergedKconfig(arch);
+        String text = definition.kconfigText(arch.id());
+        if (!Files.isRegularFile(merged) || !Files.readString(merged).equals(text)) {
+            Files.createDirectories(merged.getParent());
+            Path tmp = merged.resolveSibling(merged.getFileName() + ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, merged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return merged;
+    }
+
+    /** One kernel build of {@code arch} from the source tree {@code source} with make -j{@code jobs}. */
+    public KernelBuild kernelBuild(Arch arch, Path source, int jobs) throws IOException {
+        return new KernelBuild(arch, source, layout.kernelObjects(arch), kconfigFile(arch),
+                new LinkedHashSet<>(settings.allowedKconfigDrops()), settings.timestamp(), jobs, layout.kernelLog(arch),
+                settings.compilerLauncher(), settings.zopfliIterations());
+    }
+
+    /** Everything the kernel image depends on, as text: the kernel step's inputs (see {@link KernelInputs}). */
+    public String kernelInputs(Arch arch, String sourceSha256) throws IOException {
+        // the source tree is not an input (its digest is): the work directory stands for it here
+        return KernelInputs.of(kernelBuild(arch, layout.work(), settings.jobs()), Sha256.of(kconfigFile(arch)),
+                sourceSha256, settings.plugin());
+    }
+
+    /** Builds (or finds up to date, or restores) an arch's kernel and publishes its images to {@link Layout#out}. */
+    public CachedStep.How kernel(Arch arch, int jobs) throws IOException, BuildStepException, FetchException {
+        Fetcher.Fetched linux = fetch(KERNEL_SOURCE);
+        Path outputs = layout.kernelOutputs(arch);
+        CachedStep.How how = new CachedStep(cache, log).run(arch + " kernel", outputs, kernelInputs(arch, linux.sha256()),
+                null, partial -> {
+                    KernelBuild b;
+                    try {
+                        b = kernelBuild(arch, sourceTree(KERNEL_SOURCE), jobs);
+                    } catch (FetchException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                    KernelBuilder builder = new KernelBuilder(new ProcessRunner(log), log);
+                    Files.copy(builder.build(b), partial.resolve(arch.imageName()));
+                    Files.copy(builder.uncompressedImage(b), partial.resolve(arch.uncompressedImageName()));
+                    Files.copy(b.dotConfig(), partial.resolve("kernel.config"));
+                });
+        for (String f : List.of(arch.imageName(), arch.uncompressedImageName(), "kernel.config")) {
+            CachedStep.publish(outputs.resolve(f), layout.out(arch).resolve(f));
+        }
+        return how;
+    }
+
+    // ---- toolchain
+
+    /** What identifies a toolchain in the components' keys, and how to get it once a component has to be compiled. */
+    public record ToolchainPlan(String identity, UserlandBuilder.ToolchainSupplier supplier) {
+    }
+
+    /**
+     * The userland toolchain of an arch: a declared prebuilt one for this host, or the host GCC with a musl sysroot
+     * built once into the user cache ({@code <cache>/toolchain}), keyed by musl's and the kernel headers' sources,
+     * the compiler and the plugin.
+     */
+    public ToolchainPlan toolchain(Arch arch, ProcessRunner runner, int jobs) throws IOException, FetchException {
+        for (PrebuiltToolchainSpec p : settings.prebuiltToolchains()) {
+            if (arch.id().equals(p.arch()) && Arch.host().id().equals(p.hostArch())) {
+                Source s = definition.source(p.source());
+                Fetcher.Fetched f = fetcher.fetch(s);
+                Path dir = cacheRoot.resolve("toolchain").resolve(s.getName() + "-" + s.getVersion());
+                return new ToolchainPlan("prebuilt " + f.sha256() + " " + p.prefix(), memoized(() -> {
+                    Path root = new Extractor().extractTree(f.file(), f.sha256(), dir);
+                    log.info(arch + " toolchain: prebuilt " + root);
+                    return PrebuiltToolchain.at(arch, root, p.prefix());
+                }));
+            }
+        }
+        Source musl = definition.source(MUSL_SOURCE);
+        Fetcher.Fetched muslArchive = fetcher.fetch(musl);
+        Fetcher.Fetched linuxArchive = fetch(KERNEL_SOURCE);
+        String gcc = arch.crossPrefix() + "gcc";
+        String key = Sha256.of(String.join("\n", muslArchive.sha256(), linuxArchive.sha256(), arch.id(), gcc,
+                HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
+                settings.plugin())).substring(0, 16);
+        String name = "musl-" + musl.getVersion() + "-" + arch.id() + "-" + key;
+        Path prefix = cacheRoot.resolve("toolchain").resolve(name);
+        return new ToolchainPlan("musl sysroot " + name + " with " + gcc + " " + HostTools.firstLine(gcc, "--version"),
+                memoized(() -> {
+                    if (MuslSysrootBuilder.isComplete(prefix)) {
+                        log.info(arch + " toolchain: cached musl sysroot " + prefix);
+                        return MuslSysrootBuilder.toolchain(arch, prefix);
+                    }
+                    Path archDir = layout.arch(arch);
+                    Path muslSrc = new Extractor().extractTree(muslArchive.file(), muslArchive.sha256(),
+                            archDir.resolve("build/musl"));
+                    Path kernelSource;
+                    try {
+                        kernelSource = sourceTree(KERNEL_SOURCE);
+                    } catch (FetchException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                    return new MuslSysrootBuilder(runner, log).build(new MuslSysrootBuilder.Inputs(arch, muslSrc,
+                            kernelSource, prefix, archDir, jobs, layout.logs(arch).resolve("toolchain.log")));
+                }));
+    }
+
+    /** Gets the toolchain once, with the compiler launcher in front of its compiler. */
+    private UserlandBuilder.ToolchainSupplier memoized(UserlandBuilder.ToolchainSupplier s) {
+        Toolchain[] once = new Toolchain[1];
+        String launcher = settings.compilerLauncher() == null ? "" : settings.compilerLauncher().trim();
+        return () -> {
+            if (once[0] == null) {
+                Toolchain t = s.get();
+                once[0] = launcher.isEmpty() ? t
+                        : new Toolchain(t.arch(), launcher + " " + t.cc(), t.binutilsPrefix(), t.hostTriple(), t.root());
+            }
+            return once[0];
+        };
+    }
+
+    // ---- userland
+
+    /**
+     * The components of an arch, in build order, each with its inputs (see {@link StepInputs#component}): the plan
+     * the userland step carries out.
+     */
+    public List<UserlandBuilder.Prepared> userlandPlan(Arch arch, String toolchainIdentity) throws IOException,
+            FetchException {
+        List<UserlandBuilder.Prepared> prepared = new ArrayList<>();
+        Map<String, String> keys = new HashMap<>();
+        for (Component c : definition.components()) {
+            Source s = definition.source(c.getSource());
+            Fetcher.Fetched f = fetcher.fetch(s);
+            UserlandBuilder.Prepared p = new UserlandBuilder.Prepared(c, s.getVersion(), f.file(), f.sha256(),
+                    StepInputs.component(arch.id(), c, f.sha256(), toolchainIdentity, settings.timestamp(),
+                            settings.plugin(), keys));
+            keys.put(c.getName(), p.key());
+            prepared.add(p);
+        }
+        return prepared;
+    }
+
+    /** Builds (or restores) the components of an arch into {@link Layout#userland}, with the CA bundle. */
+    public List<UserlandBuilder.Installed> userland(Arch arch, int jobs) throws IOException, BuildStepException,
+            FetchException {
+        if (!Files.isRegularFile(settings.caBundle())) {
+            throw new IllegalArgumentException("CA bundle " + settings.caBundle() + " not found (Debian/Ubuntu package"
+                    + " ca-certificates), or set -Dpuipui.caBundle=FILE");
+        }
+        ProcessRunner runner = new ProcessRunner(log);
+        ToolchainPlan tc = toolchain(arch, runner, jobs);
+        List<UserlandBuilder.Prepared> prepared = userlandPlan(arch, tc.identity());
+        Path imageDir = layout.userland(arch);
+        Extractor.deleteTree(imageDir);
+        List<UserlandBuilder.Installed> installed = new UserlandBuilder(runner, log, cache).build(arch, tc.supplier(),
+                prepared, layout.componentWork(arch), layout.staging(arch), imageDir, layout.logs(arch), jobs,
+                settings.timestamp());
+        Path ca = imageDir.resolve("etc/ssl/certs/ca-certificates.crt");
+        Files.createDirectories(ca.getParent());
+        Files.copy(settings.caBundle(), ca, StandardCopyOption.REPLACE_EXISTING);
+        return installed;
+    }
+
+    // ---- initramfs
+
+    /** The initramfs of an arch as it would be written: layers, userland, removals, modes, root's login. */
+    public InitramfsWriter initramfsContent(Arch arch, String rootPassword, String authorizedKeys) throws IOException {
+        Path userland = layout.userland(arch);
+        if (!Files.isDirectory(userland)) {
+            throw new IllegalArgumentException(arch + ": no userland at " + userland + " (run the userland goal)");
+        }
+        if (definition.fsLayers().isEmpty()) {
+            throw new IllegalArgumentException("no fs template: set <fsDirectory> (or derive from a <base> distro)");
+        }
+        for (Path layer : definition.fsLayers()) {
+            if (!Files.isDirectory(layer)) {
+                throw new IllegalArgumentException("fs template " + layer + " is not a directory");
+            }
+        }
+        return ImageLayout.assemble(settings.timestamp().epochSecond(), definition.fsLayers(), userland,
+                definition.removedFiles(), definition.fileModeMap(), rootPassword, authorizedKeys);
+    }
+
+    /**
+     * Writes an arch's {@code initramfs.cpio.gz} unless its content is unchanged (the key is the digest of the whole
+     * content) and publishes it to {@link Layout#out}; null when it was up to date, else the writer.
+     */
+    public InitramfsWriter initramfs(Arch arch, String rootPassword, String authorizedKeys) throws IOException,
+            BuildStepException {
+        InitramfsWriter w = initramfsContent(arch, rootPassword, authorizedKeys);
+        Path outputs = layout.initramfsOutputs(arch);
+        CachedStep.How how = new CachedStep(null, log).run(arch + " initramfs", outputs,
+                StepInputs.initramfs(w.digest(), settings.plugin()), null,
+                partial -> w.write(partial.resolve("initramfs.cpio.gz")));
+        CachedStep.publish(outputs.resolve("initramfs.cpio.gz"), layout.out(arch).resolve("initramfs.cpio.gz"));
+        return how == CachedStep.How.UP_TO_DATE ? null : w;
+    }
+
+    // ---- package
+
+    /** A published file: its classifier and type, and where it is. */
+    public record Published(String classifier, String type, Path file, boolean written) {
+    }
+
+    /**
+     * Packs, per arch, the tarball of the compressed kernel and the one of the uncompressed kernel, each with the
+     * initramfs, into {@code targetDir} as {@code <baseName>-<classifier>.tar.gz}; then the SBOM and the definition.
+     */
+    public List<Published> packageAll(List<Arch> archs, Sbom sbom, Path targetDir, String baseName) throws IOException,
+            BuildStepException, FetchException {
+        List<Published> out = new ArrayList<>();
+        for (Fetcher.Fetched f : fetchAll()) {
+            Source s = f.source();
+            sbom.component(new Sbom.Component(s.getName(), s.getVersion(), s.getLicense(), s.getUrl(), s.getFile(),
+                    s.getSha256(), f.file().getFileName().toString(), f.sha256()));
+        }
+        for (Arch arch : archs) {
+            Path dir = layout.out(arch);
+            sbom.kernelConfig(arch.id(), Sha256.of(dir.resolve("kernel.config")));
+            Path initramfs = dir.resolve("initramfs.cpio.gz");
+            out.add(tarball(arch, arch.id(), arch.imageName(), dir.resolve(arch.imageName()), initramfs, sbom,
+                    targetDir, baseName));
+            out.add(tarball(arch, arch.uncompressedClassifier(), arch.uncompressedImageName(),
+                    dir.resolve(arch.uncompressedImageName()), initramfs, sbom, targetDir, baseName));
+        }
+        String sbomName = baseName + "-cyclonedx.json";
+        Path staged = layout.work().resolve(sbomName);
+        Files.createDirectories(staged.getParent());
+        Files.writeString(staged, sbom.json());
+        Path published = targetDir.resolve(sbomName);
+        out.add(new Published("cyclonedx", "json", published, CachedStep.publish(staged, published)));
+
+        String definitionName = baseName + "-definition.tar.gz";
+        Path stagedDefinition = layout.work().resolve(definitionName);
+        DefinitionArchive.write(definition, new ArrayList<>(new java.util.TreeSet<>(definition.kconfigFiles().keySet())),
+                stagedDefinition, settings.timestamp().epochSecond());
+        Path publishedDefinition = targetDir.resolve(definitionName);
+        out.add(new Published("definition", "tar.gz", publishedDefinition,
+                CachedStep.publish(stagedDefinition, publishedDefinition)));
+        return out;
+    }
+
+    /** Packs a kernel and the initramfs at the root of {@code <baseName>-<classifier>.tar.gz}. */
+    private Published tarball(Arch arch, String classifier, String kernelName, Path kernel, Path initramfs, Sbom sbom,
+            Path targetDir, String baseName) throws IOException, BuildStepException {
+        String name = baseName + "-" + classifier + ".tar.gz";
+        Map<String, Path> members = new LinkedHashMap<>();
+        members.put(kernelName, kernel);
+        members.put("initramfs.cpio.gz", initramfs);
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> m : members.entrySet()) {
+            String sha = Sha256.of(m.getValue());
+            digests.put(m.getKey(), sha);
+            sbom.file(new Sbom.PublishedFile(m.getKey(), arch.id(), classifier, name, sha, Files.size(m.getValue())));
+        }
+        Path outputs = layout.tarballOutputs(arch, classifier);
+        CachedStep.How how = new CachedStep(null, log).run(arch + " tarball " + classifier, outputs,
+                StepInputs.tarball(name, settings.plugin(), settings.timestamp(), digests), null,
+                partial -> DistTarball.write(partial.resolve(name), members,
+                        java.nio.file.attribute.FileTime.from(settings.timestamp().instant())));
+        Path tarball = targetDir.resolve(name);
+        CachedStep.publish(outputs.resolve(name), tarball);
+        sbom.file(new Sbom.PublishedFile(name, arch.id(), classifier, null, Sha256.of(tarball), Files.size(tarball)));
+        return new Published(classifier, "tar.gz", tarball, how != CachedStep.How.UP_TO_DATE);
+    }
+}

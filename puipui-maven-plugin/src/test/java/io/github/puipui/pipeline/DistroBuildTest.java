@@ -1,0 +1,167 @@
+package io.github.puipui.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.puipui.BuildLog;
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.TestArchives;
+import io.github.puipui.distpackage.Sbom;
+import io.github.puipui.distro.Derivation;
+import io.github.puipui.distro.DistroDefinition;
+import io.github.puipui.distro.KconfigFragment;
+import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.fetch.Sha256;
+import io.github.puipui.fetch.Source;
+import io.github.puipui.fetch.SourceCache;
+import io.github.puipui.fetch.Transport;
+import io.github.puipui.toolchain.Arch;
+import io.github.puipui.userland.Component;
+import io.github.puipui.userland.UserlandBuilder;
+
+/** The build core's step plans, keys and paths, without Maven and without compiling anything. */
+class DistroBuildTest {
+    @TempDir
+    Path tmp;
+
+    static final OutputTimestamp TS = OutputTimestamp.parse("2026-11-25T00:00:00Z");
+
+    private Source source(String name) throws Exception {
+        Path archive = TestArchives.tarGz(tmp.resolve("mirror").resolve(name + "-1.0.tar.gz"),
+                Map.of(name + "-1.0/configure", "#!/bin/sh\n"));
+        return new Source(name, "1.0", name + "-1.0.tar.gz", "https://example.org/" + name + "-1.0.tar.gz",
+                Sha256.of(archive));
+    }
+
+    /** A distro declared under {@code dir}: mbedtls, curl (depends on it, with a config file), socat. */
+    private DistroDefinition declared(Path dir, String socatPatch) throws Exception {
+        Files.createDirectories(dir.resolve("kconfig"));
+        Files.writeString(dir.resolve("kconfig/x86_64.config"), "CONFIG_VIRTIO=y\n");
+        Files.createDirectories(dir.resolve("fs/etc"));
+        Files.writeString(dir.resolve("fs/etc/issue"), "hello\n");
+        Path curlConfig = Files.writeString(dir.resolve("curl.config"), "x\n");
+        Path patch = Files.writeString(dir.resolve("socat.patch"), socatPatch);
+        return DistroDefinition.of(List.of(source("mbedtls"), source("curl"), source("socat")), List.of(
+                new Component("mbedtls", "mbedtls"),
+                new Component("curl", null).withDependsOn("mbedtls").withConfig(curlConfig.toString()),
+                new Component("socat", null).withPatches(patch.toString())), dir.resolve("kconfig"),
+                dir.resolve("fs"), List.of()).validated();
+    }
+
+    private DistroBuild build(DistroDefinition d, Path work, OutputTimestamp ts) {
+        Fetcher fetcher = new Fetcher(new SourceCache(tmp.resolve("cache"), BuildLog.SILENT), new Transport(null),
+                List.of(tmp.resolve("mirror").toUri()), true, BuildLog.SILENT);
+        return new DistroBuild(d, new Layout(work), tmp.resolve("cache"), fetcher, null,
+                new DistroBuild.Settings(ts, "plugin 1 sha256 abc", 2, "", 5, List.of(), tmp.resolve("ca.crt"), List.of()),
+                BuildLog.SILENT);
+    }
+
+    private Map<String, String> keys(DistroBuild b) throws Exception {
+        return b.userlandPlan(Arch.X86_64, "musl sysroot test").stream()
+                .collect(Collectors.toMap(p -> p.component().getName(), UserlandBuilder.Prepared::key));
+    }
+
+    @Test
+    void componentKeysFollowContentNotPaths() throws Exception {
+        Map<String, String> here = keys(build(declared(tmp.resolve("a"), "p1"), tmp.resolve("work-a"), TS));
+        Map<String, String> elsewhere = keys(build(declared(tmp.resolve("b"), "p1"), tmp.resolve("work-b"), TS));
+        assertEquals(here, elsewhere, "another checkout and work directory, the same keys");
+    }
+
+    @Test
+    void aChangedPatchChangesItsComponentOnlyAndAChangedDependencyItsDependents() throws Exception {
+        Map<String, String> before = keys(build(declared(tmp.resolve("a"), "p1"), tmp.resolve("work"), TS));
+        Map<String, String> patched = keys(build(declared(tmp.resolve("b"), "p2"), tmp.resolve("work"), TS));
+        assertNotEquals(before.get("socat"), patched.get("socat"));
+        assertEquals(before.get("curl"), patched.get("curl"));
+        assertEquals(before.get("mbedtls"), patched.get("mbedtls"));
+
+        DistroDefinition changedTls = new Derivation(List.of(), List.of(new Component("mbedtls", null)
+                .withMakeArgs("lib")), List.of(), List.of(), null, List.of(), List.of(), null)
+                .applyTo(declared(tmp.resolve("c"), "p1"));
+        Map<String, String> tls = keys(build(changedTls, tmp.resolve("work"), TS));
+        assertNotEquals(before.get("mbedtls"), tls.get("mbedtls"));
+        assertNotEquals(before.get("curl"), tls.get("curl"), "curl depends on mbedtls");
+        assertEquals(before.get("socat"), tls.get("socat"));
+
+        Map<String, String> later = keys(build(declared(tmp.resolve("d"), "p1"), tmp.resolve("work"),
+                OutputTimestamp.parse("2027-01-01T00:00:00Z")));
+        before.forEach((name, key) -> assertNotEquals(key, later.get(name), name + ": the timestamp is an input"));
+    }
+
+    @Test
+    void aDerivedDistroThatChangesNothingHasTheBasesKeys() throws Exception {
+        DistroDefinition base = declared(tmp.resolve("a"), "p1");
+        Path overlay = Files.createDirectories(tmp.resolve("overlay/etc"));
+        Files.writeString(overlay.resolve("motd"), "derived\n");
+        DistroDefinition derived = new Derivation(List.of(), List.of(), List.of(), List.of(), tmp.resolve("overlay"),
+                List.of(), List.of(), null).applyTo(base);
+        assertEquals(keys(build(base, tmp.resolve("base"), TS)), keys(build(derived, tmp.resolve("derived"), TS)));
+        assertSame(base.kconfigFiles().get("x86_64"), build(derived, tmp.resolve("derived"), TS).kconfigFile(Arch.X86_64),
+                "no fragment: the base's own kconfig file");
+    }
+
+    @Test
+    void fragmentsAreMergedIntoTheLayoutsKconfigFileRewrittenOnlyWhenItChanges() throws Exception {
+        Path frag = Files.writeString(tmp.resolve("dummy.config"), "CONFIG_DUMMY=y\n");
+        DistroDefinition d = new Derivation(List.of(), List.of(), List.of(),
+                List.of(new KconfigFragment("x86_64", frag.toFile())), null, List.of(), List.of(), null)
+                .applyTo(declared(tmp.resolve("a"), "p1"));
+        DistroBuild b = build(d, tmp.resolve("work"), TS);
+        Path merged = b.kconfigFile(Arch.X86_64);
+        assertEquals(new Layout(tmp.resolve("work")).mergedKconfig(Arch.X86_64), merged);
+        assertEquals("CONFIG_VIRTIO=y\nCONFIG_DUMMY=y\n", Files.readString(merged));
+        Files.setLastModifiedTime(merged, java.nio.file.attribute.FileTime.fromMillis(0));
+        b.kconfigFile(Arch.X86_64);
+        assertEquals(0, Files.getLastModifiedTime(merged).toMillis(), "unchanged text: not rewritten");
+    }
+
+    @Test
+    void theInitramfsAndTarballKeysFollowTheirContent() throws Exception {
+        String a = StepInputs.initramfs("d1", "plugin");
+        assertNotEquals(a, StepInputs.initramfs("d2", "plugin"));
+        assertNotEquals(a, StepInputs.initramfs("d1", "plugin 2"));
+        Map<String, String> members = Map.of("bzImage", "k1", "initramfs.cpio.gz", "i1");
+        String t = StepInputs.tarball("x-1-x86_64.tar.gz", "plugin", TS, members);
+        assertNotEquals(t, StepInputs.tarball("x-1-x86_64.tar.gz", "plugin", TS, Map.of("bzImage", "k1",
+                "initramfs.cpio.gz", "i2")));
+        assertNotEquals(t, StepInputs.tarball("x-1-x86_64.tar.gz", "plugin", OutputTimestamp.parse("1"), members));
+        assertNotEquals(t, StepInputs.tarball("y-1-x86_64.tar.gz", "plugin", TS, members));
+    }
+
+    @Test
+    void packagingPublishesEachTarballTheSbomAndTheDefinitionAndRewritesNothingUnchanged() throws Exception {
+        DistroDefinition d = declared(tmp.resolve("a"), "p1");
+        DistroBuild b = build(d, tmp.resolve("work"), TS);
+        Path out = b.layout().out(Arch.X86_64);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("bzImage"), "kernel");
+        Files.writeString(out.resolve("vmlinux"), "elf");
+        Files.writeString(out.resolve("kernel.config"), "CONFIG_VIRTIO=y\n");
+        Files.writeString(out.resolve("initramfs.cpio.gz"), "cpio");
+        Function<List<DistroBuild.Published>, Map<String, Boolean>> written = ps -> ps.stream()
+                .collect(Collectors.toMap(DistroBuild.Published::classifier, DistroBuild.Published::written));
+        Path target = tmp.resolve("target");
+        List<DistroBuild.Published> first = b.packageAll(List.of(Arch.X86_64),
+                new Sbom("g", "a", "1", TS.instant()), target, "a-1");
+        assertEquals(Map.of("x86_64", true, "x86_64-vmlinux", true, "cyclonedx", true, "definition", true),
+                written.apply(first));
+        assertTrue(Files.isRegularFile(target.resolve("a-1-definition.tar.gz")));
+        List<DistroBuild.Published> again = b.packageAll(List.of(Arch.X86_64),
+                new Sbom("g", "a", "1", TS.instant()), target, "a-1");
+        assertFalse(written.apply(again).containsValue(true), "nothing changed, nothing written: " + written.apply(again));
+    }
+}

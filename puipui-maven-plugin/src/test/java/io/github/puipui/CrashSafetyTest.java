@@ -28,7 +28,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.puipui.cache.OutputCache;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.Fetcher;
-import io.github.puipui.fetch.Sha256;
+import io.github.puipui.files.Sha256;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.fetch.SourceCache;
 import io.github.puipui.fetch.Transport;

@@ -198,7 +198,7 @@ abstract class ConsumerConformance {
     void microVmLike() throws Exception {
         Guest.Options o = new Guest.Options();
         o.microvm = true;
-        o.cmdline = x86() ? "console=ttyS0" : "console=ttyAMA0";
+        o.cmdline = QemuCommand.serialConsole(io.github.puipui.toolchain.Arch.of(arch()));
         o.virtconsole = false;
         o.balloonAndGpu = false; // a serial console, net and an entropy device, as Firecracker gives a guest
         try (Guest g = boot("microvm", images.uncompressedKernel, o)) {

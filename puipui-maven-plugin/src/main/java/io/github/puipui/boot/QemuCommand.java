@@ -26,14 +26,13 @@ public final class QemuCommand {
      * {@code virt} with virtio-mmio devices only on aarch64.
      */
     public static List<String> machine(Arch arch, boolean kvm, boolean microvm, int memMiB, int cpus) {
-        boolean x86 = arch == Arch.X86_64;
         List<String> cmd = new ArrayList<>();
-        cmd.add(x86 ? "qemu-system-x86_64" : "qemu-system-aarch64");
-        if (x86) {
-            cmd.addAll(List.of("-M", microvm ? "microvm,acpi=off" : "q35"));
-        } else {
-            cmd.addAll(List.of("-M", "virt", "-cpu", kvm ? "host" : "cortex-a57"));
+        cmd.add(arch.qemu().binary());
+        List<String> machine = new ArrayList<>(microvm ? arch.qemu().microvmMachine() : arch.qemu().machine());
+        if (kvm && machine.contains("-cpu")) {
+            machine.set(machine.indexOf("-cpu") + 1, "host");
         }
+        cmd.addAll(machine);
         cmd.addAll(List.of("-accel", kvm ? "kvm" : "tcg", "-m", Integer.toString(memMiB), "-smp", Integer.toString(cpus)));
         return cmd;
     }
@@ -46,7 +45,7 @@ public final class QemuCommand {
 
     /** The kernel's serial console device on the machine of {@link #machine}. */
     public static String serialConsole(Arch arch) {
-        return arch == Arch.X86_64 ? "console=ttyS0" : "console=ttyAMA0";
+        return "console=" + arch.qemu().serialConsole();
     }
 
     /** A free TCP port on the loopback interface. */

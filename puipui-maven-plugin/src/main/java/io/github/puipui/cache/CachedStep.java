@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.fetch.Extractor;
+import io.github.puipui.files.FileTrees;
 import io.github.puipui.process.BuildStepException;
 
 /**
@@ -60,10 +61,7 @@ public final class CachedStep {
         if (Files.isRegularFile(to) && Files.mismatch(from, to) == -1) {
             return false;
         }
-        Files.createDirectories(to.getParent());
-        Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-        Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        FileTrees.writeAtomically(to, tmp -> Files.copy(from, tmp));
         return true;
     }
 
@@ -91,10 +89,10 @@ public final class CachedStep {
             return How.CACHED;
         }
         Path partial = outputs.resolveSibling(outputs.getFileName() + ".partial");
-        Extractor.deleteTree(partial);
+        FileTrees.deleteTree(partial);
         Files.createDirectories(partial);
         work.produce(partial);
-        Extractor.deleteTree(outputs);
+        FileTrees.deleteTree(outputs);
         Files.move(partial, outputs, StandardCopyOption.ATOMIC_MOVE);
         store(what, key, inputs, outputs, relocate);
         Files.writeString(stamp, key);

@@ -26,7 +26,8 @@ import java.util.UUID;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.fetch.Extractor;
-import io.github.puipui.fetch.Sha256;
+import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.Sha256;
 import io.github.puipui.files.ConfinedLinks;
 
 /**
@@ -163,7 +164,7 @@ public final class OutputCache {
                 throw e;
             }
         } finally {
-            Extractor.deleteTree(tmp);
+            FileTrees.deleteTree(tmp);
         }
         trim(key);
         return true;
@@ -196,14 +197,14 @@ public final class OutputCache {
             if (escaping.isPresent()) {
                 throw new DamagedEntryException("link " + partial.relativize(escaping.get()) + " leads outside the entry");
             }
-            Extractor.deleteTree(target);
+            FileTrees.deleteTree(target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (DamagedEntryException | NoSuchFileException e) {
             log.warn("build cache entry " + entry + " is damaged (" + e.getMessage() + "); removing it");
             evict(entry);
             return false;
         } finally {
-            Extractor.deleteTree(partial);
+            FileTrees.deleteTree(partial);
         }
         try {
             Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis()));
@@ -312,7 +313,7 @@ public final class OutputCache {
         } catch (NoSuchFileException gone) {
             return;
         }
-        Extractor.deleteTree(trash);
+        FileTrees.deleteTree(trash);
     }
 
     private static long sizeOf(Path dir) throws IOException {

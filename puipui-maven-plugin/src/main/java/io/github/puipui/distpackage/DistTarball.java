@@ -2,9 +2,7 @@ package io.github.puipui.distpackage;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +10,8 @@ import java.util.TreeMap;
 import org.codehaus.plexus.archiver.ArchiverException;
 import org.codehaus.plexus.archiver.tar.TarArchiver;
 import org.codehaus.plexus.archiver.tar.TarLongFileMode;
+
+import io.github.puipui.files.FileTrees;
 
 /**
  * Packs an arch's files at the root of a gzip tarball with Plexus Archiver, reproducibly: entries sorted by name,
@@ -23,26 +23,24 @@ public final class DistTarball {
 
     /** {@code files}: name in the tarball → file. */
     public static void write(Path target, Map<String, Path> files, FileTime mtime) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        TarArchiver tar = new TarArchiver();
-        tar.setCompression(TarArchiver.TarCompressionMethod.gzip);
-        tar.setLongfile(TarLongFileMode.posix);
-        tar.configureReproducibleBuild(mtime);
-        tar.setDestFile(tmp.toFile());
-        for (Map.Entry<String, Path> e : new TreeMap<>(files).entrySet()) {
-            File f = e.getValue().toFile();
-            if (!f.isFile()) {
-                throw new IOException("missing " + f + " for " + target.getFileName());
+        FileTrees.writeAtomically(target, tmp -> {
+            TarArchiver tar = new TarArchiver();
+            tar.setCompression(TarArchiver.TarCompressionMethod.gzip);
+            tar.setLongfile(TarLongFileMode.posix);
+            tar.configureReproducibleBuild(mtime);
+            tar.setDestFile(tmp.toFile());
+            for (Map.Entry<String, Path> e : new TreeMap<>(files).entrySet()) {
+                File f = e.getValue().toFile();
+                if (!f.isFile()) {
+                    throw new IOException("missing " + f + " for " + target.getFileName());
+                }
+                tar.addFile(f, e.getKey(), 0644);
             }
-            tar.addFile(f, e.getKey(), 0644);
-        }
-        try {
-            tar.createArchive();
-        } catch (ArchiverException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                tar.createArchive();
+            } catch (ArchiverException e) {
+                throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+            }
+        });
     }
 }

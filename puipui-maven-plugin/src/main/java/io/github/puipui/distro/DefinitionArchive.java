@@ -27,6 +27,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 import io.github.puipui.fetch.Source;
+import io.github.puipui.files.FileTrees;
 import io.github.puipui.userland.Component;
 
 /**
@@ -131,8 +132,11 @@ public final class DefinitionArchive {
             modes.put(f, 0644);
         }
 
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.createDirectories(target.toAbsolutePath().getParent());
+        FileTrees.writeAtomically(target, tmp -> writeTar(tmp, tree, files, mtime));
+    }
+
+    private static void writeTar(Path tmp, Map<String, Path> tree, Map<String, byte[]> files, long mtime)
+            throws IOException {
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp))) {
             GzipParameters gz = new GzipParameters();
             gz.setCompressionLevel(9);
@@ -175,11 +179,7 @@ public final class DefinitionArchive {
                 }
                 tar.finish();
             }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void entry(TarArchiveOutputStream tar, String name, byte type, int mode, byte[] data, String link,

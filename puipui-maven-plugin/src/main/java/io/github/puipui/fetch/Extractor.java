@@ -28,6 +28,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 import io.github.puipui.files.ConfinedLinks;
+import io.github.puipui.files.FileTrees;
 
 /**
  * Extracts {@code .tar.gz}, {@code .tar.bz2} and {@code .tar.xz} archives safely and atomically.
@@ -61,15 +62,15 @@ public final class Extractor {
             return target;
         }
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
-        deleteTree(partial);
+        FileTrees.deleteTree(partial);
         Files.createDirectories(partial);
         try {
             unpack(archive, partial);
             Files.writeString(partial.resolve(MARKER), archiveSha256 + "\n", StandardCharsets.UTF_8);
-            deleteTree(target);
+            FileTrees.deleteTree(target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            deleteTree(partial);
+            FileTrees.deleteTree(partial);
             throw e;
         }
         return target;
@@ -243,7 +244,7 @@ public final class Extractor {
             for (Path p : entries) {
                 try {
                     if (now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > STALE_MILLIS) {
-                        deleteTree(p);
+                        FileTrees.deleteTree(p);
                     }
                 } catch (java.nio.file.NoSuchFileException gone) {
                     // removed by another build meanwhile
@@ -252,34 +253,4 @@ public final class Extractor {
         }
     }
 
-    /** Removes a directory tree without following symbolic links. */
-    public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                if (!Files.isWritable(d)) {
-                    d.toFile().setWritable(true, true);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }

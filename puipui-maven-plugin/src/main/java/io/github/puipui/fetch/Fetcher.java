@@ -1,5 +1,6 @@
 package io.github.puipui.fetch;
 
+import io.github.puipui.files.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package io.github.puipui.fetch;
 
+import io.github.puipui.files.Sha256;
 import java.util.ArrayList;
 import java.util.List;
 

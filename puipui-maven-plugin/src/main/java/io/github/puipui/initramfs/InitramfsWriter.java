@@ -23,6 +23,9 @@ import org.apache.commons.compress.archivers.cpio.CpioConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
+import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.Sha256;
+
 /**
  * Writes a gzip-compressed newc cpio that the kernel unpacks as its initramfs, reproducibly and without root:
  * entries sorted by path with every parent directory present, owner root:root, one fixed mtime, inodes numbered in
@@ -100,7 +103,7 @@ public final class InitramfsWriter {
      * kind, mode, link target, device numbers and content. Equal digests mean equal archives.
      */
     public String digest() throws IOException {
-        java.security.MessageDigest md = io.github.puipui.fetch.Sha256.newDigest();
+        java.security.MessageDigest md = Sha256.newDigest();
         md.update(("initramfs newc gzip-9 mtime=" + mtime + "\n").getBytes(StandardCharsets.UTF_8));
         for (CpioEntry e : entries.values()) {
             byte[] content = e.kind() != CpioEntry.Kind.FILE ? new byte[0]
@@ -109,25 +112,22 @@ public final class InitramfsWriter {
                     e.devMajor(), e.devMinor(), content.length).getBytes(StandardCharsets.UTF_8));
             md.update(content);
         }
-        return io.github.puipui.fetch.Sha256.hex(md.digest());
+        return Sha256.hex(md.digest());
     }
 
     /** Writes {@code <target>} atomically (temporary file, then rename). */
     public void write(Path target) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-            GzipParameters gz = new GzipParameters();
-            gz.setCompressionLevel(9);
-            gz.setModificationTime(0);
-            gz.setOperatingSystem(3);
-            try (GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(file, gz)) {
-                writeCpio(gzip);
+        FileTrees.writeAtomically(target, tmp -> {
+            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                GzipParameters gz = new GzipParameters();
+                gz.setCompressionLevel(9);
+                gz.setModificationTime(0);
+                gz.setOperatingSystem(3);
+                try (GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(file, gz)) {
+                    writeCpio(gzip);
+                }
             }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 
     /** Writes the uncompressed newc archive. */

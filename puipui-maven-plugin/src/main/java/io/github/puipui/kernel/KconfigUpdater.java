@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.puipui.BuildLog;
+import io.github.puipui.files.FileTrees;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 
@@ -111,9 +112,7 @@ public final class KconfigUpdater {
     /** Writes a prepared configuration over its kconfig file (atomically). */
     public void write(Prepared p) throws IOException {
         Path target = p.build().kconfigFile();
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.copy(p.defconfig(), tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        FileTrees.writeAtomically(target, tmp -> Files.copy(p.defconfig(), tmp));
         log.info(p.build().arch() + ": wrote " + target);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.github.puipui.BuildLog;
+import io.github.puipui.files.FileTrees;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 
@@ -30,7 +31,10 @@ public final class KernelBuilder {
         this.log = log;
     }
 
-    /** The environment of every kernel make: pinned identity, C locale. */
+    /**
+     * The environment of every kernel make: the pinned build identity (the locale, the time zone and the rest are
+     * {@link ProcessRunner#environment}'s).
+     */
     public static Map<String, String> environment(KernelBuild b) {
         return environment(b.timestamp());
     }
@@ -43,10 +47,6 @@ public final class KernelBuilder {
         env.put("KBUILD_BUILD_VERSION", KernelBuild.BUILD_VERSION);
         env.put("KBUILD_BUILD_TIMESTAMP", timestamp.kbuildFormat());
         env.put("SOURCE_DATE_EPOCH", Long.toString(timestamp.epochSecond()));
-        env.put("LC_ALL", "C");
-        env.put("TZ", "UTC");
-        env.put("MAKEFLAGS", null);
-        env.put("MFLAGS", null);
         return env;
     }
 
@@ -71,12 +71,12 @@ public final class KernelBuilder {
         String name = gzipImage.getFileName().toString();
         Path raw = gzipImage.resolveSibling(name.substring(0, name.length() - ".gz".length()));
         Path dir = b.objectDir().resolve("puipui-zopfli");
-        io.github.puipui.fetch.Extractor.deleteTree(dir);
+        FileTrees.deleteTree(dir);
         Files.createDirectories(dir);
         Path copy = dir.resolve(raw.getFileName());
         Files.copy(raw, copy);
         runner.run(b.arch() + " kernel zopfli", List.of("zopfli", "--i" + b.zopfliIterations(), "--gzip", copy.toString()),
-                dir, Map.of("LC_ALL", "C"), b.logFile());
+                dir, Map.of(), b.logFile());
         Path out = dir.resolve(name);
         log.info(String.format("%s kernel: %s recompressed with zopfli --i%d: %,d -> %,d bytes", b.arch(), name,
                 b.zopfliIterations(), Files.size(gzipImage), Files.size(out)));
@@ -99,7 +99,7 @@ public final class KernelBuilder {
         Path stripped = b.objectDir().resolve("puipui-" + b.arch().uncompressedImageName());
         Files.deleteIfExists(stripped);
         runner.run(b.arch() + " kernel strip", List.of(b.arch().crossPrefix() + "strip", "--strip-all", "-o",
-                stripped.toString(), made.toString()), b.objectDir(), Map.of("LC_ALL", "C"), b.logFile());
+                stripped.toString(), made.toString()), b.objectDir(), Map.of(), b.logFile());
         return stripped;
     }
 
@@ -122,7 +122,7 @@ public final class KernelBuilder {
         if (Files.exists(marker)) {
             log.warn(b.arch() + " kernel: the previous make in " + b.objectDir() + " did not finish (killed?);"
                     + " building from a clean object tree");
-            io.github.puipui.fetch.Extractor.deleteTree(b.objectDir());
+            FileTrees.deleteTree(b.objectDir());
         }
         log.info(b.arch() + " kernel: configuring from " + b.kconfigFile() + " (log: " + b.logFile() + ")");
         List<KconfigGuard.Violation> violations = configure(b);

@@ -21,6 +21,7 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 import io.github.puipui.BuildLog;
+import io.github.puipui.files.Sha256;
 import io.github.puipui.pipeline.DistroBuild;
 import io.github.puipui.pipeline.Layout;
 import io.github.puipui.fetch.Extractor;
@@ -219,7 +220,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
                 throw new MojoExecutionException("cannot find the plugin's own jar to key the build steps on (" + jar + ")");
             }
             try {
-                pluginIdentity = pluginVersion + " sha256 " + io.github.puipui.fetch.Sha256.of(jar.toPath());
+                pluginIdentity = pluginVersion + " sha256 " + Sha256.of(jar.toPath());
             } catch (java.io.IOException e) {
                 throw new MojoExecutionException("cannot read " + jar + ": " + e.getMessage(), e);
             }
@@ -408,7 +409,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
             throw new MojoExecutionException("cannot resolve the base distro " + base + " (its definition "
                     + wanted + "): " + e.getMessage() + ". A distro publishes it with mvn install or mvn deploy.", e);
         }
-        String sha = io.github.puipui.fetch.Sha256.of(file);
+        String sha = Sha256.of(file);
         Path target = workDirectory.toPath().resolve("base");
         synchronized (EXTRACTION_LOCK) {
             if (!Extractor.isComplete(target, sha)) {

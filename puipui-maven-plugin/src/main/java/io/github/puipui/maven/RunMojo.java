@@ -66,8 +66,8 @@ public class RunMojo extends AbstractKernelMojo {
                 qemu.waitFor(10, TimeUnit.SECONDS);
             }
         } catch (IOException e) {
-            throw new MojoExecutionException("cannot start QEMU (Debian/Ubuntu package qemu-system-"
-                    + (arch == Arch.X86_64 ? "x86" : "arm") + "): " + e.getMessage(), e);
+            throw new MojoExecutionException("cannot start QEMU (Debian/Ubuntu package " + arch.qemu().debianPackage()
+                    + "): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MojoExecutionException("interrupted", e);

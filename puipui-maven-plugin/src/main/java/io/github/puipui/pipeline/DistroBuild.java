@@ -22,7 +22,8 @@ import io.github.puipui.distro.DistroDefinition;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
-import io.github.puipui.fetch.Sha256;
+import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.Sha256;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.initramfs.ImageLayout;
 import io.github.puipui.initramfs.InitramfsWriter;
@@ -138,10 +139,7 @@ public final class DistroBuild {
         Path merged = layout.mergedKconfig(arch);
         String text = definition.kconfigText(arch.id());
         if (!Files.isRegularFile(merged) || !Files.readString(merged).equals(text)) {
-            Files.createDirectories(merged.getParent());
-            Path tmp = merged.resolveSibling(merged.getFileName() + ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, merged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            FileTrees.writeAtomically(merged, tmp -> Files.writeString(tmp, text));
         }
         return merged;
     }
@@ -283,7 +281,7 @@ public final class DistroBuild {
         ToolchainPlan tc = toolchain(arch, runner, jobs);
         List<UserlandBuilder.Prepared> prepared = userlandPlan(arch, tc.identity());
         Path imageDir = layout.userland(arch);
-        Extractor.deleteTree(imageDir);
+        FileTrees.deleteTree(imageDir);
         List<UserlandBuilder.Installed> installed = new UserlandBuilder(runner, log, cache).build(arch, tc.supplier(),
                 prepared, layout.componentWork(arch), layout.staging(arch), imageDir, layout.logs(arch), jobs,
                 settings.timestamp());

@@ -1,5 +1,6 @@
 package io.github.puipui.toolchain;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -9,9 +10,29 @@ import java.util.Locale;
  */
 public enum Arch {
     AARCH64("aarch64", "arm64", "aarch64-linux-gnu-", "Image.gz", "arch/arm64/boot/Image.gz", "Image.gz",
-            "arch/arm64/boot/Image", "Image"),
+            "arch/arm64/boot/Image", "Image",
+            new Qemu("qemu-system-aarch64", "qemu-system-arm", List.of("-M", "virt", "-cpu", "cortex-a57"),
+                    List.of("-M", "virt", "-cpu", "cortex-a57"), "ttyAMA0"),
+            List.of()),
     X86_64("x86_64", "x86_64", "x86_64-linux-gnu-", "bzImage", "arch/x86/boot/bzImage", "bzImage",
-            "vmlinux", "vmlinux");
+            "vmlinux", "vmlinux",
+            new Qemu("qemu-system-x86_64", "qemu-system-x86", List.of("-M", "q35"), List.of("-M", "microvm,acpi=off"),
+                    "ttyS0"),
+            List.of(HostTools.Requirement.program("xz", "xz-utils"),
+                    HostTools.Requirement.file("/usr/include/gelf.h", "libelf-dev")));
+
+    /**
+     * How QEMU boots this arch under TCG as VMM test harnesses size it: the binary and its Debian/Ubuntu package, the
+     * machine arguments (and those of a machine without PCI or firmware, whose devices are virtio-mmio, as microVM
+     * monitors have it: {@code microvm} with ACPI off on x86_64, {@code virt} with virtio-mmio devices on aarch64),
+     * and the serial console device.
+     */
+    public record Qemu(String binary, String debianPackage, List<String> machine, List<String> microvmMachine,
+            String serialConsole) {
+    }
+
+    private final Qemu qemu;
+    private final List<HostTools.Requirement> kernelHostTools;
 
     private final String id;
     private final String kernelArch;
@@ -23,7 +44,10 @@ public enum Arch {
     private final String uncompressedImageName;
 
     Arch(String id, String kernelArch, String gnuPrefix, String imageTarget, String imagePath, String imageName,
-            String uncompressedImagePath, String uncompressedImageName) {
+            String uncompressedImagePath, String uncompressedImageName, Qemu qemu,
+            List<HostTools.Requirement> kernelHostTools) {
+        this.qemu = qemu;
+        this.kernelHostTools = kernelHostTools;
         this.id = id;
         this.kernelArch = kernelArch;
         this.gnuPrefix = gnuPrefix;
@@ -110,6 +134,16 @@ public enum Arch {
     /** The classifier of the tarball with the uncompressed kernel: {@code aarch64-image}, {@code x86_64-vmlinux}. */
     public String uncompressedClassifier() {
         return id + "-" + uncompressedImageName.toLowerCase(Locale.ROOT);
+    }
+
+    /** How QEMU boots this arch. */
+    public Qemu qemu() {
+        return qemu;
+    }
+
+    /** Host tools this arch's kernel build needs besides the common ones (x86: xz for bzImage, libelf for objtool). */
+    public List<HostTools.Requirement> kernelHostTools() {
+        return kernelHostTools;
     }
 
     @Override

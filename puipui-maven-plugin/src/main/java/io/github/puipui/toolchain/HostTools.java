@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
+import io.github.puipui.files.Sha256;
+
 /**
  * Checks that the host has the programs (and headers) a step needs, before the step starts, and names the
  * Debian/Ubuntu package for each missing one in a single error.
@@ -90,7 +92,7 @@ public final class HostTools {
             if (java.nio.file.Files.isExecutable(p) && java.nio.file.Files.isRegularFile(p)) {
                 try {
                     java.nio.file.Path real = p.toRealPath();
-                    return real + " sha256 " + io.github.puipui.fetch.Sha256.of(real);
+                    return real + " sha256 " + Sha256.of(real);
                 } catch (java.io.IOException e) {
                     return p + " unreadable";
                 }
@@ -126,10 +128,7 @@ public final class HostTools {
         if (arch.elfKernel()) {
             r.add(strip(arch));
         }
-        if (arch == Arch.X86_64) {
-            r.add(Requirement.program("xz", "xz-utils"));
-            r.add(Requirement.file("/usr/include/gelf.h", "libelf-dev"));
-        }
+        r.addAll(arch.kernelHostTools());
         return r;
     }
 

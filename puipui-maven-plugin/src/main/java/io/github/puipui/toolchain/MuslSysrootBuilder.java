@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.fetch.Extractor;
+import io.github.puipui.files.FileTrees;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 
@@ -53,12 +54,11 @@ public final class MuslSysrootBuilder {
         // unique per build: another build of the same sysroot may run at the same time
         Path stage = prefix.resolveSibling(prefix.getFileName() + ".partial-" + java.util.UUID.randomUUID());
         Path build = in.workDir().resolve("musl-build");
-        Extractor.deleteTree(build);
+        FileTrees.deleteTree(build);
         Files.createDirectories(build);
         String gcc = in.arch().crossPrefix() + "gcc";
         Map<String, String> env = new java.util.LinkedHashMap<>();
         env.put("CC", gcc);
-        env.put("LC_ALL", "C");
         log.info(in.arch() + " toolchain: building the musl sysroot with " + gcc + " (log: " + in.logFile() + ")");
         String cross = in.arch().crossPrefix();
         List<String> configure = new ArrayList<>(List.of(in.muslSource().resolve("configure").toString(),
@@ -82,14 +82,14 @@ public final class MuslSysrootBuilder {
         if (!in.arch().crossPrefix().isEmpty()) {
             headers.add("CROSS_COMPILE=" + in.arch().crossPrefix());
         }
-        runner.run(in.arch() + " linux headers_install", headers, in.workDir(), Map.of("LC_ALL", "C"), in.logFile());
+        runner.run(in.arch() + " linux headers_install", headers, in.workDir(), Map.of(), in.logFile());
         if (!isComplete(prefix)) { // else another build finished it first: keep theirs, which is in use
-            Extractor.deleteTree(prefix);
+            FileTrees.deleteTree(prefix);
             Files.createDirectories(prefix.getParent());
             Files.move(staged, prefix, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
-        Extractor.deleteTree(stage);
-        Extractor.deleteTree(build);
+        FileTrees.deleteTree(stage);
+        FileTrees.deleteTree(build);
         if (!isComplete(prefix)) {
             throw new BuildStepException(in.arch() + " toolchain: " + prefix + " is incomplete after the build");
         }

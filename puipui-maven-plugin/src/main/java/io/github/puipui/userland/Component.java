@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.puipui.files.Sha256;
+
 /**
  * A userland component, as declared in the pom: which source it is built from, which recipe builds it and with
  * what arguments, and which of the built files go into the image. Placeholders in arguments: {@code {staging}}
@@ -238,10 +240,10 @@ public class Component {
         StringBuilder sb = new StringBuilder();
         sb.append("name=").append(name).append("\nsource=").append(getSource()).append("\nrecipe=").append(getRecipe());
         if (config != null) {
-            sb.append("\nconfig=").append(io.github.puipui.fetch.Sha256.of(java.nio.file.Path.of(config)));
+            sb.append("\nconfig=").append(Sha256.of(java.nio.file.Path.of(config)));
         }
         for (String p : patches) {
-            sb.append("\npatch=").append(io.github.puipui.fetch.Sha256.of(java.nio.file.Path.of(p)));
+            sb.append("\npatch=").append(Sha256.of(java.nio.file.Path.of(p)));
         }
         sb.append("\ndependsOn=").append(dependsOn).append("\nconfigureArgs=").append(configureArgs)
                 .append("\nconfigureEnv=").append(new java.util.TreeMap<>(configureEnv)).append("\nmakeArgs=").append(makeArgs)

@@ -36,9 +36,6 @@ public record ComponentBuild(Component component, String version, Toolchain tool
         env.put("CFLAGS", "-Os -ffunction-sections -fdata-sections -ffile-prefix-map=" + sourceDir + "=.");
         env.put("LDFLAGS", "-static -Wl,--gc-sections");
         env.put("SOURCE_DATE_EPOCH", Long.toString(timestamp.epochSecond()));
-        env.put("LC_ALL", "C");
-        env.put("TZ", "UTC");
-        env.put("MAKEFLAGS", null);
         env.put("CONFIG_SITE", null);
         // only the staging prefix may provide libraries, never the build host
         env.put("PKG_CONFIG_LIBDIR", stagingDir.resolve("lib/pkgconfig").toString());

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.github.puipui.fetch.Extractor;
+import io.github.puipui.files.FileTrees;
 import io.github.puipui.process.BuildStepException;
 
 /**
@@ -31,7 +32,7 @@ final class MbedtlsRecipe implements Recipe {
         Path lib = b.stagingDir().resolve("lib");
         Files.createDirectories(lib);
         for (String dir : List.of("mbedtls", "psa")) {
-            Extractor.deleteTree(include.resolve(dir));
+            FileTrees.deleteTree(include.resolve(dir));
             UserlandBuilder.copyTree(b.sourceDir().resolve("include").resolve(dir), include.resolve(dir));
         }
         try (Stream<Path> libs = Files.list(b.sourceDir().resolve("library"))) {

@@ -17,6 +17,8 @@ import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.CachedStep;
 import io.github.puipui.cache.OutputCache;
 import io.github.puipui.fetch.Extractor;
+import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.Sha256;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.toolchain.Arch;
@@ -130,7 +132,7 @@ public final class UserlandBuilder {
     private void compile(Prepared p, Toolchain tc, List<String> deps, Path workDir, Path stagingDir, Path logFile,
             int jobs, OutputTimestamp ts, Path partial) throws IOException, BuildStepException {
         String name = p.component().getName();
-        Extractor.deleteTree(stagingDir);
+        FileTrees.deleteTree(stagingDir);
         Files.createDirectories(stagingDir);
         for (String dep : deps) {
             Path staged = outputsOf(workDir, dep).resolve("staging");
@@ -140,12 +142,12 @@ public final class UserlandBuilder {
         }
         Map<String, String> before = digests(stagingDir);
         Path buildDir = workDir.resolve(name);
-        Extractor.deleteTree(buildDir);
+        FileTrees.deleteTree(buildDir);
         Path sourceDir = new Extractor().extractTree(p.archive(), p.archiveSha256(), buildDir);
         ComponentBuild b = new ComponentBuild(p.component(), p.version(), tc, sourceDir, stagingDir, jobs, ts, logFile, runner);
         for (String patch : p.component().getPatches()) {
             b.run("patch " + Path.of(patch).getFileName(), List.of("patch", "-p1", "--forward", "--batch",
-                    "--no-backup-if-mismatch", "-i", Path.of(patch).toAbsolutePath().toString()), Map.of("LC_ALL", "C"));
+                    "--no-backup-if-mismatch", "-i", Path.of(patch).toAbsolutePath().toString()), Map.of());
         }
         Recipe.named(p.component().getRecipe()).build(b);
         Files.createDirectories(partial.resolve("image"));
@@ -189,7 +191,7 @@ public final class UserlandBuilder {
                 if (Files.isSymbolicLink(f)) {
                     out.put(dir.relativize(f).toString(), "-> " + Files.readSymbolicLink(f));
                 } else if (Files.isRegularFile(f)) {
-                    out.put(dir.relativize(f).toString(), io.github.puipui.fetch.Sha256.of(f));
+                    out.put(dir.relativize(f).toString(), Sha256.of(f));
                 }
             }
         }

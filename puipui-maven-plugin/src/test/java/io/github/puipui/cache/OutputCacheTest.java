@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.puipui.BuildLog;
-import io.github.puipui.fetch.Sha256;
+import io.github.puipui.files.Sha256;
 
 class OutputCacheTest {
     @TempDir

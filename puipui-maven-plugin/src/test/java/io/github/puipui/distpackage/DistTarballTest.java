@@ -18,7 +18,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.puipui.fetch.Sha256;
+import io.github.puipui.files.Sha256;
 
 class DistTarballTest {
     @TempDir

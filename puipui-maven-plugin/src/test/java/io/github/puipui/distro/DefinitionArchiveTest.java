@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.puipui.fetch.Extractor;
-import io.github.puipui.fetch.Sha256;
+import io.github.puipui.files.Sha256;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.userland.Component;
 

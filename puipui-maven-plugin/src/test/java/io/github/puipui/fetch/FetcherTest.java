@@ -1,5 +1,6 @@
 package io.github.puipui.fetch;
 
+import io.github.puipui.files.Sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

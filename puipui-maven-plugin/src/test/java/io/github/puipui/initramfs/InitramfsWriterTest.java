@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.puipui.fetch.Sha256;
+import io.github.puipui.files.Sha256;
 
 class InitramfsWriterTest {
     private static final long MTIME = 1795564800L;

@@ -24,7 +24,7 @@ import io.github.puipui.distro.Derivation;
 import io.github.puipui.distro.DistroDefinition;
 import io.github.puipui.distro.KconfigFragment;
 import io.github.puipui.fetch.Fetcher;
-import io.github.puipui.fetch.Sha256;
+import io.github.puipui.files.Sha256;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.fetch.SourceCache;
 import io.github.puipui.fetch.Transport;

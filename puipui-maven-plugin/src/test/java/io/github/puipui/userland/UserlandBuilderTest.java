@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.OutputCache;
-import io.github.puipui.fetch.Sha256;
+import io.github.puipui.files.Sha256;
 import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.toolchain.Arch;
 import io.github.puipui.toolchain.Toolchain;

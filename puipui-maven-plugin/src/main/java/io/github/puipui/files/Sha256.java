@@ -1,4 +1,4 @@
-package io.github.puipui.fetch;
+package io.github.puipui.files;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -60,6 +60,14 @@ public final class Fetcher {
 
     /** A source archive in the cache and its digest. */
     public record Fetched(Source source, Path file, String sha256) {
+        /**
+         * Extracts the verified archive into {@code target} (unless a complete extraction of these bytes is already
+         * there) and returns its single top-level directory: the one way from a fetched source to a tree.
+         */
+        public Path extractTree(Path target) throws java.io.IOException {
+            return new Extractor().extractTree(file, sha256, target);
+        }
+
     }
 
     public Fetched fetch(Source source) throws FetchException {

@@ -118,7 +118,7 @@ public final class DistroBuild {
             if (!Extractor.isComplete(target, f.sha256())) {
                 log.info("extracting " + f.file().getFileName() + " to " + target);
             }
-            return new Extractor().extractTree(f.file(), f.sha256(), target);
+            return f.extractTree(target);
         }
     }
 
@@ -199,7 +199,7 @@ public final class DistroBuild {
                 Fetcher.Fetched f = fetcher.fetch(s);
                 Path dir = cacheRoot.resolve("toolchain").resolve(s.getName() + "-" + s.getVersion());
                 return new ToolchainPlan("prebuilt " + f.sha256() + " " + p.prefix(), memoized(() -> {
-                    Path root = new Extractor().extractTree(f.file(), f.sha256(), dir);
+                    Path root = f.extractTree(dir);
                     log.info(arch + " toolchain: prebuilt " + root);
                     return PrebuiltToolchain.at(arch, root, p.prefix());
                 }));
@@ -221,8 +221,7 @@ public final class DistroBuild {
                         return MuslSysrootBuilder.toolchain(arch, prefix);
                     }
                     Path archDir = layout.arch(arch);
-                    Path muslSrc = new Extractor().extractTree(muslArchive.file(), muslArchive.sha256(),
-                            archDir.resolve("build/musl"));
+                    Path muslSrc = muslArchive.extractTree(archDir.resolve("build/musl"));
                     Path kernelSource;
                     try {
                         kernelSource = sourceTree(KERNEL_SOURCE);

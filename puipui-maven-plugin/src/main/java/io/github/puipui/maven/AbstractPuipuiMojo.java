@@ -44,7 +44,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
 
     /**
      * The distro this one derives from, as {@code groupId:artifactId:version}: its published definition
-     * ({@code <artifactId>-<version>-definition.tar.gz}) is resolved from the local or a remote repository and is
+     * ({@code ARTIFACTID-VERSION-definition.tar.gz}) is resolved from the local or a remote repository and is
      * the starting point; everything below then changes it. Without a base, the distro is declared here in full.
      */
     @Parameter(property = "puipui.base")
@@ -96,7 +96,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     @Parameter
     protected List<String> allowedKconfigDrops = new ArrayList<>();
 
-    /** make -j; default: the number of available processors. */
+    /** How many jobs make runs at once ({@code make -j}); default: the number of available processors. */
     @Parameter(property = "puipui.jobs")
     private Integer jobs;
 
@@ -109,7 +109,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     private String compilerLauncher;
 
     /**
-     * aarch64's Image.gz is recompressed with zopfli using this many iterations (about 3.5 % smaller than make's
+     * The zopfli iterations aarch64's Image.gz is recompressed with (about 3.5 % smaller than make's
      * gzip -9, same gzip format, a few seconds); 0 keeps make's file. Needs the zopfli program.
      */
     @Parameter(property = "puipui.kernel.zopfliIterations", defaultValue = "5")
@@ -154,7 +154,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
 
     /**
      * Mirrors to look in before upstream, by file name: directories or URLs, comma-separated. Also read from the
-     * {@code PUIPUI_MIRRORS} environment variable; {@code <cache>/mirror} is always consulted.
+     * {@code PUIPUI_MIRRORS} environment variable; the {@code mirror} directory of the cache is always consulted.
      */
     @Parameter(property = "puipui.mirrors")
     protected String mirrors;
@@ -189,8 +189,9 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     protected boolean skip;
 
     /**
-     * Keep kernel and component outputs in the user-level build cache ({@code <cache>/outputs}) and take them from
-     * there when their inputs match, so that another clone of the same sources builds nothing again.
+     * Keep kernel and component outputs in the user-level build cache (the {@code outputs} directory of the cache)
+     * and take them from there when their inputs match, so that another clone of the same sources builds nothing
+     * again.
      */
     @Parameter(property = "puipui.buildCache", defaultValue = "true")
     protected boolean buildCache;

@@ -12,7 +12,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import io.github.puipui.distro.DebianSources;
 
 /**
- * Writes the Debian seeding list ({@code debianSourcesFile}) from the sources' {@code <debian>} declarations: the
+ * Writes the Debian seeding list ({@code debianSourcesFile}) from the sources' debian declarations: the
  * Debian source packages whose orig tarballs hold the pinned source files, for machines that reach Debian's archive
  * but not the upstream hosts. The {@code fetch} goal fails while the file is out of date.
  */

@@ -13,7 +13,7 @@ public class FetchMojo extends AbstractPuipuiMojo {
 
     /**
      * A Debian seeding list kept beside the distro (see the {@code debian-sources} goal): when set, the build fails
-     * while it does not match the sources' {@code <debian>} declarations.
+     * while it does not match the sources' debian declarations.
      */
     @Parameter(property = "puipui.debianSourcesFile")
     private java.io.File debianSourcesFile;
@@ -37,9 +37,11 @@ public class FetchMojo extends AbstractPuipuiMojo {
             }
         }
         getLog().info("sources: cache " + cacheRoot() + (session.isOffline() ? " (offline)" : "") + ", mirrors " + mirrorList());
-        for (Fetcher.Fetched f : core("fetch", distroBuild()::fetchAll)) {
-            getLog().info(String.format("  %-10s %-12s %s", f.source().getName(), f.source().getVersion(),
-                    f.file().getFileName()));
+        // fetching needs no build settings (no output timestamp): the fetcher alone
+        Fetcher fetcher = fetcher();
+        for (io.github.puipui.fetch.Source s : definition().sources()) {
+            Fetcher.Fetched f = core("fetch", () -> fetcher.fetch(s));
+            getLog().info(String.format("  %-10s %-12s %s", s.getName(), s.getVersion(), f.file().getFileName()));
         }
     }
 }

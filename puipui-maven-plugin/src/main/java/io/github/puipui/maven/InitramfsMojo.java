@@ -20,7 +20,7 @@ import io.github.puipui.toolchain.Arch;
 public class InitramfsMojo extends AbstractPuipuiMojo {
 
     /**
-     * root's password; only its SHA-512 crypt hash goes into {@code /etc/shadow}. The default, {@code passwd}, is what
+     * The root password; only its SHA-512 crypt hash goes into {@code /etc/shadow}. The default, {@code passwd}, is what
      * VMM test harnesses log in with: right for throwaway test VMs on private networks, wrong anywhere else.
      */
     @Parameter(property = "puipui.rootPassword", defaultValue = "passwd", required = true)

@@ -15,7 +15,7 @@ import io.github.puipui.pipeline.DistroBuild;
 
 /**
  * Packs, per arch, the tarballs consumers boot and attaches them with classifiers:
- * {@code <artifactId>-<version>-<arch>.tar.gz} holds exactly upstream's layout (Image.gz or bzImage, and
+ * {@code ARTIFACTID-VERSION-ARCH.tar.gz} holds exactly upstream's layout (Image.gz or bzImage, and
  * initramfs.cpio.gz); {@code …-aarch64-image.tar.gz} and {@code …-x86_64-vmlinux.tar.gz} hold the uncompressed kernel
  * (arm64 Image; x86 ELF vmlinux with the PVH entry) with the same initramfs. Then writes and attaches the CycloneDX
  * SBOM of the build ({@code …-cyclonedx.json}: sources, kernel config digests, every published file's sha256) and the

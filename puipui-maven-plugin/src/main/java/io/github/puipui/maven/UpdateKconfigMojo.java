@@ -18,7 +18,7 @@ import io.github.puipui.toolchain.Arch;
 import io.github.puipui.toolchain.HostTools;
 
 /**
- * Refreshes {@code <kconfigDirectory>/<arch>.config} for the selected arches (see {@link KconfigUpdater}).
+ * Refreshes the kconfig file {@code ARCH.config} of the kconfig directory for the selected arches (see {@link KconfigUpdater}).
  * {@code CONFIG_*} environment variables are applied as overrides. Run at the top of a repository whose distro is
  * not a reactor module, it runs itself in {@code distroDirectory}, with the same profiles and properties.
  */

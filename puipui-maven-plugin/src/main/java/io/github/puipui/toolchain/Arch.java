@@ -64,7 +64,8 @@ public enum Arch {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown arch '" + id + "' (known: aarch64, x86_64)");
+        throw new IllegalArgumentException("unknown arch '" + id + "' (known: "
+                + String.join(", ", java.util.Arrays.stream(values()).map(Arch::id).toList()) + ")");
     }
 
     /** The arch of the machine running the build. */

@@ -23,6 +23,7 @@ public class FetchMojo extends AbstractPuipuiMojo {
         if (skipping("fetching")) {
             return;
         }
+        archs(); // a misspelt arch profile or an unknown arch fails here, at the first goal, listing the valid ones
         if (debianSourcesFile != null) {
             String expected = debianSourcesText();
             String actual;

@@ -294,17 +294,19 @@ public final class DistroBuild {
 
     /** The initramfs of an arch as it would be written: layers, userland, removals, modes, root's login. */
     public InitramfsWriter initramfsContent(Arch arch, String rootPassword, String authorizedKeys) throws IOException {
-        Path userland = layout.userland(arch);
-        if (!Files.isDirectory(userland)) {
-            throw new IllegalArgumentException(arch + ": no userland at " + userland + " (run the userland goal)");
-        }
         if (definition.fsLayers().isEmpty()) {
             throw new IllegalArgumentException("no fs template: set <fsDirectory> (or derive from a <base> distro)");
         }
         for (Path layer : definition.fsLayers()) {
             if (!Files.isDirectory(layer)) {
-                throw new IllegalArgumentException("fs template " + layer + " is not a directory");
+                throw new IllegalArgumentException("fs template " + layer + " is not a directory (set <fsDirectory>"
+                        + " or -Dpuipui.fsDirectory to the root file system template)");
             }
+        }
+        Path userland = layout.userland(arch);
+        if (!Files.isDirectory(userland)) {
+            throw new IllegalArgumentException(arch + ": no userland at " + userland + " (build it with mvn compile,"
+                    + " or mvn package for the whole image)");
         }
         return ImageLayout.assemble(settings.timestamp().epochSecond(), definition.fsLayers(), userland,
                 definition.removedFiles(), definition.fileModeMap(), rootPassword, authorizedKeys);

@@ -35,6 +35,10 @@ for (c in classifiers) {
     checkSidecars(d)
     assert published["file:${b.name}"] == hex('SHA-256', d) : "the SBOM lists ${b.name} with its sha256"
 }
+// the distro's definition, from which other distros derive (see the derived-distro test)
+def definition = deployedFile('definition', 'tar.gz')
+checkSidecars(definition)
+assert hex('SHA-256', definition) == hex('SHA-256', builtFile('definition', 'tar.gz'))
 def sources = sbom.components.findAll { it.type != 'file' }
 assert sources*.name.containsAll(['linux', 'busybox', 'dropbear', 'socat', 'curl', 'mbedtls', 'musl'])
 sources.each { s ->
@@ -46,6 +50,6 @@ arches.each { a -> assert sbom.metadata.component.properties.find { it.name == "
 def pom = versionDir.listFiles().find { it.name.endsWith('.pom') }
 assert pom != null && pom.text.contains('<packaging>puipui-distro</packaging>') : "the POM is the main artifact: ${files}"
 def metadata = new File(versionDir, 'maven-metadata.xml').text
-(classifiers + ['cyclonedx']).each { assert metadata.contains("<classifier>${it}</classifier>") }
+(classifiers + ['cyclonedx', 'definition']).each { assert metadata.contains("<classifier>${it}</classifier>") }
 assert metadata.contains('<extension>tar.gz</extension>') && metadata.contains('<extension>json</extension>')
 return true

@@ -26,9 +26,9 @@ import java.util.UUID;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.fetch.Extractor;
+import io.github.puipui.files.ConfinedLinks;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.files.Sha256;
-import io.github.puipui.files.ConfinedLinks;
 
 /**
  * Content-addressed store of build outputs (kernel images, userland components), shared by every clone of a user:

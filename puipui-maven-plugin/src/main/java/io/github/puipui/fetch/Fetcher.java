@@ -58,6 +58,22 @@ public final class Fetcher {
         return out;
     }
 
+    /**
+     * What went wrong, in words: the message of the exception or of its first cause that has one (the JDK's HTTP
+     * client throws a {@code ConnectException} without a message around an {@code UnresolvedAddressException}).
+     */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+            if (t instanceof java.nio.channels.UnresolvedAddressException) {
+                return "the host name does not resolve (no network, or no DNS for it here)";
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
     /** A source archive in the cache and its digest. */
     public record Fetched(Source source, Path file, String sha256) {
         /**
@@ -74,7 +90,7 @@ public final class Fetcher {
         try {
             return doFetch(source);
         } catch (IOException e) {
-            throw new FetchException("cannot fetch " + source + ": " + e.getMessage(), e);
+            throw new FetchException("cannot fetch " + source + ": " + reason(e), e);
         }
     }
 

@@ -21,9 +21,6 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 import io.github.puipui.BuildLog;
-import io.github.puipui.files.Sha256;
-import io.github.puipui.pipeline.DistroBuild;
-import io.github.puipui.pipeline.Layout;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
@@ -31,6 +28,9 @@ import io.github.puipui.fetch.ProxyConfig;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.fetch.SourceCache;
 import io.github.puipui.fetch.Transport;
+import io.github.puipui.files.Sha256;
+import io.github.puipui.pipeline.DistroBuild;
+import io.github.puipui.pipeline.Layout;
 import io.github.puipui.toolchain.Arch;
 
 /** Parameters every puipui goal shares: the declared sources, the arches, the cache and mirrors. */

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.puipui.fetch.Extractor;
-import io.github.puipui.files.Sha256;
 import io.github.puipui.fetch.Source;
+import io.github.puipui.files.Sha256;
 import io.github.puipui.userland.Component;
 
 /** A distro's definition survives the archive: what a derived distro reads is what its base declared. */

@@ -284,4 +284,15 @@ class FetcherTest {
             assertEquals(List.of(), filesUnder(tmp.resolve("cache")));
         }
     }
+
+    @Test
+    void aFailureWithoutAMessageIsStillExplained() {
+        java.net.ConnectException connect = new java.net.ConnectException();
+        connect.initCause(new java.nio.channels.UnresolvedAddressException());
+        org.junit.jupiter.api.Assertions.assertEquals("the host name does not resolve (no network, or no DNS for it here)",
+                Fetcher.reason(new java.io.IOException(null, connect)));
+        org.junit.jupiter.api.Assertions.assertEquals("refused", Fetcher.reason(new java.io.IOException(null,
+                new java.net.ConnectException("refused"))));
+        org.junit.jupiter.api.Assertions.assertEquals("ConnectException", Fetcher.reason(new java.net.ConnectException()));
+    }
 }

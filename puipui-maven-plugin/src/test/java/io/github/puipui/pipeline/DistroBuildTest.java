@@ -112,6 +112,15 @@ class DistroBuildTest {
         assertEquals(keys(build(base, tmp.resolve("base"), TS)), keys(build(derived, tmp.resolve("derived"), TS)));
         assertSame(base.kconfigFiles().get("x86_64"), build(derived, tmp.resolve("derived"), TS).kconfigFile(Arch.X86_64),
                 "no fragment: the base's own kconfig file");
+        String linux = "b".repeat(64);
+        assertEquals(build(base, tmp.resolve("base"), TS).kernelInputs(Arch.X86_64, linux),
+                build(derived, tmp.resolve("derived"), TS).kernelInputs(Arch.X86_64, linux),
+                "the same kernel inputs: the base's kernel comes from the build cache");
+        Path frag = Files.writeString(tmp.resolve("dummy.config"), "CONFIG_DUMMY=y\n");
+        DistroDefinition withFragment = new Derivation(List.of(), List.of(), List.of(),
+                List.of(new KconfigFragment(null, frag.toFile())), null, List.of(), List.of(), null).applyTo(base);
+        assertNotEquals(build(base, tmp.resolve("base"), TS).kernelInputs(Arch.X86_64, linux),
+                build(withFragment, tmp.resolve("derived"), TS).kernelInputs(Arch.X86_64, linux));
     }
 
     @Test

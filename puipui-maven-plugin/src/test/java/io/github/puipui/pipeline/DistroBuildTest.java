@@ -39,11 +39,19 @@ class DistroBuildTest {
 
     static final OutputTimestamp TS = OutputTimestamp.parse("2026-11-25T00:00:00Z");
 
+    private final Map<String, Source> sources = new java.util.HashMap<>();
+
+    /** A source archive in the test's mirror, written once per test (a tar records the time it is written). */
     private Source source(String name) throws Exception {
-        Path archive = TestArchives.tarGz(tmp.resolve("mirror").resolve(name + "-1.0.tar.gz"),
-                Map.of(name + "-1.0/configure", "#!/bin/sh\n"));
-        return new Source(name, "1.0", name + "-1.0.tar.gz", "https://example.org/" + name + "-1.0.tar.gz",
-                Sha256.of(archive));
+        Source known = sources.get(name);
+        if (known == null) {
+            Path archive = TestArchives.tarGz(tmp.resolve("mirror").resolve(name + "-1.0.tar.gz"),
+                    Map.of(name + "-1.0/configure", "#!/bin/sh\n"));
+            known = new Source(name, "1.0", name + "-1.0.tar.gz", "https://example.org/" + name + "-1.0.tar.gz",
+                    Sha256.of(archive));
+            sources.put(name, known);
+        }
+        return known;
     }
 
     /** A distro declared under {@code dir}: mbedtls, curl (depends on it, with a config file), socat. */

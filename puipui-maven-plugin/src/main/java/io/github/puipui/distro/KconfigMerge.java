@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import io.github.puipui.kernel.Kconfig;
 
 /**
  * Merges kconfig fragments onto a kernel config in defconfig format: each symbol a fragment sets replaces the line
@@ -17,20 +17,7 @@ import java.util.regex.Pattern;
  * file, so the kconfig guard checks the fragments' symbols like the config's own.
  */
 public final class KconfigMerge {
-    private static final Pattern SET = Pattern.compile("^(CONFIG_[A-Za-z0-9_]+)=(.*)$");
-    private static final Pattern UNSET = Pattern.compile("^# (CONFIG_[A-Za-z0-9_]+) is not set$");
-
     private KconfigMerge() {
-    }
-
-    /** The symbol a kconfig line sets or unsets, or null for a comment or a blank line. */
-    static String symbol(String line) {
-        Matcher m = SET.matcher(line);
-        if (m.matches()) {
-            return m.group(1);
-        }
-        m = UNSET.matcher(line);
-        return m.matches() ? m.group(1) : null;
     }
 
     /** {@code config} with the lines of each fragment file merged onto it, in order. */
@@ -41,7 +28,7 @@ public final class KconfigMerge {
         Map<String, String> bySymbol = new LinkedHashMap<>();
         List<String> lines = new ArrayList<>();
         for (String line : config.split("\n", -1)) {
-            String s = symbol(line);
+            String s = Kconfig.symbol(line);
             if (s == null) {
                 lines.add(line);
             } else {
@@ -60,7 +47,7 @@ public final class KconfigMerge {
             for (String line : Files.readAllLines(fragment, StandardCharsets.UTF_8)) {
                 n++;
                 String t = line.strip();
-                String s = symbol(t);
+                String s = Kconfig.symbol(t);
                 if (s == null) {
                     if (t.isEmpty() || (t.startsWith("#") && !t.startsWith("# CONFIG_"))) {
                         continue;

@@ -39,6 +39,16 @@ public final class Kconfig {
         return out;
     }
 
+    /** The symbol a kconfig line sets or unsets, or null for a comment, a blank line or anything else. */
+    public static String symbol(String line) {
+        Matcher m = SET.matcher(line);
+        if (m.matches()) {
+            return m.group(1);
+        }
+        m = UNSET.matcher(line);
+        return m.matches() ? m.group(1) : null;
+    }
+
     public static Map<String, String> read(Path file) throws IOException {
         return parse(Files.readAllLines(file, StandardCharsets.UTF_8));
     }

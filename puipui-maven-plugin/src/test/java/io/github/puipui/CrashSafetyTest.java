@@ -3,6 +3,7 @@ package io.github.puipui;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -33,6 +34,7 @@ import io.github.puipui.fetch.SourceCache;
 import io.github.puipui.fetch.Transport;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.kernel.KernelBuilder;
+import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.userland.FakeComponents;
 
@@ -54,10 +56,17 @@ class CrashSafetyTest {
             assertTrue(System.nanoTime() < deadline, "the child never reached the point to kill it");
             Thread.sleep(2);
         }
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> groups = p.children().toList(); // each command leads a process group of its own
         p.destroyForcibly(); // SIGKILL
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(137, p.exitValue(), "killed by SIGKILL");
+        for (ProcessHandle g : groups) { // and what it started, as a machine's crash would
+            new ProcessBuilder("kill", "-KILL", "--", "-" + g.pid()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        }
+        for (ProcessHandle g : groups) {
+            g.onExit().get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** Starts {@code CrashChild} with {@code args} in a JVM of its own, its output in tmp/child.out. */
@@ -73,6 +82,15 @@ class CrashSafetyTest {
             return Files.readString(f);
         } catch (IOException e) {
             return e.toString();
+        }
+    }
+
+    /** The staging directories beside {@code target}. */
+    private static List<Path> staging(Path target) {
+        try (var siblings = Files.list(target.getParent())) {
+            return siblings.filter(p -> p.getFileName().toString().startsWith(target.getFileName() + ".partial")).toList();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 
@@ -132,12 +150,13 @@ class CrashSafetyTest {
         Path archive = TestArchives.tarGzBytes(tmp.resolve("big-1.tar.gz"), files);
         String sha = Sha256.of(archive);
         Path target = tmp.resolve("src/big-1");
-        Path partial = tmp.resolve("src/big-1.partial");
-        killMidway(() -> Files.isDirectory(partial.resolve("big-1/d6")), "extract", archive.toString(), sha, target.toString());
+        killMidway(() -> staging(target).stream().anyMatch(p -> Files.isDirectory(p.resolve("big-1/d6"))), "extract",
+                archive.toString(), sha, target.toString());
+        assertEquals(1, staging(target).size(), "the killed child's staging directory");
         assertFalse(Extractor.isComplete(target, sha));
         new Extractor().extract(archive, sha, target);
         assertTrue(Extractor.isComplete(target, sha));
-        assertFalse(Files.exists(partial));
+        assertEquals(List.of(), staging(target), "the killed child's staging directory is removed: its process is gone");
         try (var all = Files.walk(target)) {
             assertEquals(300, all.filter(Files::isRegularFile).count() - 1, "every file and the marker");
         }
@@ -228,6 +247,44 @@ class CrashSafetyTest {
                 .build(CrashChild.kernel(src.toString(), obj.toString()));
         assertEquals("kernel\n", Files.readString(image), "the truncated object was not reused");
         assertFalse(Files.exists(obj.resolve(KernelBuilder.MAKE_IN_PROGRESS)));
+    }
+
+    /** Waits until no process holds {@code lock}. */
+    private static void awaitReleased(Path lock) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (new ProcessBuilder("flock", "--nonblock", lock.toString(), "true").start().waitFor() != 0) {
+            assertTrue(System.nanoTime() < deadline, lock + " is still held");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aMakeLeftRunningByAKilledBuildIsDetectedBeforeItsTreeIsUsed() throws Exception {
+        int sleep = 7000 + new Random().nextInt(999); // a command line of this test's own
+        Path src = fakeKernel(sleep);
+        Path obj = tmp.resolve("obj");
+        Process p = startChild("kernel", src.toString(), obj.toString());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (sleeping(sleep).isEmpty()) {
+                assertTrue(p.isAlive(), () -> "the child ended early: " + read(tmp.resolve("child.out")));
+                assertTrue(System.nanoTime() < deadline, "make never reached its sleep");
+                Thread.sleep(10);
+            }
+            p.destroyForcibly(); // SIGKILL: no shutdown hook runs, and the make it started goes on
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, sleeping(sleep).size(), "the killed build's make is still running");
+
+            BuildStepException e = assertThrows(BuildStepException.class, () -> new KernelBuilder(
+                    new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT).build(CrashChild.kernel(src.toString(), obj.toString())));
+            assertTrue(e.getMessage().contains("fuser -k " + tmp.resolve("obj.lock")), e.getMessage());
+            assertEquals("partial\n", Files.readString(obj.resolve("vmlinux.o")), "the tree the orphan writes is left alone");
+            assertTrue(Files.exists(obj.resolve(KernelBuilder.MAKE_IN_PROGRESS)));
+        } finally {
+            sleeping(sleep).forEach(ProcessHandle::destroyForcibly); // the orphaned make then ends
+        }
+        awaitReleased(tmp.resolve("obj.lock"));
+        rebuildsFromACleanTree(src, obj);
     }
 
     @Test

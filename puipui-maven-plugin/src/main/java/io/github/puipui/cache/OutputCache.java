@@ -25,7 +25,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import io.github.puipui.BuildLog;
-import io.github.puipui.fetch.Extractor;
 import io.github.puipui.files.ConfinedLinks;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.files.Sha256;
@@ -260,7 +259,7 @@ public final class OutputCache {
 
     /** Removes the least recently used entries (never {@code keep}) until the cache fits its bound. */
     void trim(String keep) throws IOException {
-        Extractor.removeStale(root.resolve("tmp"), "*");
+        FileTrees.removeStale(root.resolve("tmp"), "*");
         record Sized(Path dir, long bytes, long used) {
         }
         List<Sized> entries = new ArrayList<>();

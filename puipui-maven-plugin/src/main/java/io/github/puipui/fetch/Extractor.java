@@ -35,8 +35,8 @@ import io.github.puipui.files.FileTrees;
  * <ul>
  * <li>Entries with absolute names, any {@code ..} segment, links pointing outside the target, or paths that pass
  * through a symbolic link are refused: the whole extraction fails and nothing is left behind.</li>
- * <li>Extraction goes to {@code <target>.partial}; a marker holding the archive's digest is written last and the
- * directory is then renamed into place. A target without the marker (or with another digest) is redone, so an
+ * <li>Extraction goes to a staging directory beside the target ({@link FileTrees#stagingPath}); a marker holding the
+ * archive's digest is written last and the directory is then renamed into place ({@link FileTrees#publish}). A target without the marker (or with another digest) is redone, so an
  * interrupted extraction is detected on the next run.</li>
  * </ul>
  */
@@ -56,19 +56,22 @@ public final class Extractor {
         return archiveDigest(target).filter(archiveSha256::equals).isPresent();
     }
 
-    /** Extracts unless already complete; returns {@code target}. */
+    /**
+     * Extracts unless already complete; returns {@code target}. Several builds may extract the same archive into the
+     * same target at once (a prebuilt toolchain in the user cache): each stages its own copy, the first complete one
+     * is kept.
+     */
     public Path extract(Path archive, String archiveSha256, Path target) throws IOException {
         if (isComplete(target, archiveSha256)) {
             return target;
         }
-        Path partial = target.resolveSibling(target.getFileName() + ".partial");
-        FileTrees.deleteTree(partial);
+        FileTrees.removeAbandonedStaging(target);
+        Path partial = FileTrees.stagingPath(target);
         Files.createDirectories(partial);
         try {
             unpack(archive, partial);
             Files.writeString(partial.resolve(MARKER), archiveSha256 + "\n", StandardCharsets.UTF_8);
-            FileTrees.deleteTree(target);
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            FileTrees.publish(partial, target, t -> isComplete(t, archiveSha256));
         } catch (IOException | RuntimeException e) {
             FileTrees.deleteTree(partial);
             throw e;
@@ -227,30 +230,4 @@ public final class Extractor {
         perms.add(PosixFilePermission.OWNER_WRITE);
         Files.setPosixFilePermissions(p, perms);
     }
-
-    /** How long a partial file or directory must stay untouched before it is taken for a killed build's leftover. */
-    public static final long STALE_MILLIS = java.util.concurrent.TimeUnit.HOURS.toMillis(1);
-
-    /**
-     * Removes the entries of {@code dir} matching {@code glob} that have not changed for {@link #STALE_MILLIS}:
-     * leftovers of killed downloads, stores and builds (one in progress keeps writing, so it stays younger).
-     */
-    public static void removeStale(Path dir, String glob) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
-            for (Path p : entries) {
-                try {
-                    if (now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > STALE_MILLIS) {
-                        FileTrees.deleteTree(p);
-                    }
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    // removed by another build meanwhile
-                }
-            }
-        }
-    }
-
 }

@@ -1,6 +1,5 @@
 package io.github.puipui.fetch;
 
-import io.github.puipui.files.Sha256;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -14,6 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.puipui.BuildLog;
+import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.Sha256;
 
 /**
  * Content-addressed store of verified source archives, shared by every project of a user:
@@ -85,7 +86,7 @@ public final class SourceCache {
     public Path newTempFile(String fileName) throws IOException {
         Path tmp = root.resolve("tmp");
         Files.createDirectories(tmp);
-        Extractor.removeStale(tmp, "*.part");
+        FileTrees.removeStale(tmp, "*.part");
         return tmp.resolve(fileName + "." + UUID.randomUUID() + ".part");
     }
 

@@ -36,6 +36,131 @@ public final class FileTrees {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** How long a staging directory must stay untouched before it is taken for a stopped build's leftover. */
+    public static final long STALE_MILLIS = java.util.concurrent.TimeUnit.HOURS.toMillis(1);
+
+    private static final java.util.regex.Pattern STAGING = java.util.regex.Pattern.compile("\\.partial-(.+)-(\\d+)-[0-9a-f]{8}");
+
+    /**
+     * A new, unique name beside {@code target} to build it in: {@code <target>.partial-<host>-<pid>-<random>}, so that
+     * builds running at the same time never share one, and a later build can tell whose it is.
+     */
+    public static Path stagingPath(Path target) {
+        return target.resolveSibling(target.getFileName() + ".partial-" + HOST + "-" + ProcessHandle.current().pid()
+                + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private static final String HOST = hostName();
+
+    private static String hostName() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim().replaceAll("[^A-Za-z0-9.-]", "_");
+            return h.isEmpty() ? "host" : h;
+        } catch (IOException | RuntimeException e) {
+            return "host";
+        }
+    }
+
+    /**
+     * Removes the staging directories of {@code target} (see {@link #stagingPath}) that no build is writing any more:
+     * those of a process of this host that has ended (a killed build), those of older versions of this plugin
+     * ({@code <target>.partial}), and any other left untouched for {@link #STALE_MILLIS} (a build on another machine
+     * sharing the directory, which this one cannot ask).
+     */
+    public static void removeAbandonedStaging(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        String name = target.getFileName().toString();
+        long now = System.currentTimeMillis();
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(name + ".partial"))) {
+            for (Path p : entries) {
+                java.util.regex.Matcher m = STAGING.matcher(p.getFileName().toString().substring(name.length()));
+                boolean abandoned;
+                try {
+                    if (p.getFileName().toString().equals(name + ".partial")) {
+                        abandoned = true;
+                    } else if (m.matches() && m.group(1).equals(HOST)) {
+                        abandoned = ProcessHandle.of(Long.parseLong(m.group(2))).map(h -> !h.isAlive()).orElse(true);
+                    } else {
+                        abandoned = now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > STALE_MILLIS;
+                    }
+                    if (abandoned) {
+                        deleteTree(p);
+                    }
+                } catch (java.nio.file.NoSuchFileException | NumberFormatException gone) {
+                    // removed by another build meanwhile, or not a pid of ours
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes the entries of {@code dir} matching {@code glob} that have not changed for {@link #STALE_MILLIS}:
+     * leftovers of killed downloads, stores and builds (one in progress keeps writing, so it stays younger).
+     */
+    public static void removeStale(Path dir, String glob) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
+            for (Path p : entries) {
+                try {
+                    if (now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > STALE_MILLIS) {
+                        deleteTree(p);
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed by another build meanwhile
+                }
+            }
+        }
+    }
+
+    /** Tells whether a directory is a complete, usable result. */
+    public interface Completeness {
+        boolean test(Path dir) throws IOException;
+    }
+
+    /**
+     * Puts the directory {@code staged} in place as {@code target}, for trees that several builds may finish at the
+     * same time (a toolchain in the user cache): if a complete {@code target} exists, it is kept (another build may be
+     * using it) and {@code staged} is removed; an incomplete one is first renamed aside, then removed. The rename is
+     * atomic and refuses to replace a non-empty directory, so two builds never delete each other's result. Returns
+     * true if {@code staged} became {@code target}.
+     */
+    public static boolean publish(Path staged, Path target, Completeness complete) throws IOException {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            if (complete.test(target)) {
+                deleteTree(staged);
+                return false;
+            }
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                Path aside = target.resolveSibling(target.getFileName() + ".stale-" + java.util.UUID.randomUUID());
+                try {
+                    Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+                } catch (java.nio.file.NoSuchFileException goneMeanwhile) {
+                    // moved aside by another build
+                }
+                deleteTree(aside);
+            }
+            try {
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            } catch (java.nio.file.FileSystemException takenMeanwhile) {
+                if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw takenMeanwhile;
+                }
+                // another build put its result in place between our check and our rename: look again
+            }
+        }
+        throw new IOException("could not put " + staged + " in place as " + target
+                + ": other builds keep replacing it");
+    }
+
     /** Removes a directory tree without following symbolic links. */
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {

@@ -107,8 +107,18 @@ public final class KernelBuilder {
     public List<KconfigGuard.Violation> configure(KernelBuild b) throws IOException, BuildStepException {
         Files.createDirectories(b.objectDir());
         Files.copy(b.kconfigFile(), b.dotConfig(), StandardCopyOption.REPLACE_EXISTING);
-        runner.run(b.arch() + " kernel olddefconfig", make(b, "olddefconfig"), b.objectDir(), environment(b), b.logFile());
+        runner.run(b.arch() + " kernel olddefconfig", make(b, "olddefconfig"), b.objectDir(), environment(b), b.logFile(),
+                lock(b));
         return KconfigGuard.check(Kconfig.read(b.kconfigFile()), Kconfig.read(b.dotConfig()), b.allowedDrops());
+    }
+
+    /**
+     * The lock that every make in the object tree holds while it runs (see {@link ProcessRunner#run(String, List, Path,
+     * Map, Path, Path)}): beside the tree, so that removing the tree keeps it.
+     */
+    public static Path lock(KernelBuild b) {
+        Path obj = b.objectDir().toAbsolutePath();
+        return obj.resolveSibling(obj.getFileName() + ".lock");
     }
 
     /**
@@ -118,6 +128,10 @@ public final class KernelBuilder {
      */
     public Path build(KernelBuild b) throws IOException, BuildStepException {
         long start = System.nanoTime();
+        Files.createDirectories(b.objectDir().toAbsolutePath().getParent());
+        // before the tree is touched: a make left running by a killed build may still write into it
+        runner.run(b.arch() + " kernel", List.of("true"), b.objectDir().toAbsolutePath().getParent(), Map.of(),
+                b.logFile(), lock(b));
         Path marker = b.objectDir().resolve(MAKE_IN_PROGRESS);
         if (Files.exists(marker)) {
             log.warn(b.arch() + " kernel: the previous make in " + b.objectDir() + " did not finish (killed?);"
@@ -137,7 +151,8 @@ public final class KernelBuilder {
         Files.writeString(marker, "make " + b.arch().imageTarget() + "\n");
         try {
             runner.run(b.arch() + " kernel " + b.arch().imageTarget(),
-                    make(b, "-j" + b.jobs(), b.arch().imageTarget()), b.objectDir(), environment(b), b.logFile());
+                    make(b, "-j" + b.jobs(), b.arch().imageTarget()), b.objectDir(), environment(b), b.logFile(),
+                    lock(b));
         } catch (BuildStepException e) {
             if (!(e.getCause() instanceof InterruptedException)) {
                 Files.deleteIfExists(marker); // make ended by itself and removed its partial targets

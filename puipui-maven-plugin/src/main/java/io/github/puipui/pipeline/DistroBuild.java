@@ -209,14 +209,15 @@ public final class DistroBuild {
         Fetcher.Fetched muslArchive = fetcher.fetch(musl);
         Fetcher.Fetched linuxArchive = fetch(KERNEL_SOURCE);
         String gcc = arch.crossPrefix() + "gcc";
-        String key = Sha256.of(String.join("\n", muslArchive.sha256(), linuxArchive.sha256(), arch.id(), gcc,
-                HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
-                settings.plugin())).substring(0, 16);
+        String identity = String.join(" ", "musl", muslArchive.sha256(), "linux", linuxArchive.sha256(), arch.id(),
+                gcc, HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
+                "plugin", settings.plugin());
+        String key = Sha256.of(identity).substring(0, 16);
         String name = "musl-" + musl.getVersion() + "-" + arch.id() + "-" + key;
         Path prefix = cacheRoot.resolve("toolchain").resolve(name);
         return new ToolchainPlan("musl sysroot " + name + " with " + gcc + " " + HostTools.firstLine(gcc, "--version"),
                 memoized(() -> {
-                    if (MuslSysrootBuilder.isComplete(prefix)) {
+                    if (MuslSysrootBuilder.problem(prefix, identity).isEmpty()) {
                         log.info(arch + " toolchain: cached musl sysroot " + prefix);
                         return MuslSysrootBuilder.toolchain(arch, prefix);
                     }
@@ -228,7 +229,7 @@ public final class DistroBuild {
                     } catch (FetchException e) {
                         throw new IOException(e.getMessage(), e);
                     }
-                    return new MuslSysrootBuilder(runner, log).build(new MuslSysrootBuilder.Inputs(arch, muslSrc,
+                    return new MuslSysrootBuilder(runner, log).build(new MuslSysrootBuilder.Inputs(arch, identity, muslSrc,
                             kernelSource, prefix, archDir, jobs, layout.logs(arch).resolve("toolchain.log")));
                 }));
     }

@@ -98,6 +98,42 @@ public final class ProcessRunner {
      */
     public void run(String step, List<String> command, Path workDir, Map<String, String> env, Path logFile)
             throws BuildStepException {
+        run(step, command, workDir, env, logFile, null);
+    }
+
+    /** {@code flock}'s exit code when the lock is held by another process. */
+    static final int LOCK_HELD = 75;
+
+    /**
+     * Like {@link #run(String, List, Path, Map, Path)}, holding {@code lock} (an {@code flock(1)} lock on that file)
+     * while the command runs. The lock belongs to the command and everything it starts, not to this JVM: if the JVM is
+     * killed with SIGKILL (no shutdown hook runs) and a {@code make} survives it, the lock stays held until that make
+     * ends, and the next build that asks for it is told that something still writes into {@code workDir} instead of
+     * building in a tree an orphan is changing.
+     */
+    public void run(String step, List<String> command, Path workDir, Map<String, String> env, Path logFile, Path lock)
+            throws BuildStepException {
+        if (lock == null) {
+            runCommand(step, command, workDir, env, logFile);
+            return;
+        }
+        List<String> locked = new ArrayList<>(List.of("flock", "--nonblock", "--conflict-exit-code",
+                Integer.toString(LOCK_HELD), lock.toString()));
+        locked.addAll(command);
+        try {
+            runCommand(step, locked, workDir, env, logFile);
+        } catch (BuildStepException e) {
+            if (e.exitCode() == LOCK_HELD) {
+                throw new BuildStepException(step + ": another process holds " + lock + ", so it may still be writing"
+                        + " into the tree that lock guards: a build stopped with SIGKILL may have left its make running."
+                        + " Wait for it to end, or end it (fuser -k " + lock + "), then build again.");
+            }
+            throw e;
+        }
+    }
+
+    private void runCommand(String step, List<String> command, Path workDir, Map<String, String> env, Path logFile)
+            throws BuildStepException {
         long start = System.nanoTime();
         try {
             Files.createDirectories(logFile.getParent());
@@ -131,7 +167,7 @@ public final class ProcessRunner {
                     (System.nanoTime() - start) / 1e9), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
             if (code != 0) {
                 throw new BuildStepException(step + " failed (exit " + code + ") after " + elapsed(start)
-                        + "; last lines of " + logFile + ":\n" + tail);
+                        + "; last lines of " + logFile + ":\n" + tail, code);
             }
         } catch (IOException ioe) {
             throw new BuildStepException(step + ": cannot run " + command.get(0) + ": " + ioe.getMessage(), ioe);

@@ -120,7 +120,8 @@ public final class HostTools {
                 Requirement.program("bc", "bc"),
                 Requirement.program("perl", "perl"),
                 Requirement.program("gzip", "gzip"),
-                Requirement.program("rsync", "rsync")));
+                Requirement.program("rsync", "rsync"),
+                Requirement.program("flock", "util-linux")));
         if (!arch.crossPrefix().isEmpty()) {
             r.add(Requirement.program(arch.crossPrefix() + "gcc", arch.crossGccPackage()));
             r.add(Requirement.program(arch.crossPrefix() + "ld", arch.crossGccPackage().replace("gcc-", "binutils-")));

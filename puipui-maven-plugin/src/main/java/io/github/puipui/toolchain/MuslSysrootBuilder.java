@@ -6,18 +6,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.github.puipui.BuildLog;
-import io.github.puipui.fetch.Extractor;
 import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.TreeManifest;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 
 /**
  * The default toolchain: the host's GCC (native or {@code <arch>-linux-gnu-gcc}) with a musl sysroot built from the
  * pinned musl source and the Linux UAPI headers of the kernel being built ({@code headers_install}). The sysroot is
- * built into {@code <prefix>.partial-<uuid>} via DESTDIR and renamed into place when complete, so its absolute paths (the
- * {@code musl-gcc} wrapper and specs) are those of its final location.
+ * built into a staging directory beside {@code <prefix>} via DESTDIR, so its absolute paths (the {@code musl-gcc} wrapper and
+ * specs) are those of its final location. Its {@link TreeManifest} is written last, naming the inputs it was made
+ * from; then it is put in place with {@link FileTrees#publish}, so that two builds finishing it at the same time keep
+ * one result. It is used only while it matches its manifest: a sysroot in the user cache is trusted no more than a
+ * build cache entry.
  */
 public final class MuslSysrootBuilder {
     private final ProcessRunner runner;
@@ -29,7 +33,8 @@ public final class MuslSysrootBuilder {
     }
 
     /** What a sysroot is made from. */
-    public record Inputs(Arch arch, Path muslSource, Path kernelSource, Path prefix, Path workDir, int jobs, Path logFile) {
+    public record Inputs(Arch arch, String identity, Path muslSource, Path kernelSource, Path prefix, Path workDir,
+            int jobs, Path logFile) {
     }
 
     public static Toolchain toolchain(Arch arch, Path prefix) {
@@ -37,22 +42,30 @@ public final class MuslSysrootBuilder {
                 arch.id() + "-linux-musl", prefix);
     }
 
-    public static boolean isComplete(Path prefix) {
-        return Files.isRegularFile(prefix.resolve("lib/libc.a")) && Files.isRegularFile(prefix.resolve("bin/musl-gcc"))
-                && Files.isRegularFile(prefix.resolve("include/linux/vm_sockets.h"));
+    /** Why the sysroot at {@code prefix} cannot be used for {@code identity}, or empty when it can. */
+    public static Optional<String> problem(Path prefix, String identity) throws IOException {
+        if (!Files.isRegularFile(prefix.resolve("lib/libc.a")) || !Files.isRegularFile(prefix.resolve("bin/musl-gcc"))
+                || !Files.isRegularFile(prefix.resolve("include/linux/vm_sockets.h"))) {
+            return Optional.of(Files.exists(prefix) ? "it lacks libc.a, musl-gcc or the Linux headers"
+                    : "it does not exist");
+        }
+        return TreeManifest.mismatch(prefix, identity);
     }
 
     public Toolchain build(Inputs in) throws IOException, BuildStepException {
         Path prefix = in.prefix().toAbsolutePath();
-        if (isComplete(prefix)) {
+        Optional<String> problem = problem(prefix, in.identity());
+        if (problem.isEmpty()) {
             log.info(in.arch() + " toolchain: musl sysroot " + prefix + " is up to date");
             return toolchain(in.arch(), prefix);
         }
+        if (Files.exists(prefix, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            log.warn(in.arch() + " toolchain: musl sysroot " + prefix + " cannot be used (" + problem.get()
+                    + "); building it again");
+        }
         long start = System.nanoTime();
-        // what killed builds of this sysroot left (untouched for an hour, so not a build in progress)
-        Extractor.removeStale(prefix.getParent(), prefix.getFileName() + ".partial*");
-        // unique per build: another build of the same sysroot may run at the same time
-        Path stage = prefix.resolveSibling(prefix.getFileName() + ".partial-" + java.util.UUID.randomUUID());
+        FileTrees.removeAbandonedStaging(prefix);
+        Path stage = FileTrees.stagingPath(prefix); // another build of the same sysroot may run at the same time
         Path build = in.workDir().resolve("musl-build");
         FileTrees.deleteTree(build);
         Files.createDirectories(build);
@@ -83,15 +96,15 @@ public final class MuslSysrootBuilder {
             headers.add("CROSS_COMPILE=" + in.arch().crossPrefix());
         }
         runner.run(in.arch() + " linux headers_install", headers, in.workDir(), Map.of(), in.logFile());
-        if (!isComplete(prefix)) { // else another build finished it first: keep theirs, which is in use
-            FileTrees.deleteTree(prefix);
-            Files.createDirectories(prefix.getParent());
-            Files.move(staged, prefix, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        }
+        TreeManifest.write(staged, in.identity());
+        // if another build finished it first, theirs is kept: it may be in use
+        FileTrees.publish(staged, prefix, d -> problem(d, in.identity()).isEmpty());
         FileTrees.deleteTree(stage);
         FileTrees.deleteTree(build);
-        if (!isComplete(prefix)) {
-            throw new BuildStepException(in.arch() + " toolchain: " + prefix + " is incomplete after the build");
+        problem = problem(prefix, in.identity());
+        if (problem.isPresent()) {
+            throw new BuildStepException(in.arch() + " toolchain: " + prefix + " is not usable after the build ("
+                    + problem.get() + ")");
         }
         log.info(String.format("%s toolchain: musl sysroot ready in %.0f s", in.arch(), (System.nanoTime() - start) / 1e9));
         return toolchain(in.arch(), prefix);

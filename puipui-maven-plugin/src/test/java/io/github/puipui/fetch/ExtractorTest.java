@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -20,6 +21,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.github.puipui.TestArchives;
 
 class ExtractorTest {
     @TempDir
@@ -85,7 +88,10 @@ class ExtractorTest {
                 () -> new Extractor().extract(archive, Sha256.of(archive), target));
         assertTrue(e.getMessage().contains(why), e.getMessage());
         assertFalse(Files.exists(target), "no target directory");
-        assertFalse(Files.exists(target.resolveSibling(target.getFileName() + ".partial")), "no partial directory");
+        try (var siblings = Files.list(target.getParent())) {
+            assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().startsWith(
+                    target.getFileName() + ".partial")).toList(), "no staging directory");
+        }
         assertFalse(Files.exists(tmp.resolve("escaped")), "nothing written outside");
     }
 
@@ -131,6 +137,55 @@ class ExtractorTest {
     @Test
     void refusesHardLinksOutside() throws Exception {
         assertRefused(tar("hard.tar.gz", "pkg/h", "h", "../escaped"), "'..'");
+    }
+
+    @Test
+    void buildsExtractingTheSameArchiveAtOnceKeepOneCompleteTree() throws Exception {
+        java.util.Map<String, byte[]> files = new java.util.TreeMap<>();
+        for (int i = 0; i < 200; i++) {
+            files.put("pkg-1/d" + (i % 5) + "/f" + i, ("file " + i).repeat(500).getBytes());
+        }
+        Path a = TestArchives.tarGzBytes(tmp.resolve("pkg-1.tar.gz"), files);
+        Path target = tmp.resolve("cache/pkg-1");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+            List<java.util.concurrent.Future<Path>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    return new Extractor().extractTree(a, Sha256.of(a), target);
+                }));
+            }
+            for (java.util.concurrent.Future<Path> f : done) {
+                assertEquals(target.resolve("pkg-1"), f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(Extractor.isComplete(target, Sha256.of(a)));
+        try (var all = Files.walk(target)) {
+            assertEquals(201, all.filter(Files::isRegularFile).count(), "every file and the marker");
+        }
+        try (var siblings = Files.list(tmp.resolve("cache"))) {
+            assertEquals(List.of(target), siblings.toList(), "no staging directory left");
+        }
+    }
+
+    @Test
+    void aStagingDirectoryOfAnEndedBuildIsRemovedAndOneOfARunningBuildIsKept() throws Exception {
+        Path a = tar("pkg.tar.gz", "pkg/file", "f", "complete");
+        Path target = tmp.resolve("src");
+        Path running = io.github.puipui.files.FileTrees.stagingPath(target); // this JVM's: a build still running
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Path killed = target.resolveSibling(running.getFileName().toString()
+                .replace("-" + ProcessHandle.current().pid() + "-", "-" + ended.pid() + "-"));
+        Files.createDirectories(running.resolve("pkg"));
+        Files.createDirectories(killed.resolve("pkg"));
+        new Extractor().extract(a, Sha256.of(a), target);
+        assertTrue(Files.isDirectory(running), "another build of this host that is still running");
+        assertFalse(Files.exists(killed), "left by a build whose process has ended");
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,9 +15,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import javax.net.ssl.SSLContext;
+
 /** Opens {@code https:}, {@code http:} and {@code file:} locations; the one way bytes enter the build. */
 public final class Transport {
     private final HttpClient http;
+    private final ProxyConfig proxy;
+    private final SSLContext ssl;
 
     /**
      * An open download: its bytes, their length if the server said (-1 otherwise), and whether they start at the
@@ -26,15 +31,20 @@ public final class Transport {
     }
 
     public Transport(ProxyConfig proxy) {
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(30));
+        this(proxy, null);
+    }
+
+    /** With {@code ssl} (null: the JVM's default) deciding which servers' certificates are trusted. */
+    Transport(ProxyConfig proxy, SSLContext ssl) {
+        this.proxy = proxy;
+        this.ssl = ssl;
+        HttpClient.Builder b = client();
         if (proxy != null) {
             b.proxy(proxy.selector());
-            if (proxy.username() != null && !proxy.username().isEmpty()) {
+            if (authenticates(proxy)) {
                 String user = proxy.username();
                 char[] pass = proxy.password() == null ? new char[0] : proxy.password().toCharArray();
-                b.authenticator(new Authenticator() {
+                b.authenticator(new Authenticator() { // for http: through the proxy; https: goes through a ProxyTunnel
                     @Override
                     protected PasswordAuthentication getPasswordAuthentication() {
                         return getRequestorType() == RequestorType.PROXY ? new PasswordAuthentication(user, pass) : null;
@@ -43,6 +53,20 @@ public final class Transport {
             }
         }
         this.http = b.build();
+    }
+
+    private HttpClient.Builder client() {
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(30));
+        if (ssl != null) {
+            b.sslContext(ssl);
+        }
+        return b;
+    }
+
+    private static boolean authenticates(ProxyConfig proxy) {
+        return proxy.username() != null && !proxy.username().isEmpty();
     }
 
     /** Opens the location, or returns empty when it does not exist (HTTP 404/410, no such file). */
@@ -71,29 +95,69 @@ public final class Transport {
                 if (offset > 0) {
                     rb.header("Range", "bytes=" + offset + "-");
                 }
-                HttpRequest req = rb.build();
-                HttpResponse<InputStream> resp;
+                HttpClient client = http;
+                ProxyTunnel tunnel = null;
+                if (scheme.equals("https") && proxy != null && authenticates(proxy) && !proxy.bypasses(uri.getHost())) {
+                    tunnel = new ProxyTunnel(proxy);
+                    client = client().proxy(ProxySelector.of(tunnel.address())).build();
+                    rb.header(ProxyTunnel.TOKEN_HEADER, tunnel.token());
+                }
                 try {
-                    resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while connecting to " + uri, e);
+                    HttpResponse<InputStream> resp;
+                    try {
+                        resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while connecting to " + uri, e);
+                    }
+                    int code = resp.statusCode();
+                    if (code / 100 != 2 && resp.body() != null) {
+                        resp.body().close();
+                    }
+                    if (code == 404 || code == 410) {
+                        closeQuietly(tunnel);
+                        return Optional.empty();
+                    }
+                    if (code == 407 && proxy != null) {
+                        throw new IOException("the proxy " + proxy.host() + ":" + proxy.port() + " wants a user name and"
+                                + " password (HTTP 407) for " + uri + (authenticates(proxy)
+                                        ? ", and refused those of its <proxy> in settings.xml"
+                                        : ": give them in its <proxy> in settings.xml"));
+                    }
+                    if (code / 100 != 2) {
+                        throw new IOException("HTTP " + code + " from " + uri);
+                    }
+                    long len = resp.headers().firstValueAsLong("Content-Length").orElse(-1L);
+                    InputStream body = tunnel == null ? resp.body() : closingToo(resp.body(), tunnel);
+                    return Optional.of(new Download(body, len, offset == 0 || code == 206));
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(tunnel);
+                    throw e;
                 }
-                int code = resp.statusCode();
-                if (code == 404 || code == 410) {
-                    resp.body().close();
-                    return Optional.empty();
-                }
-                if (code / 100 != 2) {
-                    resp.body().close();
-                    throw new IOException("HTTP " + code + " from " + uri);
-                }
-                long len = resp.headers().firstValueAsLong("Content-Length").orElse(-1L);
-                return Optional.of(new Download(resp.body(), len, offset == 0 || code == 206));
             }
             default:
                 throw new IOException("unsupported location " + uri + " (use https:, http: or file:)");
         }
+    }
+
+    private static void closeQuietly(ProxyTunnel tunnel) {
+        if (tunnel != null) {
+            tunnel.close();
+        }
+    }
+
+    /** The body, which closes the download's tunnel when it is closed. */
+    private static InputStream closingToo(InputStream body, ProxyTunnel tunnel) {
+        return new java.io.FilterInputStream(body) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    tunnel.close();
+                }
+            }
+        };
     }
 
     public static boolean isLocal(URI uri) {

@@ -5,7 +5,7 @@ packages=(
   build-essential flex bison bc libelf-dev libssl-dev rsync xz-utils bzip2 cpio file
   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   qemu-system-x86 qemu-system-arm qemu-utils e2fsprogs openssh-client sshpass openssl
-  dpkg-dev ca-certificates zopfli patch util-linux
+  dpkg-dev ca-certificates zopfli patch util-linux distcc ccache gnupg
 )
 if [[ $(uname -m) == aarch64 ]]; then
   packages+=(gcc-x86-64-linux-gnu binutils-x86-64-linux-gnu)

@@ -20,11 +20,17 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
     /**
      * Build the arches at the same time, each in its own work directory, with make's -j split between them.
      * The outputs are the same as those of a serial build.
+     *
+     * @since 0.1.0
      */
     @Parameter(property = "puipui.parallelArches", defaultValue = "false")
     private boolean parallelArches;
 
-    /** The puipui-distro project that aggregator goals (update-kconfig, run) apply to when run above it. */
+    /**
+     * The puipui-distro project that aggregator goals (update-kconfig, run) apply to when run above it.
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.distroDirectory")
     private java.io.File distroDirectory;
 

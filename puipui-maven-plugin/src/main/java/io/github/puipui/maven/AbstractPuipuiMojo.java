@@ -46,6 +46,8 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
      * The distro this one derives from, as {@code groupId:artifactId:version}: its published definition
      * ({@code ARTIFACTID-VERSION-definition.tar.gz}) is resolved from the local or a remote repository and is
      * the starting point; everything below then changes it. Without a base, the distro is declared here in full.
+     *
+     * @since 0.1.0
      */
     @Parameter(property = "puipui.base")
     protected String base;
@@ -53,6 +55,8 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     /**
      * The source archives: name, version, license, file, url, sha256, alternatives. In a derived distro, a source
      * of a base source's name replaces it.
+     *
+     * @since 0.1.0
      */
     @Parameter
     protected List<Source> sources = new ArrayList<>();
@@ -61,42 +65,74 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
      * The userland components, built in this order (see Component). In a derived distro, a component of a base
      * component's name changes the elements it declares (its patches are applied after the base's), and a new name
      * is built after the base's components.
+     *
+     * @since 0.1.0
      */
     @Parameter
     protected List<io.github.puipui.userland.Component> components = new ArrayList<>();
 
-    /** Base components a derived distro leaves out, by name. */
+    /**
+     * Base components a derived distro leaves out, by name.
+     *
+     * @since 0.1.0
+     */
     @Parameter
     protected List<String> removeComponents = new ArrayList<>();
 
     /**
      * Kconfig fragments merged onto the kernel config: each has a {@code file} of {@code CONFIG_X=value} and
      * {@code # CONFIG_X is not set} lines and an optional {@code arch} it is limited to.
+     *
+     * @since 0.1.0
      */
     @Parameter
     protected List<io.github.puipui.distro.KconfigFragment> kconfigFragments = new ArrayList<>();
 
-    /** The root file system template: init, etc/inittab, etc/init.d/rcS, … (a derived distro has its base's). */
+    /**
+     * The root file system template: init, etc/inittab, etc/init.d/rcS, … (a derived distro has its base's).
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.fsDirectory", defaultValue = "${project.basedir}/fs")
     protected File fsDirectory;
 
-    /** Files laid over the file system template, when the directory exists: they add to or replace its files. */
+    /**
+     * Files laid over the file system template, when the directory exists: they add to or replace its files.
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.overlayDirectory", defaultValue = "${project.basedir}/overlay")
     protected File overlayDirectory;
 
-    /** Image paths to leave out of the initramfs (with everything under them), e.g. {@code /usr/bin/alpine-chroot-install}. */
+    /**
+     * Image paths to leave out of the initramfs (with everything under them), e.g. {@code /usr/bin/alpine-chroot-install}.
+     *
+     * @since 0.1.0
+     */
     @Parameter
     protected List<String> removeFiles = new ArrayList<>();
 
-    /** Modes that differ from the template's: {@code /path:octal}, e.g. {@code /etc/shadow:0600}. */
+    /**
+     * Modes that differ from the template's: {@code /path:octal}, e.g. {@code /etc/shadow:0600}.
+     *
+     * @since 0.1.0
+     */
     @Parameter
     protected List<String> fileModes = new ArrayList<>();
 
-    /** Symbols the kconfig guard may see dropped by olddefconfig (intended drops). */
+    /**
+     * Symbols the kconfig guard may see dropped by olddefconfig (intended drops).
+     *
+     * @since 0.1.0
+     */
     @Parameter
     protected List<String> allowedKconfigDrops = new ArrayList<>();
 
-    /** How many jobs make runs at once ({@code make -j}); default: the number of available processors. */
+    /**
+     * How many jobs make runs at once ({@code make -j}); default: the number of available processors.
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.jobs")
     private Integer jobs;
 
@@ -104,6 +140,8 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
      * A command put in front of every C compiler call of the kernel and the components, e.g. {@code ccache},
      * {@code sccache} or {@code distcc}, to share compile caches across machines. It does not change the outputs,
      * so it is not part of any cache key.
+     *
+     * @since 0.1.0
      */
     @Parameter(property = "puipui.compilerLauncher")
     private String compilerLauncher;
@@ -111,17 +149,25 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     /**
      * The zopfli iterations aarch64's Image.gz is recompressed with (about 3.5 % smaller than make's
      * gzip -9, same gzip format, a few seconds); 0 keeps make's file. Needs the zopfli program.
+     *
+     * @since 0.1.0
      */
     @Parameter(property = "puipui.kernel.zopfliIterations", defaultValue = "5")
     private int zopfliIterations;
 
-    /** The CA bundle copied to /etc/ssl/certs/ca-certificates.crt in the image (for curl). */
+    /**
+     * The CA bundle copied to /etc/ssl/certs/ca-certificates.crt in the image (for curl).
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.caBundle", defaultValue = "/etc/ssl/certs/ca-certificates.crt")
     private File caBundle;
 
     /**
      * Optional prebuilt musl cross toolchains instead of the host GCC + musl sysroot: each names the arch, the host
      * arch it runs on, a declared source (the toolchain tarball) and the tools' prefix.
+     *
+     * @since 0.1.0
      */
     @Parameter
     private List<PrebuiltToolchain> prebuiltToolchains = new ArrayList<>();
@@ -141,13 +187,19 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
 
     private io.github.puipui.distro.DistroDefinition definition;
 
-    /** Architectures to build, comma-separated: {@code aarch64}, {@code x86_64}. The arch-* profiles set it. */
+    /**
+     * Architectures to build, comma-separated: {@code aarch64}, {@code x86_64}. The arch-* profiles set it.
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.arches", defaultValue = "aarch64,x86_64")
     protected String arches;
 
     /**
      * User-level cache of verified sources and build outputs, shared by all projects. Default
      * {@code $XDG_CACHE_HOME/puipui} or {@code ~/.cache/puipui}.
+     *
+     * @since 0.1.0
      */
     @Parameter(property = "puipui.cache")
     protected File cacheDirectory;
@@ -155,36 +207,60 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     /**
      * Mirrors to look in before upstream, by file name: directories or URLs, comma-separated. Also read from the
      * {@code PUIPUI_MIRRORS} environment variable; the {@code mirror} directory of the cache is always consulted.
+     *
+     * @since 0.1.0
      */
     @Parameter(property = "puipui.mirrors")
     protected String mirrors;
 
-    /** Where the build works: extracted sources, object trees, logs. */
+    /**
+     * Where the build works: extracted sources, object trees, logs.
+     *
+     * @since 0.1.0
+     */
     @Parameter(defaultValue = "${project.build.directory}/puipui", required = true)
     protected File workDirectory;
 
-    /** The kconfig files, one per arch: {@code aarch64.config}, {@code x86_64.config} (defconfig format). */
+    /**
+     * The kconfig files, one per arch: {@code aarch64.config}, {@code x86_64.config} (defconfig format).
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.kconfigDirectory", defaultValue = "${project.basedir}/kconfig", required = true)
     protected File kconfigDirectory;
 
     /**
      * Reproducible builds: pinned into the kernel, the cpio and the tarballs. A derived distro without one has its
      * base's, so that its unchanged kernel and components are the base's, from the build cache.
+     *
+     * @since 0.1.0
      */
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     protected String outputTimestamp;
 
-    /** The plugin's version, for messages and for running its goals elsewhere. */
+    /**
+     * The plugin's version, for messages and for running its goals elsewhere.
+     *
+     * @since 0.1.0
+     */
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
     protected String pluginVersion;
 
-    /** The plugin itself: its jar's digest is part of every step's key ({@link #pluginIdentity}). */
+    /**
+     * The plugin itself: its jar's digest is part of every step's key ({@link #pluginIdentity}).
+     *
+     * @since 0.1.0
+     */
     @Parameter(defaultValue = "${plugin}", readonly = true)
     private org.apache.maven.plugin.descriptor.PluginDescriptor pluginDescriptor;
 
     private String pluginIdentity;
 
-    /** Skip the work of the build goals (fetch, kernel, userland, initramfs, package). */
+    /**
+     * Skip the work of the build goals (fetch, kernel, userland, initramfs, package).
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.skip", defaultValue = "false")
     protected boolean skip;
 
@@ -192,11 +268,17 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
      * Keep kernel and component outputs in the user-level build cache (the {@code outputs} directory of the cache)
      * and take them from there when their inputs match, so that another clone of the same sources builds nothing
      * again.
+     *
+     * @since 0.1.0
      */
     @Parameter(property = "puipui.buildCache", defaultValue = "true")
     protected boolean buildCache;
 
-    /** Size bound of the build cache in MiB; the least recently used entries are removed beyond it. */
+    /**
+     * Size bound of the build cache in MiB; the least recently used entries are removed beyond it.
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.buildCache.maxMegabytes", defaultValue = "2048")
     protected long buildCacheMaxMegabytes;
 
@@ -248,6 +330,24 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
             getLog().info("puipui.skip: not " + what);
         }
         return skip;
+    }
+
+    /**
+     * The {@code project.build.outputTimestamp} the project chose (in its POM, a parent's or with {@code -D}), or null.
+     * Maven 4's super POM gives every project one, 1980-02-01T00:00:00Z; that one is nobody's choice, and a derived
+     * distro without a timestamp of its own keeps its base's.
+     */
+    private String declaredOutputTimestamp() {
+        String property = "project.build.outputTimestamp";
+        if (session != null && session.getUserProperties().containsKey(property)) {
+            return outputTimestamp;
+        }
+        for (MavenProject p = project; p != null; p = p.getParent()) {
+            if (p.getOriginalModel() != null && p.getOriginalModel().getProperties().containsKey(property)) {
+                return outputTimestamp;
+            }
+        }
+        return null;
     }
 
     /** {@code project.build.outputTimestamp}, parsed. */
@@ -367,7 +467,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
                     start = baseDefinition();
                     change = new io.github.puipui.distro.Derivation(sources, declared, removeComponents,
                             kconfigFragments, overlayDirectory == null ? null : overlayDirectory.toPath(), removeFiles,
-                            fileModes, outputTimestamp);
+                            fileModes, declaredOutputTimestamp());
                 }
                 definition = change.applyTo(start);
             } catch (IllegalArgumentException e) {

@@ -15,11 +15,17 @@ import io.github.puipui.distro.DebianSources;
  * Writes the Debian seeding list ({@code debianSourcesFile}) from the sources' debian declarations: the
  * Debian source packages whose orig tarballs hold the pinned source files, for machines that reach Debian's archive
  * but not the upstream hosts. The {@code fetch} goal fails while the file is out of date.
+ *
+ * @since 0.1.0
  */
 @Mojo(name = "debian-sources", aggregator = true, threadSafe = true)
 public class DebianSourcesMojo extends AbstractKernelMojo {
 
-    /** The list to write (for this repository: {@code scripts/debian-sources.txt}, read by its seeding script). */
+    /**
+     * The list to write (for this repository: {@code scripts/debian-sources.txt}, read by its seeding script).
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.debianSourcesFile")
     private File debianSourcesFile;
 

@@ -7,13 +7,19 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 import io.github.puipui.fetch.Fetcher;
 
-/** Downloads (or finds in the cache or on a mirror) every declared source and verifies its sha256. */
+/**
+ * Downloads (or finds in the cache or on a mirror) every declared source and verifies its sha256.
+ *
+ * @since 0.1.0
+ */
 @Mojo(name = "fetch", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public class FetchMojo extends AbstractPuipuiMojo {
 
     /**
      * A Debian seeding list kept beside the distro (see the {@code debian-sources} goal): when set, the build fails
      * while it does not match the sources' debian declarations.
+     *
+     * @since 0.1.0
      */
     @Parameter(property = "puipui.debianSourcesFile")
     private java.io.File debianSourcesFile;

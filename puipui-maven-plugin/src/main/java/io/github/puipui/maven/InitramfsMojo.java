@@ -15,13 +15,19 @@ import io.github.puipui.initramfs.InitramfsWriter;
 import io.github.puipui.pipeline.DistroBuild;
 import io.github.puipui.toolchain.Arch;
 
-/** Writes each arch's initramfs.cpio.gz from the fs template and the userland, reproducibly and without root. */
+/**
+ * Writes each arch's initramfs.cpio.gz from the fs template and the userland, reproducibly and without root.
+ *
+ * @since 0.1.0
+ */
 @Mojo(name = "initramfs", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
 public class InitramfsMojo extends AbstractPuipuiMojo {
 
     /**
      * The root password; only its SHA-512 crypt hash goes into {@code /etc/shadow}. The default, {@code passwd}, is what
      * VMM test harnesses log in with: right for throwaway test VMs on private networks, wrong anywhere else.
+     *
+     * @since 0.1.0
      */
     @Parameter(property = "puipui.rootPassword", defaultValue = "passwd", required = true)
     private String rootPassword;
@@ -29,11 +35,17 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
     /**
      * How root logs in: {@code password} (the password above, on the console and over ssh) or {@code keys-only} (no
      * password: dropbear refuses password logins; {@code authorizedKeys} is then required).
+     *
+     * @since 0.1.0
      */
     @Parameter(property = "puipui.rootLogin", defaultValue = "password", required = true)
     private String rootLogin;
 
-    /** Optional public keys for /root/.ssh/authorized_keys: a file. Required with {@code rootLogin=keys-only}. */
+    /**
+     * Optional public keys for /root/.ssh/authorized_keys: a file. Required with {@code rootLogin=keys-only}.
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.authorizedKeys")
     private File authorizedKeys;
 

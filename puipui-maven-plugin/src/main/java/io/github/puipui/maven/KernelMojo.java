@@ -15,6 +15,8 @@ import io.github.puipui.toolchain.HostTools;
  * Builds the kernel of each arch from its kconfig file (with the kconfig fragments merged on): Image.gz and Image
  * (aarch64), bzImage and the PVH-bootable ELF vmlinux (x86_64). A kernel whose inputs are unchanged is not rebuilt;
  * one whose inputs match a build cache entry is taken from it.
+ *
+ * @since 0.1.0
  */
 @Mojo(name = "kernel", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
 public class KernelMojo extends AbstractKernelMojo {

@@ -21,6 +21,8 @@ import io.github.puipui.pipeline.DistroBuild;
  * SBOM of the build ({@code …-cyclonedx.json}: sources, kernel config digests, every published file's sha256) and the
  * distro's definition ({@code …-definition.tar.gz}), from which other distros derive. The POM is the main artifact,
  * as for packaging pom.
+ *
+ * @since 0.1.0
  */
 @Mojo(name = "package", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class PackageMojo extends AbstractPuipuiMojo {

@@ -18,24 +18,42 @@ import io.github.puipui.toolchain.Arch;
 /**
  * Boots the built image of one arch in QEMU on this terminal (serial console; Ctrl-A X quits), with the guest's
  * ssh forwarded to a printed port on 127.0.0.1. Choose the arch with -Parch-aarch64 / -Parch-x86_64.
+ *
+ * @since 0.1.0
  */
 @Mojo(name = "run", aggregator = true, threadSafe = true)
 public class RunMojo extends AbstractKernelMojo {
 
 
-    /** Port on 127.0.0.1 forwarded to the guest's ssh; 0 picks a free one. */
+    /**
+     * Port on 127.0.0.1 forwarded to the guest's ssh; 0 picks a free one.
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.run.sshPort", defaultValue = "0")
     private int sshPort;
 
-    /** Extra kernel command line, e.g. {@code vsock_port=1234}. */
+    /**
+     * Extra kernel command line, e.g. {@code vsock_port=1234}.
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.run.cmdline", defaultValue = "")
     private String cmdline;
 
-    /** Stop the guest after this many seconds (0 = run until it powers off); for scripted smoke runs. */
+    /**
+     * Stop the guest after this many seconds (0 = run until it powers off); for scripted smoke runs.
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.run.seconds", defaultValue = "0")
     private int seconds;
 
-    /** Use KVM instead of TCG (only where KVM is known to work). */
+    /**
+     * Use KVM instead of TCG (only where KVM is known to work).
+     *
+     * @since 0.1.0
+     */
     @Parameter(property = "puipui.run.kvm", defaultValue = "false")
     private boolean kvm;
 

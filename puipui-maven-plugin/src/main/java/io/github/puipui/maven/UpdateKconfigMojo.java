@@ -21,6 +21,8 @@ import io.github.puipui.toolchain.HostTools;
  * Refreshes the kconfig file {@code ARCH.config} of the kconfig directory for the selected arches (see {@link KconfigUpdater}).
  * {@code CONFIG_*} environment variables are applied as overrides. Run at the top of a repository whose distro is
  * not a reactor module, it runs itself in {@code distroDirectory}, with the same profiles and properties.
+ *
+ * @since 0.1.0
  */
 @Mojo(name = "update-kconfig", aggregator = true, threadSafe = true)
 public class UpdateKconfigMojo extends AbstractKernelMojo {

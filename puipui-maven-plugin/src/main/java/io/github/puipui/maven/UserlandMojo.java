@@ -12,7 +12,11 @@ import io.github.puipui.toolchain.Arch;
 import io.github.puipui.toolchain.HostTools;
 import io.github.puipui.userland.UserlandBuilder;
 
-/** Builds the userland components of each arch, static against musl, into {@code target/puipui/ARCH/userland}. */
+/**
+ * Builds the userland components of each arch, static against musl, into {@code target/puipui/ARCH/userland}.
+ *
+ * @since 0.1.0
+ */
 @Mojo(name = "userland", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
 public class UserlandMojo extends AbstractKernelMojo {
 

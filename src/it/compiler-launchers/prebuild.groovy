@@ -1,0 +1,43 @@
+// The three projects (copies of guest/, like three clones), an empty ccache, and distccd on 127.0.0.1:36321,
+// ended when this Maven ends (and by verify.groovy).
+def version = new groovy.xml.XmlSlurper().parse(new File(basedir, '../../../pom.xml')).version.text()
+def copy = { File from, File to ->
+    to.deleteDir()
+    to.mkdirs()
+    new File(to, 'pom.xml').text = new File(from, 'pom.xml').text.replace('@project.version@', version)
+}
+['distcc', 'ccache-1', 'ccache-2'].each { copy(new File(basedir, 'guest'), new File(basedir, it)) }
+new File(basedir, 'ccache-dir').deleteDir()
+new File(basedir, 'distcc-state').mkdirs()
+// the arch of this machine, if it was built: its compiler is the plain gcc that distccd accepts
+def host = System.getProperty('os.arch') == 'amd64' ? 'x86_64' : System.getProperty('os.arch')
+def built = puipuiArches.split(/[,\s]+/) as List
+def arch = built.contains(host) ? host : built[0]
+new File(basedir, 'arch.txt').text = arch
+def cache = System.getProperty('puipui.cache') ?: ((System.getenv('XDG_CACHE_HOME') ?: System.getProperty('user.home') + '/.cache') + '/puipui')
+new File(basedir, 'test.properties').text = "puipui.cache=${cache}\npuipui.arches=${arch}\n"
+def log = new File(basedir, 'distccd.log')
+log.delete()
+try (def probe = new ServerSocket(36321, 1, InetAddress.getLoopbackAddress())) {
+    // free
+} catch (IOException e) {
+    assert false : "port 36321 on 127.0.0.1 is taken (${e.message}): this test runs its distccd there"
+}
+// its log on stderr, into a file this JVM opens (distccd started by root runs as the user distccd)
+def distccd = new ProcessBuilder('distccd', '--no-detach', '--daemon', '--listen', '127.0.0.1', '--port', '36321',
+        '--allow', '127.0.0.1', '--jobs', '2', '--log-level', 'info', '--log-stderr')
+        .redirectErrorStream(true).redirectOutput(log).start()
+Runtime.runtime.addShutdownHook(new Thread({ distccd.descendants().each { it.destroy() }; distccd.destroy() }))
+new File(basedir, 'distccd.pid').text = "${distccd.pid()}"
+// wait until it listens
+def deadline = System.currentTimeMillis() + 30000
+while (true) {
+    try (def s = new Socket(InetAddress.getLoopbackAddress(), 36321)) {
+        break
+    } catch (IOException notYet) {
+        assert distccd.alive : "distccd ended: ${log.exists() ? log.text : ''}"
+        assert System.currentTimeMillis() < deadline : 'distccd does not listen on 127.0.0.1:36321'
+        Thread.sleep(50)
+    }
+}
+return true

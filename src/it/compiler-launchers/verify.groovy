@@ -1,0 +1,51 @@
+// distcc: jobs were compiled by the test's distccd, the image has the local build's bytes and the step its key.
+// ccache: the second clone's build is served by the cache the first one filled. Figures go to figures.txt.
+import java.security.MessageDigest
+def arch = new File(basedir, 'arch.txt').text.trim()
+def image = arch == 'aarch64' ? 'Image.gz' : 'bzImage'
+def hex = { File f -> MessageDigest.getInstance('SHA-256').digest(f.bytes).encodeHex().toString() }
+def work = { String project -> new File(basedir, "${project}/target/puipui/${arch}") }
+def local = new File(basedir, "../../../puipui-distro/target/puipui/${arch}")
+def figures = new StringBuilder()
+def makeSeconds = { String project ->
+    // the kernel log ends each command with "# exit <code> after <seconds> s"; the image's make is the longest
+    new File(work(project), 'logs/kernel.log').readLines().findAll { it ==~ /# exit 0 after [0-9.]+ s/ }
+            .collect { (it =~ /after ([0-9.]+) s/)[0][1] as double }.max()
+}
+try {
+    def localKey = new File(local, 'kernel.out.key').text
+    def localImage = new File(local, "kernel.out/${image}")
+    ['distcc', 'ccache-1', 'ccache-2'].each { p ->
+        assert new File(work(p), 'kernel.out.key').text == localKey : "${p}: the launcher changed the kernel step's key"
+        assert hex(new File(work(p), "kernel.out/${image}")) == hex(localImage) : "${p}: ${image} differs from the local build"
+    }
+    def log = new File(basedir, 'distccd.log').text
+    def remote = log.readLines().count { it.contains('COMPILE_OK') }
+    def failed = log.readLines().findAll { it =~ /COMPILE_(ERROR|TIMEOUT)/ }
+    assert remote > 1000 : "distccd compiled only ${remote} jobs of the kernel build:\n${log.readLines().takeRight(20).join('\n')}"
+    assert failed.isEmpty() : "distccd jobs that failed: ${failed.take(5)}"
+    figures << "distcc: ${remote} compile jobs done by distccd on 127.0.0.1:36321; ${arch} ${image} ${localImage.length()} bytes," +
+            " sha256 ${hex(localImage)}, equal to the local build's; kernel key unchanged\n"
+    figures << String.format('distcc: make %.0f s (local distccd, 2 jobs: the machine is the same)%n', makeSeconds('distcc'))
+
+    def stats = ['ccache', '--print-stats'].execute(["CCACHE_DIR=${new File(basedir, 'ccache-dir')}", "PATH=${System.getenv('PATH')}"], basedir)
+    def counters = stats.text.readLines().collectEntries { def f = it.split('\t'); f.size() == 2 ? [(f[0]): f[1] as long] : [:] }
+    long hits = (counters.direct_cache_hit ?: 0) + (counters.preprocessed_cache_hit ?: 0)
+    long misses = counters.cache_miss ?: 0
+    // the two builds make the same compiler calls: the first one's are misses, the second one's the hits
+    long perBuild = (hits + misses).intdiv(2)
+    assert perBuild > 1000 : "ccache saw ${hits + misses} compiler calls: ${counters}"
+    double rate = 100.0 * hits / perBuild
+    assert rate > 95 : "the second clone hit the cache for only ${hits} of ${perBuild} compiler calls: ${counters}"
+    double cold = makeSeconds('ccache-1'), warm = makeSeconds('ccache-2')
+    figures << String.format('ccache: second clone %d hits of %d compiler calls (%.1f %%); make %.0f s cold, %.0f s warm (%.0f s saved)%n',
+            hits, perBuild, rate, cold, warm, cold - warm)
+    new File(basedir, 'figures.txt').text = figures.toString()
+    println figures
+} finally {
+    def pid = new File(basedir, 'distccd.pid')
+    if (pid.exists()) {
+        ProcessHandle.of(pid.text.trim() as long).ifPresent { h -> h.descendants().each { it.destroy() }; h.destroy() }
+    }
+}
+return true

@@ -124,41 +124,37 @@ public final class FileTrees {
         boolean test(Path dir) throws IOException;
     }
 
+    private static final java.util.concurrent.ConcurrentHashMap<String, Object> PUBLISHING =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * Puts the directory {@code staged} in place as {@code target}, for trees that several builds may finish at the
-     * same time (a toolchain in the user cache): if a complete {@code target} exists, it is kept (another build may be
-     * using it) and {@code staged} is removed; an incomplete one is first renamed aside, then removed. The rename is
-     * atomic and refuses to replace a non-empty directory, so two builds never delete each other's result. Returns
-     * true if {@code staged} became {@code target}.
+     * same time (a toolchain in the user cache). Publishers take turns, holding a lock on {@code <target>.lock} (and,
+     * within this JVM, a monitor): if a complete {@code target} is in place, it is kept (a build may be using it)
+     * and {@code staged} is removed; an incomplete one (damaged, or left by an older layout) is renamed aside and
+     * removed; then {@code staged} is renamed into place. Returns true if {@code staged} became {@code target}.
      */
     public static boolean publish(Path staged, Path target, Completeness complete) throws IOException {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            if (complete.test(target)) {
-                deleteTree(staged);
-                return false;
-            }
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                Path aside = target.resolveSibling(target.getFileName() + ".stale-" + java.util.UUID.randomUUID());
-                try {
-                    Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
-                } catch (java.nio.file.NoSuchFileException goneMeanwhile) {
-                    // moved aside by another build
+        Path abs = target.toAbsolutePath().normalize();
+        Files.createDirectories(abs.getParent());
+        Path lockFile = abs.resolveSibling(abs.getFileName() + ".lock");
+        synchronized (PUBLISHING.computeIfAbsent(lockFile.toString(), k -> new Object())) {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                    java.nio.channels.FileLock held = channel.lock()) {
+                if (complete.test(abs)) {
+                    deleteTree(staged);
+                    return false;
                 }
-                deleteTree(aside);
-            }
-            try {
-                Files.createDirectories(target.toAbsolutePath().getParent());
-                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+                    Path aside = abs.resolveSibling(abs.getFileName() + ".stale-" + java.util.UUID.randomUUID());
+                    Files.move(abs, aside, StandardCopyOption.ATOMIC_MOVE);
+                    deleteTree(aside);
+                }
+                Files.move(staged, abs, StandardCopyOption.ATOMIC_MOVE);
                 return true;
-            } catch (java.nio.file.FileSystemException takenMeanwhile) {
-                if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                    throw takenMeanwhile;
-                }
-                // another build put its result in place between our check and our rename: look again
             }
         }
-        throw new IOException("could not put " + staged + " in place as " + target
-                + ": other builds keep replacing it");
     }
 
     /** Removes a directory tree without following symbolic links. */

@@ -215,7 +215,12 @@ public final class DistroBuild {
         String key = Sha256.of(identity).substring(0, 16);
         String name = "musl-" + musl.getVersion() + "-" + arch.id() + "-" + key;
         Path prefix = cacheRoot.resolve("toolchain").resolve(name);
-        return new ToolchainPlan("musl sysroot " + name + " with " + gcc + " " + HostTools.firstLine(gcc, "--version"),
+        // the components' key: the sysroot, and the compiler and binutils that build them, to the byte
+        String cross = arch.crossPrefix();
+        String tools = String.join("\n", HostTools.output(gcc, "-v"), HostTools.identity(gcc),
+                HostTools.identity(cross + "ld"), HostTools.identity(cross + "ar"), HostTools.identity(cross + "strip"));
+        return new ToolchainPlan("musl sysroot " + name + " with " + gcc + " " + HostTools.firstLine(gcc, "--version")
+                + "\n" + tools,
                 memoized(() -> {
                     if (MuslSysrootBuilder.problem(prefix, identity).isEmpty()) {
                         log.info(arch + " toolchain: cached musl sysroot " + prefix);

@@ -83,6 +83,25 @@ class DistroBuildTest {
     }
 
     @Test
+    void theUserlandToolchainIsIdentifiedByTheWholeCompilerAndItsBinutils() throws Exception {
+        Path dir = tmp.resolve("t");
+        Files.createDirectories(dir.resolve("kconfig"));
+        Files.writeString(dir.resolve("kconfig/x86_64.config"), "CONFIG_VIRTIO=y\n");
+        Files.createDirectories(dir.resolve("fs"));
+        DistroDefinition d = DistroDefinition.of(List.of(source("linux"), source("musl")), List.of(),
+                dir.resolve("kconfig"), dir.resolve("fs"), List.of()).validated();
+        String identity = build(d, tmp.resolve("work"), TS).toolchain(Arch.X86_64,
+                new io.github.puipui.process.ProcessRunner(BuildLog.SILENT), 1).identity();
+        String cross = Arch.X86_64.crossPrefix();
+        assertTrue(identity.contains(io.github.puipui.toolchain.HostTools.output(cross + "gcc", "-v")),
+                "the whole gcc -v: " + identity);
+        for (String tool : List.of("gcc", "ld", "ar", "strip")) {
+            String id = io.github.puipui.toolchain.HostTools.identity(cross + tool);
+            assertTrue(id.contains(" sha256 ") && identity.contains(id), tool + " by path and digest: " + identity);
+        }
+    }
+
+    @Test
     void componentKeysFollowContentNotPaths() throws Exception {
         Map<String, String> here = keys(build(declared(tmp.resolve("a"), "p1"), tmp.resolve("work-a"), TS));
         Map<String, String> elsewhere = keys(build(declared(tmp.resolve("b"), "p1"), tmp.resolve("work-b"), TS));

@@ -14,7 +14,7 @@ def kernel = page('kernel-mojo.html')
     assert kernel.contains(it) : "kernel-mojo.html does not show the user property ${it}"
 }
 assert kernel.contains('Default') && kernel.contains('Type') && kernel.contains('Since') : 'kernel-mojo.html lacks a column'
-assert kernel.contains('put in front of the C compiler') || kernel.contains('compiler launcher') : 'compilerLauncher is not described'
+assert kernel.contains('A command put in front of every C compiler call') : 'compilerLauncher is not described'
 def lifecycle = page('lifecycle.html')
 ['generate-sources', 'puipui:fetch', 'prepare-package', 'puipui:initramfs'].each { assert lifecycle.contains(it) }
 assert page('README.html').contains('Make your own distro')

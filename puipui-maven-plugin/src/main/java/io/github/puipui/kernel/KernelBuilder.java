@@ -53,11 +53,9 @@ public final class KernelBuilder {
     public static List<String> make(KernelBuild b, String... targets) {
         List<String> cmd = new ArrayList<>(List.of("make", "-C", b.sourceDir().toString(),
                 "O=" + b.objectDir(), "ARCH=" + b.arch().kernelArch()));
-        if (!b.arch().crossPrefix().isEmpty()) {
-            cmd.add("CROSS_COMPILE=" + b.arch().crossPrefix());
-        }
+        cmd.add("CROSS_COMPILE=" + b.arch().toolPrefix()); // on the build host too: see Arch.toolPrefix
         if (b.compilerLauncher() != null && !b.compilerLauncher().isBlank()) {
-            cmd.add("CC=" + b.compilerLauncher().trim() + " " + b.arch().crossPrefix() + "gcc");
+            cmd.add("CC=" + b.compilerLauncher().trim() + " " + b.arch().toolPrefix() + "gcc");
         }
         cmd.addAll(List.of(targets));
         return cmd;
@@ -98,7 +96,7 @@ public final class KernelBuilder {
         }
         Path stripped = b.objectDir().resolve("puipui-" + b.arch().uncompressedImageName());
         Files.deleteIfExists(stripped);
-        runner.run(b.arch() + " kernel strip", List.of(b.arch().crossPrefix() + "strip", "--strip-all", "-o",
+        runner.run(b.arch() + " kernel strip", List.of(b.arch().toolPrefix() + "strip", "--strip-all", "-o",
                 stripped.toString(), made.toString()), b.objectDir(), Map.of(), b.logFile());
         return stripped;
     }

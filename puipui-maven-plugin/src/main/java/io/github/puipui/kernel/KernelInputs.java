@@ -17,7 +17,7 @@ public final class KernelInputs {
 
     /** The inputs of {@code b} with the host's tools, {@code kconfigSha256} and {@code sourceSha256}, for {@code plugin}. */
     public static String of(KernelBuild b, String kconfigSha256, String sourceSha256, String plugin) {
-        String cross = b.arch().crossPrefix();
+        String cross = b.arch().toolPrefix();
         String tools = String.join("\n",
                 "gcc=" + HostTools.output(cross + "gcc", "-v") + "\n" + HostTools.identity(cross + "gcc"),
                 "ld=" + HostTools.firstLine(cross + "ld", "--version") + " " + HostTools.identity(cross + "ld"),

@@ -23,6 +23,7 @@ import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.Source;
+import io.github.puipui.fetch.UnsafeArchiveException;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.initramfs.ImageLayout;
@@ -109,17 +110,38 @@ public final class DistroBuild {
         return fetcher.fetch(definition.source(source));
     }
 
-    /** Fetches, verifies and extracts a source under {@link Layout#sources}; returns its top directory. */
+    /**
+     * Fetches, verifies and extracts a source into the user cache ({@code <cache>/src/<name>-<version>-<digest>}),
+     * or under {@link Layout#sources} when the cache cannot take it; returns its top directory.
+     */
     public Path sourceTree(String name) throws IOException, FetchException {
         synchronized (extractionLock) {
             Source s = definition.source(name);
             Fetcher.Fetched f = fetcher.fetch(s);
-            Path target = layout.sources().resolve(s.getName() + "-" + s.getVersion());
-            if (!Extractor.isComplete(target, f.sha256())) {
-                log.info("extracting " + f.file().getFileName() + " to " + target);
+            // one path for every clone of this user: builds read the tree (the kernel builds out of tree, O=) and
+            // never write into it, and a compiler cache (ccache, sccache) can serve one clone's compiles to another
+            // without rewriting paths, which would change the __FILE__ strings in the kernel
+            Path shared = cacheRoot.resolve("src").resolve(s.getName() + "-" + s.getVersion() + "-"
+                    + f.sha256().substring(0, 12));
+            try {
+                return extractTree(f, shared);
+            } catch (IOException e) {
+                if (e instanceof UnsafeArchiveException) {
+                    throw e;
+                }
+                Path own = layout.sources().resolve(s.getName() + "-" + s.getVersion());
+                log.warn("cannot extract " + f.file().getFileName() + " into " + shared + " (" + e.getMessage()
+                        + "); extracting it into " + own);
+                return extractTree(f, own);
             }
-            return f.extractTree(target);
         }
+    }
+
+    private Path extractTree(Fetcher.Fetched f, Path target) throws IOException {
+        if (!Extractor.isComplete(target, f.sha256())) {
+            log.info("extracting " + f.file().getFileName() + " to " + target);
+        }
+        return f.extractTree(target);
     }
 
     // ---- kernel

@@ -88,6 +88,16 @@ public enum Arch {
         return kernelArch;
     }
 
+    /**
+     * The GNU triplet prefix of this arch's tools ({@code x86_64-linux-gnu-}), which Debian and Ubuntu also give the
+     * build host's own gcc and binutils. The kernel is built with it on every host, so that it records one compiler
+     * name ({@code CONFIG_CC_VERSION_TEXT}) whatever the host and the launcher: distcc runs a plain {@code gcc} as
+     * {@code x86_64-linux-gnu-gcc}, which would otherwise change the kernel's bytes but not its key.
+     */
+    public String toolPrefix() {
+        return gnuPrefix;
+    }
+
     /** The prefix of the GNU cross tools ({@code aarch64-linux-gnu-}); empty when building natively. */
     public String crossPrefix() {
         return this == host() ? "" : gnuPrefix;

@@ -122,10 +122,9 @@ public final class HostTools {
                 Requirement.program("gzip", "gzip"),
                 Requirement.program("rsync", "rsync"),
                 Requirement.program("flock", "util-linux")));
-        if (!arch.crossPrefix().isEmpty()) {
-            r.add(Requirement.program(arch.crossPrefix() + "gcc", arch.crossGccPackage()));
-            r.add(Requirement.program(arch.crossPrefix() + "ld", arch.crossGccPackage().replace("gcc-", "binutils-")));
-        }
+        // the kernel is built with the triplet-named tools on every host (Arch.toolPrefix)
+        r.add(Requirement.program(arch.toolPrefix() + "gcc", arch.crossGccPackage()));
+        r.add(Requirement.program(arch.toolPrefix() + "ld", binutilsPackage(arch)));
         if (arch.elfKernel()) {
             r.add(strip(arch));
         }
@@ -144,7 +143,10 @@ public final class HostTools {
     }
 
     private static Requirement strip(Arch arch) {
-        return Requirement.program(arch.crossPrefix() + "strip", arch.crossPrefix().isEmpty() ? "binutils"
-                : arch.crossGccPackage().replace("gcc-", "binutils-"));
+        return Requirement.program(arch.toolPrefix() + "strip", binutilsPackage(arch));
+    }
+
+    private static String binutilsPackage(Arch arch) {
+        return arch.crossPrefix().isEmpty() ? "binutils" : arch.crossGccPackage().replace("gcc-", "binutils-");
     }
 }

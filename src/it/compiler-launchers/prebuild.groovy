@@ -8,6 +8,7 @@ def copy = { File from, File to ->
 }
 ['distcc', 'ccache-1', 'ccache-2'].each { copy(new File(basedir, 'guest'), new File(basedir, it)) }
 new File(basedir, 'ccache-dir').deleteDir()
+['ccache-1.stats', 'ccache-2.stats'].each { new File(basedir, it).delete() }
 new File(basedir, 'distcc-state').mkdirs()
 // the arch of this machine, if it was built: its compiler is the plain gcc that distccd accepts
 def host = System.getProperty('os.arch') == 'amd64' ? 'x86_64' : System.getProperty('os.arch')

@@ -6,8 +6,8 @@ gnupg.mkdirs()
 def run = { List<String> cmd ->
     def p = cmd.execute()
     def out = new StringBuilder()
-    p.consumeProcessOutput(out, out)
-    assert p.waitFor() == 0 : "${cmd.join(' ')}: ${out}"
+    p.waitForProcessOutput(out, out) // the output is all read, not only the process ended
+    assert p.exitValue() == 0 : "${cmd.join(' ')}: ${out}"
     out.toString()
 }
 run(['gpg', '--batch', '--homedir', gnupg.path, '--pinentry-mode', 'loopback', '--passphrase', '',

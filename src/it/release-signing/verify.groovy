@@ -32,9 +32,9 @@ try {
         assert asc.isFile() : "${f.name} has no signature"
         def p = ['gpg', '--batch', '--homedir', gnupg.path, '--status-fd', '1', '--verify', asc.path, f.path].execute()
         def out = new StringBuilder()
-        p.consumeProcessOutput(out, out)
-        assert p.waitFor() == 0 : "gpg --verify ${asc.name}: ${out}"
-        assert out.contains("VALIDSIG ${fingerprint}") : "${asc.name} is not signed by the release key: ${out}"
+        p.waitForProcessOutput(out, out) // the output is all read, not only the process ended
+        assert p.exitValue() == 0 : "gpg --verify ${asc.name}: ${out}"
+        assert out.toString().contains("VALIDSIG ${fingerprint} ") : "${asc.name} is not signed by the release key: ${out}"
         assert new File(f.path + '.sha256').text.trim() == hex('SHA-256', f) : "${f.name}.sha256"
         assert new File(f.path + '.sha512').text.trim() == hex('SHA-512', f) : "${f.name}.sha512"
         report << "${repo.toPath().relativize(f.toPath())} ${f.length()} signed, sha256 ${hex('SHA-256', f)}\n"

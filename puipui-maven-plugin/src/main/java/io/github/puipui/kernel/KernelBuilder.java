@@ -152,8 +152,10 @@ public final class KernelBuilder {
                     make(b, "-j" + b.jobs(), b.arch().imageTarget()), b.objectDir(), environment(b), b.logFile(),
                     lock(b));
         } catch (BuildStepException e) {
-            if (!(e.getCause() instanceof InterruptedException)) {
-                Files.deleteIfExists(marker); // make ended by itself and removed its partial targets
+            // only a make that ended by itself (exit 1..127) removed its partial targets; one killed by a signal
+            // (exit 128+n: the shutdown hook's SIGKILL when Maven is stopped) or an interrupted step did not
+            if (e.exitCode() > 0 && e.exitCode() < 128) {
+                Files.deleteIfExists(marker);
             }
             throw e;
         }

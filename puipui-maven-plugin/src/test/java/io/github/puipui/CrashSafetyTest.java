@@ -249,6 +249,18 @@ class CrashSafetyTest {
         assertFalse(Files.exists(obj.resolve(KernelBuilder.MAKE_IN_PROGRESS)));
     }
 
+    /** Starts a kernel build of the fake kernel in a child JVM and returns once its make runs {@code sleep}. */
+    private Process startKernelUntilMakeSleeps(Path src, Path obj, int sleep) throws Exception {
+        Process p = startChild("kernel", src.toString(), obj.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sleeping(sleep).isEmpty()) {
+            assertTrue(p.isAlive(), () -> "the child ended early: " + read(tmp.resolve("child.out")));
+            assertTrue(System.nanoTime() < deadline, "make never reached its sleep");
+            Thread.sleep(10);
+        }
+        return p;
+    }
+
     /** Waits until no process holds {@code lock}. */
     private static void awaitReleased(Path lock) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -263,14 +275,8 @@ class CrashSafetyTest {
         int sleep = 7000 + new Random().nextInt(999); // a command line of this test's own
         Path src = fakeKernel(sleep);
         Path obj = tmp.resolve("obj");
-        Process p = startChild("kernel", src.toString(), obj.toString());
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (sleeping(sleep).isEmpty()) {
-                assertTrue(p.isAlive(), () -> "the child ended early: " + read(tmp.resolve("child.out")));
-                assertTrue(System.nanoTime() < deadline, "make never reached its sleep");
-                Thread.sleep(10);
-            }
+            Process p = startKernelUntilMakeSleeps(src, obj, sleep);
             p.destroyForcibly(); // SIGKILL: no shutdown hook runs, and the make it started goes on
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertEquals(1, sleeping(sleep).size(), "the killed build's make is still running");
@@ -316,16 +322,10 @@ class CrashSafetyTest {
         int sleep = 6000 + new Random().nextInt(999); // a command line of this test's own
         Path src = fakeKernel(sleep);
         Path obj = tmp.resolve("obj");
-        Process p = startChild("kernel", src.toString(), obj.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (sleeping(sleep).isEmpty()) {
-            assertTrue(p.isAlive(), () -> "the child ended early: " + read(tmp.resolve("child.out")));
-            assertTrue(System.nanoTime() < deadline, "make never reached its sleep");
-            Thread.sleep(10);
-        }
+        Process p = startKernelUntilMakeSleeps(src, obj, sleep);
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!sleeping(sleep).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }

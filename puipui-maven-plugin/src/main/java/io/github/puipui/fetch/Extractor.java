@@ -36,8 +36,9 @@ import io.github.puipui.files.FileTrees;
  * <li>Entries with absolute names, any {@code ..} segment, links pointing outside the target, or paths that pass
  * through a symbolic link are refused: the whole extraction fails and nothing is left behind.</li>
  * <li>Extraction goes to a staging directory beside the target ({@link FileTrees#stagingPath}); a marker holding the
- * archive's digest is written last and the directory is then renamed into place ({@link FileTrees#publish}). A target without the marker (or with another digest) is redone, so an
- * interrupted extraction is detected on the next run.</li>
+ * archive's digest is written last and the directory is then renamed into place ({@link FileTrees#publish}). A
+ * target without the marker (or with another digest) is redone, so an interrupted extraction is detected on the next
+ * run.</li>
  * </ul>
  */
 public final class Extractor {

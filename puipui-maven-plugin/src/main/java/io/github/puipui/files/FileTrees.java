@@ -85,7 +85,7 @@ public final class FileTrees {
                     } else if (m.matches() && m.group(1).equals(HOST)) {
                         abandoned = ProcessHandle.of(Long.parseLong(m.group(2))).map(h -> !h.isAlive()).orElse(true);
                     } else {
-                        abandoned = now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > STALE_MILLIS;
+                        abandoned = untouchedForLong(p, now);
                     }
                     if (abandoned) {
                         deleteTree(p);
@@ -109,7 +109,7 @@ public final class FileTrees {
         try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
             for (Path p : entries) {
                 try {
-                    if (now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > STALE_MILLIS) {
+                    if (untouchedForLong(p, now)) {
                         deleteTree(p);
                     }
                 } catch (java.nio.file.NoSuchFileException gone) {
@@ -117,6 +117,11 @@ public final class FileTrees {
                 }
             }
         }
+    }
+
+    /** True if {@code p} has not changed for {@link #STALE_MILLIS} before {@code now}. */
+    private static boolean untouchedForLong(Path p, long now) throws IOException {
+        return now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() > STALE_MILLIS;
     }
 
     /** Tells whether a directory is a complete, usable result. */

@@ -27,7 +27,7 @@ public final class CrashChild {
     public static void main(String[] a) throws Exception {
         switch (a[0]) {
             case "store" -> new OutputCache(Path.of(a[1]), Long.MAX_VALUE, BuildLog.SILENT).store(a[3], "crash", Path.of(a[2]), null);
-            case "extract" -> new Extractor().extract(Path.of(a[1]), a[2], Path.of(a[3]));
+            case "extract" -> new Extractor(Extractor.Kind.SOURCE).extract(Path.of(a[1]), a[2], Path.of(a[3]));
             case "fetch" -> new Fetcher(new SourceCache(Path.of(a[1]), BuildLog.SILENT), new Transport(null), List.of(),
                     false, BuildLog.SILENT).fetch(new Source("big", "1", "big.bin", URI.create(a[2]).toString(), a[3]));
             case "userland" -> {

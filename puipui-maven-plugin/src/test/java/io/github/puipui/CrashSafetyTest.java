@@ -154,7 +154,7 @@ class CrashSafetyTest {
                 archive.toString(), sha, target.toString());
         assertEquals(1, staging(target).size(), "the killed child's staging directory");
         assertFalse(Extractor.isComplete(target, sha));
-        new Extractor().extract(archive, sha, target);
+        new Extractor(Extractor.Kind.SOURCE).extract(archive, sha, target);
         assertTrue(Extractor.isComplete(target, sha));
         assertEquals(List.of(), staging(target), "the killed child's staging directory is removed: its process is gone");
         try (var all = Files.walk(target)) {

@@ -27,6 +27,7 @@ import java.util.UUID;
 import io.github.puipui.BuildLog;
 import io.github.puipui.files.ConfinedLinks;
 import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.PrivateDirectories;
 import io.github.puipui.files.Sha256;
 
 /**
@@ -63,27 +64,6 @@ public final class OutputCache {
 
     public Path root() {
         return root;
-    }
-
-    /**
-     * Why a build cache at {@code root} must not be used, if it must not: entries are restored into the build, so a
-     * directory other users can write (itself or the directory holding it) could serve them anything.
-     */
-    public static Optional<String> unsafeRoot(Path root) throws IOException {
-        Path dir = root.toAbsolutePath();
-        for (Path p : new Path[] {dir, dir.getParent()}) {
-            if (p == null || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            boolean othersMayWrite = (mode & 0022) != 0;
-            boolean stickyParent = p != dir && (mode & 01000) != 0; // like /tmp: others cannot replace what is ours
-            if (othersMayWrite && !stickyParent) {
-                return Optional.of(p + " is writable by other users (mode " + Integer.toOctalString(mode & 07777)
-                        + "): make it private (chmod go-w) or point -Dpuipui.cache at a directory of your own");
-            }
-        }
-        return Optional.empty();
     }
 
     /** The cache key of a text describing every input of a step. */
@@ -127,7 +107,7 @@ public final class OutputCache {
             return false;
         }
         Path tmp = root.resolve("tmp").resolve(key + "." + UUID.randomUUID());
-        Files.createDirectories(tmp.resolve(FILES));
+        PrivateDirectories.create(tmp.resolve(FILES));
         try {
             List<String> manifest = new ArrayList<>();
             for (Path f : listTree(dir)) {
@@ -150,6 +130,7 @@ public final class OutputCache {
             }
             Files.writeString(tmp.resolve(INPUTS), inputs, StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve(MANIFEST), String.join("\n", manifest) + "\n", StandardCharsets.UTF_8);
+            PrivateDirectories.restrictTree(tmp); // nobody else may change an entry, whatever the umask
             if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) && !contains(key)) {
                 // left without its MANIFEST (written last) by an interrupted store or a partial copy of the cache
                 evict(target);
@@ -176,6 +157,11 @@ public final class OutputCache {
     public boolean restore(String key, Path target, String relocate) throws IOException {
         Path entry = entry(key);
         if (!contains(key)) {
+            return false;
+        }
+        Optional<String> untrusted = PrivateDirectories.problem(entry);
+        if (untrusted.isPresent()) {
+            log.warn("not restoring build cache entry " + entry + ": " + untrusted.get() + "; building instead");
             return false;
         }
         Path partial = target.resolveSibling(target.getFileName() + ".partial-" + UUID.randomUUID());

@@ -27,6 +27,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 import io.github.puipui.fetch.Source;
+import io.github.puipui.files.ConfinedPaths;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.userland.Component;
 
@@ -283,12 +284,18 @@ public final class DefinitionArchive {
         }
         List<Component> components = new ArrayList<>();
         for (Element e : children(child(root, "components"))) {
-            Component c = new Component(text(e, "name"), text(e, "recipe"));
+            // a base's definition is not pinned: what it names must stay inside it
+            String name = ConfinedPaths.identifier("the base's component name", text(e, "name"));
+            Component c = new Component(name, text(e, "recipe"));
             c.setSource(text(e, "source"));
             if (text(e, "config") != null) {
+                ConfinedPaths.inside(dir, "the base's component " + name + ": config", text(e, "config"));
                 c.withConfig(text(e, "config"));
             }
-            c.withPatches(texts(e, "patches").toArray(String[]::new));
+            for (String patch : texts(e, "patches")) {
+                ConfinedPaths.inside(dir, "the base's component " + name + ": patch", patch);
+                c.withPatches(patch);
+            }
             c.withDependsOn(texts(e, "dependsOn").toArray(String[]::new));
             c.withConfigureArgs(texts(e, "configureArgs").toArray(String[]::new));
             for (Element v : children(child(e, "configureEnv"))) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.puipui.fetch.Source;
+import io.github.puipui.files.ConfinedPaths;
 import io.github.puipui.userland.Component;
 
 /**
@@ -75,10 +76,7 @@ public record Derivation(List<Source> sources, List<Component> components, List<
         }
         List<String> removed = new ArrayList<>(base.removedFiles());
         for (String r : removedFiles) {
-            if (!r.startsWith("/") || r.length() < 2 || ("/" + r + "/").contains("/../")) {
-                throw new IllegalArgumentException("removeFiles entry '" + r + "' is not an absolute image path");
-            }
-            removed.add(r.endsWith("/") ? r.substring(0, r.length() - 1) : r);
+            removed.add(ConfinedPaths.imagePath("removeFiles entry", r));
         }
         List<String> modes = new ArrayList<>(base.fileModes());
         modes.addAll(fileModes);

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import io.github.puipui.fetch.Source;
+import io.github.puipui.files.ConfinedPaths;
 import io.github.puipui.userland.Component;
 import io.github.puipui.userland.UserlandBuilder;
 
@@ -75,10 +76,14 @@ public record DistroDefinition(List<Source> sources, List<Component> components,
     public DistroDefinition validated() {
         Set<String> names = new LinkedHashSet<>();
         for (Source s : sources) {
+            ConfinedPaths.identifier("source name", s.getName());
             s.validated();
             if (!names.add(s.getName())) {
                 throw new IllegalArgumentException("source '" + s.getName() + "' is declared twice");
             }
+        }
+        for (Component c : components) {
+            ConfinedPaths.identifier("component name", c.getName());
         }
         UserlandBuilder.checkOrder(components);
         for (Component c : components) {
@@ -132,7 +137,7 @@ public record DistroDefinition(List<Source> sources, List<Component> components,
             if (p.length != 2 || !p[0].startsWith("/") || !p[1].matches("0?[0-7]{3,4}")) {
                 throw new IllegalArgumentException("fileModes entry '" + m + "' is not '/path:octal-mode'");
             }
-            modes.put(p[0], Integer.parseInt(p[1], 8));
+            modes.put(ConfinedPaths.imagePath("fileModes entry '" + m + "': the path", p[0]), Integer.parseInt(p[1], 8));
         }
         return modes;
     }

@@ -29,6 +29,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 import io.github.puipui.files.ConfinedLinks;
 import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.PrivateDirectories;
 
 /**
  * Extracts {@code .tar.gz}, {@code .tar.bz2} and {@code .tar.xz} archives safely and atomically.
@@ -39,10 +40,62 @@ import io.github.puipui.files.FileTrees;
  * archive's digest is written last and the directory is then renamed into place ({@link FileTrees#publish}). A
  * target without the marker (or with another digest) is redone, so an interrupted extraction is detected on the next
  * run.</li>
+ * <li>Group and world write bits are dropped: nobody but the user who extracted a tree can change it, which is what
+ * lets a tree in the user cache be trusted by checking its top directory only.</li>
+ * <li>What one archive may write is bounded by its {@link Kind}: the bytes of file content (a hard link counts as the
+ * copy it becomes) and the number of entries. Past the bound the extraction fails, naming the archive and the bound.</li>
  * </ul>
  */
 public final class Extractor {
-    static final String MARKER = ".puipui-extracted";
+    /**
+     * The completion marker. Its name changed when extraction began to drop group and world write bits, so that a
+     * tree extracted before (with those bits) counts as incomplete and is extracted once more.
+     */
+    static final String MARKER = ".puipui-extracted-2";
+
+    /** What an archive is, which bounds what it may write. */
+    public enum Kind {
+        /**
+         * A source archive pinned by digest, a kernel tarball among them: up to 25 times its size plus 64 MiB, and an
+         * entry per 256 bytes plus 20,000 (the Linux tarball, 1.5 GB in 93,000 entries from 150 MB, fits five times).
+         */
+        SOURCE("source archive", 64L << 20, 25, 20_000, 256),
+        /**
+         * A distro definition a base hands over, not pinned: a bound near its own size, 16 times it plus 1 MiB, and an
+         * entry per 64 bytes plus 2,000.
+         */
+        DEFINITION("distro definition", 1L << 20, 16, 2_000, 64);
+
+        private final String label;
+        private final long baseBytes;
+        private final long ratio;
+        private final long baseEntries;
+        private final long bytesPerEntry;
+
+        Kind(String label, long baseBytes, long ratio, long baseEntries, long bytesPerEntry) {
+            this.label = label;
+            this.baseBytes = baseBytes;
+            this.ratio = ratio;
+            this.baseEntries = baseEntries;
+            this.bytesPerEntry = bytesPerEntry;
+        }
+
+        /** The most bytes of file content an archive of {@code archiveBytes} may write. */
+        public long maxBytes(long archiveBytes) {
+            return baseBytes + ratio * archiveBytes;
+        }
+
+        /** The most entries an archive of {@code archiveBytes} may hold. */
+        public long maxEntries(long archiveBytes) {
+            return baseEntries + archiveBytes / bytesPerEntry;
+        }
+    }
+
+    private final Kind kind;
+
+    public Extractor(Kind kind) {
+        this.kind = kind;
+    }
 
     /** The digest of the archive completely extracted into {@code target}, if the extraction is complete. */
     public static java.util.Optional<String> archiveDigest(Path target) throws IOException {
@@ -63,12 +116,16 @@ public final class Extractor {
      * is kept.
      */
     public Path extract(Path archive, String archiveSha256, Path target) throws IOException {
+        Optional<String> untrusted = PrivateDirectories.problem(target);
+        if (untrusted.isPresent()) {
+            throw new UntrustedTreeException(target + " is not used: " + untrusted.get()
+                    + ". Another user could have put there what the build would run");
+        }
         if (isComplete(target, archiveSha256)) {
             return target;
         }
         FileTrees.removeAbandonedStaging(target);
-        Path partial = FileTrees.stagingPath(target);
-        Files.createDirectories(partial);
+        Path partial = PrivateDirectories.create(FileTrees.stagingPath(target));
         try {
             unpack(archive, partial);
             Files.writeString(partial.resolve(MARKER), archiveSha256 + "\n", StandardCharsets.UTF_8);
@@ -92,6 +149,13 @@ public final class Extractor {
         }
     }
 
+    /** A tree in place that another user could have written: the caller extracts into a directory of its own. */
+    public static final class UntrustedTreeException extends IOException {
+        UntrustedTreeException(String message) {
+            super(message);
+        }
+    }
+
     static InputStream decompress(Path archive, InputStream raw) throws IOException {
         String n = archive.getFileName().toString();
         if (n.endsWith(".tar.gz") || n.endsWith(".tgz")) {
@@ -111,6 +175,11 @@ public final class Extractor {
 
     private void unpack(Path archive, Path root) throws IOException {
         String label = archive.getFileName().toString();
+        long archiveBytes = Files.size(archive);
+        long maxBytes = kind.maxBytes(archiveBytes);
+        long maxEntries = kind.maxEntries(archiveBytes);
+        long written = 0;
+        long entries = 0;
         Path realRoot = root.toRealPath();
         Set<Path> checkedDirs = new HashSet<>();
         checkedDirs.add(realRoot);
@@ -119,6 +188,10 @@ public final class Extractor {
             byte[] buf = new byte[1 << 16];
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
                 String name = e.getName();
+                if (++entries > maxEntries) {
+                    throw new UnsafeArchiveException(label, name, String.format("is past the bound of %,d entries for a"
+                            + " %s of %,d bytes", maxEntries, kind.label, archiveBytes));
+                }
                 Path dest = safePath(label, realRoot, name);
                 if (dest.equals(realRoot)) {
                     continue;
@@ -146,6 +219,8 @@ public final class Extractor {
                     if (!Files.isRegularFile(linkTarget, LinkOption.NOFOLLOW_LINKS)) {
                         throw new UnsafeArchiveException(label, name, "is a hard link to a missing or non-regular file");
                     }
+                    written += Files.size(linkTarget);
+                    checkBytes(label, name, written, maxBytes, archiveBytes);
                     Files.deleteIfExists(dest);
                     Files.copy(linkTarget, dest, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                 } else if (e.isFile()) {
@@ -156,6 +231,8 @@ public final class Extractor {
                     try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW,
                             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                         for (int n; (n = tar.read(buf)) > 0; ) {
+                            written += n;
+                            checkBytes(label, name, written, maxBytes, archiveBytes);
                             out.write(buf, 0, n);
                         }
                     }
@@ -172,6 +249,14 @@ public final class Extractor {
         if (escaping.isPresent()) {
             throw new UnsafeArchiveException(label, realRoot.relativize(escaping.get()).toString(),
                     "is a symbolic link that leads outside the target through links written after it");
+        }
+    }
+
+    private void checkBytes(String label, String name, long written, long maxBytes, long archiveBytes)
+            throws UnsafeArchiveException {
+        if (written > maxBytes) {
+            throw new UnsafeArchiveException(label, name, String.format("takes the archive past the bound of %,d bytes"
+                    + " written for a %s of %,d bytes", maxBytes, kind.label, archiveBytes));
         }
     }
 
@@ -209,6 +294,7 @@ public final class Extractor {
             }
             if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(cur);
+                PrivateDirectories.restrict(cur); // a directory the archive does not list gets no write bits of the umask
             } else if (!Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
                 throw new UnsafeArchiveException(label, name, "needs " + realRoot.relativize(cur) + " to be a directory");
             }
@@ -229,6 +315,8 @@ public final class Extractor {
         }
         perms.add(PosixFilePermission.OWNER_READ);
         perms.add(PosixFilePermission.OWNER_WRITE);
+        perms.remove(PosixFilePermission.GROUP_WRITE); // only the user who extracted it may change the tree
+        perms.remove(PosixFilePermission.OTHERS_WRITE);
         Files.setPosixFilePermissions(p, perms);
     }
 }

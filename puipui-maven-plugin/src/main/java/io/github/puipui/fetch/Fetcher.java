@@ -81,7 +81,7 @@ public final class Fetcher {
          * there) and returns its single top-level directory: the one way from a fetched source to a tree.
          */
         public Path extractTree(Path target) throws java.io.IOException {
-            return new Extractor().extractTree(file, sha256, target);
+            return new Extractor(Extractor.Kind.SOURCE).extractTree(file, sha256, target);
         }
 
     }

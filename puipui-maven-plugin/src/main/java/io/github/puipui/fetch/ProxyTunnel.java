@@ -30,6 +30,17 @@ final class ProxyTunnel implements AutoCloseable {
 
     private static final int MAX_HEAD = 16 * 1024;
 
+    /**
+     * Connections relayed at once; one download needs one. Past the bound a connection is answered 503 and closed at
+     * once, so that a flood of connections from another local process costs no thread each.
+     */
+    static final int MAX_CONNECTIONS = 16;
+
+    /** How long a connection may take to send its CONNECT request. */
+    static final int HEAD_TIMEOUT_MILLIS = 10_000;
+
+    private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_CONNECTIONS);
+
     private final ProxyConfig proxy;
     private final String token;
     private final ServerSocket server;
@@ -54,6 +65,11 @@ final class ProxyTunnel implements AutoCloseable {
         return token;
     }
 
+    /** Connections being relayed now. */
+    int busy() {
+        return MAX_CONNECTIONS - slots.availablePermits();
+    }
+
     /** Stops taking connections and ends the open ones (the HTTP client may keep a finished one for reuse). */
     @Override
     public void close() {
@@ -75,7 +91,17 @@ final class ProxyTunnel implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Thread t = new Thread(() -> relay(client), "puipui-proxy-relay-connection");
+                if (!slots.tryAcquire()) {
+                    refuse(client, "503 Service Unavailable");
+                    continue;
+                }
+                Thread t = new Thread(() -> {
+                    try {
+                        relay(client);
+                    } finally {
+                        slots.release();
+                    }
+                }, "puipui-proxy-relay-connection");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException closed) {
@@ -84,10 +110,26 @@ final class ProxyTunnel implements AutoCloseable {
         }
     }
 
+    private static void refuse(Socket client, String status) {
+        try (client) {
+            client.setSoTimeout(1_000);
+            client.getOutputStream().write(("HTTP/1.1 " + status + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            // the client went away first
+        }
+    }
+
+    /** Compares the token in time independent of where the strings differ, so that timing cannot guess it. */
+    private boolean isToken(String value) {
+        return java.security.MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8));
+    }
+
     private void relay(Socket client) {
         open.add(client);
         try (client) {
-            client.setSoTimeout(60_000);
+            client.setSoTimeout(HEAD_TIMEOUT_MILLIS);
             String head = readHead(client.getInputStream());
             String[] lines = head.split("\r\n");
             String[] request = lines[0].split(" ");
@@ -97,14 +139,13 @@ final class ProxyTunnel implements AutoCloseable {
                 String name = lines[i].contains(":") ? lines[i].substring(0, lines[i].indexOf(':')).trim() : "";
                 String value = lines[i].substring(lines[i].indexOf(':') + 1).trim();
                 if (name.equalsIgnoreCase(TOKEN_HEADER)) {
-                    tokenOk = value.equals(token);
+                    tokenOk = isToken(value);
                 } else if (!name.equalsIgnoreCase("Proxy-Authorization") && !name.isEmpty()) {
                     forward.append(lines[i]).append("\r\n");
                 }
             }
             if (request.length != 3 || !request[0].equals("CONNECT") || !tokenOk) {
-                client.getOutputStream().write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                refuse(client, "403 Forbidden");
                 return;
             }
             String credentials = proxy.username() + ":" + (proxy.password() == null ? "" : proxy.password());

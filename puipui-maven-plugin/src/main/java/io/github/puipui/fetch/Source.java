@@ -1,5 +1,6 @@
 package io.github.puipui.fetch;
 
+import io.github.puipui.files.ConfinedPaths;
 import io.github.puipui.files.Sha256;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,7 @@ public class Source {
         String id = "source '" + (name == null ? "?" : name) + "'";
         require(name, id + ": <name>");
         require(version, id + ": <version>");
+        ConfinedPaths.identifier(id + ": <version>", version); // part of directory names
         require(file, id + ": <file>");
         require(url, id + ": <url>");
         if (!isAcceptableUrl(url)) {

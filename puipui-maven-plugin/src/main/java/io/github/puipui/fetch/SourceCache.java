@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.PrivateDirectories;
 import io.github.puipui.files.Sha256;
 
 /**
@@ -54,6 +55,12 @@ public final class SourceCache {
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
+        Optional<String> untrusted = PrivateDirectories.problem(dir);
+        if (untrusted.isPresent()) {
+            // a file another user can replace might be swapped after it was verified
+            log.warn("not using the cached source " + dir + ": " + untrusted.get());
+            return Optional.empty();
+        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> Files.isRegularFile(p))) {
             for (Path file : files) {
                 if (isIntact(file, sha256)) {
@@ -84,16 +91,14 @@ public final class SourceCache {
      * were killed (older than an hour: no download in progress is that quiet) are removed.
      */
     public Path newTempFile(String fileName) throws IOException {
-        Path tmp = root.resolve("tmp");
-        Files.createDirectories(tmp);
+        Path tmp = PrivateDirectories.create(root.resolve("tmp"));
         FileTrees.removeStale(tmp, "*.part");
         return tmp.resolve(fileName + "." + UUID.randomUUID() + ".part");
     }
 
     /** Moves a verified temporary file into the cache; concurrent stores of the same digest are harmless. */
     public Path store(String sha256, String fileName, Path verifiedTemp) throws IOException {
-        Path dir = entryDir(sha256);
-        Files.createDirectories(dir);
+        Path dir = PrivateDirectories.create(entryDir(sha256));
         Path target = dir.resolve(fileName);
         Files.setLastModifiedTime(verifiedTemp, FileTime.fromMillis(System.currentTimeMillis()));
         try {

@@ -23,17 +23,21 @@ public final class ImageLayout {
      */
     public static InitramfsWriter assemble(long mtime, Path fsTemplate, Path userland, Map<String, Integer> modes,
             String rootPassword, String authorizedKeys) throws IOException {
-        return assemble(mtime, java.util.List.of(fsTemplate), userland, java.util.List.of(), modes, rootPassword,
-                authorizedKeys);
+        return assemble(mtime, java.util.List.of(fsTemplate), userland, java.util.List.of(), modes, TEST_DISTRO,
+                rootPassword, authorizedKeys);
     }
+
+    /** The coordinates the short form of {@link #assemble} salts the root password with. */
+    static final String TEST_DISTRO = "test:distro:0";
 
     /**
      * The image from file system layers (the template, then overlays whose files replace the template's), the
-     * userland, minus {@code removed} image paths (and everything under them).
+     * userland, minus {@code removed} image paths (and everything under them). {@code distro}: the distro's
+     * coordinates, which with {@code mtime} give the password's salt ({@link ShaCrypt#saltFor}).
      */
     public static InitramfsWriter assemble(long mtime, java.util.List<Path> fsLayers, Path userland,
-            java.util.List<String> removed, Map<String, Integer> modes, String rootPassword, String authorizedKeys)
-            throws IOException {
+            java.util.List<String> removed, Map<String, Integer> modes, String distro, String rootPassword,
+            String authorizedKeys) throws IOException {
         boolean keysOnly = rootPassword == null;
         if (keysOnly && (authorizedKeys == null || authorizedKeys.isBlank())) {
             throw new IllegalArgumentException("a key-only image needs authorized keys for root (-Dpuipui.authorizedKeys=FILE)");
@@ -57,7 +61,7 @@ public final class ImageLayout {
         w.add(CpioEntry.directory("/root", 0700));
         w.add(CpioEntry.charDevice("/dev/console", 0600, 5, 1));
         w.add(CpioEntry.charDevice("/dev/null", 0666, 1, 3));
-        String rootHash = keysOnly ? "*" : ShaCrypt.hash(rootPassword);
+        String rootHash = keysOnly ? "*" : ShaCrypt.hash(rootPassword, ShaCrypt.saltFor(distro, mtime));
         w.add(CpioEntry.file("/etc/shadow", modes.getOrDefault("/etc/shadow", 0600),
                 shadow(lastWith(fsLayers, "etc/shadow"), rootHash).getBytes(StandardCharsets.UTF_8)));
         if (keysOnly) {

@@ -7,8 +7,9 @@ import java.security.NoSuchAlgorithmException;
 /**
  * SHA-512 crypt ({@code $6$salt$hash}, Ulrich Drepper's "Unix crypt using SHA-256 and SHA-512", 5000 rounds), the
  * format of {@code /etc/shadow} that musl's {@code crypt()} (and so dropbear) verifies. Written at build time, so the
- * image holds only the hash of the root password; the salt is derived from the password, so the same password gives
- * the same image.
+ * image holds only the hash of the root password. The salt comes from public data only, the distro's coordinates and
+ * its output timestamp ({@link #saltFor}): the image stays reproducible, and the salt says nothing of the password, so
+ * a guess costs the full 5000 rounds and no table computed once serves every image.
  */
 public final class ShaCrypt {
     private static final String ALPHABET = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -17,14 +18,18 @@ public final class ShaCrypt {
     private ShaCrypt() {
     }
 
-    /** The shadow entry for {@code password}: {@code $6$<16 salt chars>$<86 hash chars>}. */
-    public static String hash(String password) {
-        byte[] seed = sha512(("puipui root password salt\n" + password).getBytes(StandardCharsets.UTF_8));
+    /**
+     * The salt of a distro's root password: 16 characters of the crypt alphabet taken from the SHA-512 of the distro's
+     * coordinates ({@code groupId:artifactId:version}) and its output timestamp, never from the password.
+     */
+    public static String saltFor(String distroCoordinates, long outputTimestamp) {
+        byte[] seed = sha512(("puipui root password salt\n" + distroCoordinates + "\n" + outputTimestamp)
+                .getBytes(StandardCharsets.UTF_8));
         StringBuilder salt = new StringBuilder();
         for (int i = 0; i < 16; i++) {
             salt.append(ALPHABET.charAt((seed[i] & 0xff) % 64));
         }
-        return hash(password, salt.toString());
+        return salt.toString();
     }
 
     /** SHA-512 crypt of {@code password} with {@code salt} (at most 16 characters of the crypt alphabet). */

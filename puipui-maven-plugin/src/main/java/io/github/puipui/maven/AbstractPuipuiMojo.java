@@ -403,23 +403,18 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
         return cacheDirectory != null ? cacheDirectory.toPath().toAbsolutePath() : SourceCache.defaultRoot();
     }
 
+    /** The user-level cache, by area, each checked before use (a private fallback under the work directory). */
+    protected final io.github.puipui.cache.UserCache userCache() {
+        return new io.github.puipui.cache.UserCache(cacheRoot(), layout().work().resolve("private-cache"), buildLog());
+    }
+
     /** The user-level cache of build outputs, or null when {@code -Dpuipui.buildCache=false}. */
     protected final io.github.puipui.cache.OutputCache outputCache() {
         if (!buildCache) {
             return null;
         }
-        Path root = cacheRoot().resolve("outputs");
-        try {
-            java.util.Optional<String> unsafe = io.github.puipui.cache.OutputCache.unsafeRoot(root);
-            if (unsafe.isPresent()) {
-                getLog().warn("not using the build cache: " + unsafe.get());
-                return null;
-            }
-        } catch (java.io.IOException e) {
-            getLog().warn("not using the build cache: cannot read the permissions of " + root + ": " + e.getMessage());
-            return null;
-        }
-        return new io.github.puipui.cache.OutputCache(root, Math.max(1, buildCacheMaxMegabytes) << 20, buildLog());
+        return new io.github.puipui.cache.OutputCache(userCache().rootFor("outputs").resolve("outputs"),
+                Math.max(1, buildCacheMaxMegabytes) << 20, buildLog());
     }
 
     protected final List<URI> mirrorList() {
@@ -432,7 +427,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     /** The goal's one fetcher (one HTTP client, one cache). */
     protected final synchronized Fetcher fetcher() {
         if (fetcher == null) {
-            fetcher = new Fetcher(new SourceCache(cacheRoot(), buildLog()), new Transport(proxy()), mirrorList(),
+            fetcher = new Fetcher(new SourceCache(userCache().rootFor("sha256", "tmp"), buildLog()), new Transport(proxy()), mirrorList(),
                     session.isOffline(), buildLog());
         }
         return fetcher;
@@ -516,7 +511,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
             if (!Extractor.isComplete(target, sha)) {
                 getLog().info("base distro " + base + ": " + file);
             }
-            return io.github.puipui.distro.DefinitionArchive.read(new Extractor().extractTree(file, sha, target));
+            return io.github.puipui.distro.DefinitionArchive.read(new Extractor(Extractor.Kind.DEFINITION).extractTree(file, sha, target));
         }
     }
 
@@ -555,7 +550,8 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
             for (PrebuiltToolchain p : prebuiltToolchains) {
                 prebuilt.add(new DistroBuild.PrebuiltToolchainSpec(p.arch, p.hostArch, p.source, p.prefix));
             }
-            distroBuild = new DistroBuild(definition(), layout(), cacheRoot(), fetcher(), outputCache(),
+            distroBuild = new DistroBuild(definition(), layout(), userCache().rootFor("src", "toolchain"), fetcher(),
+                    outputCache(),
                     new DistroBuild.Settings(timestamp(), pluginIdentity(), jobs(), compilerLauncher(),
                             Math.max(0, zopfliIterations), allowedKconfigDrops, caBundle.toPath(), prebuilt),
                     buildLog());

@@ -65,9 +65,10 @@ public class InitramfsMojo extends AbstractPuipuiMojo {
         String keys = authorizedKeys == null ? null : core("reading " + authorizedKeys,
                 () -> Files.readString(authorizedKeys.toPath()));
         DistroBuild build = distroBuild();
+        String distro = project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion();
         for (Arch arch : archs()) {
             long start = System.nanoTime();
-            InitramfsWriter written = core(arch + " initramfs", () -> build.initramfs(arch, password, keys));
+            InitramfsWriter written = core(arch + " initramfs", () -> build.initramfs(arch, distro, password, keys));
             if (written != null) {
                 Path out = outputDirectory(arch).resolve("initramfs.cpio.gz");
                 getLog().info(String.format("%s initramfs: %s, %d entries, %,d bytes in %.1f s", arch, out,

@@ -221,7 +221,14 @@ public final class DistroBuild {
                 Fetcher.Fetched f = fetcher.fetch(s);
                 Path dir = cacheRoot.resolve("toolchain").resolve(s.getName() + "-" + s.getVersion());
                 return new ToolchainPlan("prebuilt " + f.sha256() + " " + p.prefix(), memoized(() -> {
-                    Path root = f.extractTree(dir);
+                    Path root;
+                    try {
+                        root = f.extractTree(dir);
+                    } catch (Extractor.UntrustedTreeException e) {
+                        Path own = layout.arch(arch).resolve("toolchain").resolve(s.getName() + "-" + s.getVersion());
+                        log.warn(e.getMessage() + "; extracting the toolchain into " + own);
+                        root = f.extractTree(own);
+                    }
                     log.info(arch + " toolchain: prebuilt " + root);
                     return PrebuiltToolchain.at(arch, root, p.prefix());
                 }));
@@ -320,8 +327,12 @@ public final class DistroBuild {
 
     // ---- initramfs
 
-    /** The initramfs of an arch as it would be written: layers, userland, removals, modes, root's login. */
-    public InitramfsWriter initramfsContent(Arch arch, String rootPassword, String authorizedKeys) throws IOException {
+    /**
+     * The initramfs of an arch as it would be written: layers, userland, removals, modes, root's login (the password
+     * salted with the distro's coordinates {@code distro}, {@code groupId:artifactId:version}).
+     */
+    public InitramfsWriter initramfsContent(Arch arch, String distro, String rootPassword, String authorizedKeys)
+            throws IOException {
         if (definition.fsLayers().isEmpty()) {
             throw new IllegalArgumentException("no fs template: set <fsDirectory> (or derive from a <base> distro)");
         }
@@ -337,16 +348,16 @@ public final class DistroBuild {
                     + " or mvn package for the whole image)");
         }
         return ImageLayout.assemble(settings.timestamp().epochSecond(), definition.fsLayers(), userland,
-                definition.removedFiles(), definition.fileModeMap(), rootPassword, authorizedKeys);
+                definition.removedFiles(), definition.fileModeMap(), distro, rootPassword, authorizedKeys);
     }
 
     /**
      * Writes an arch's {@code initramfs.cpio.gz} unless its content is unchanged (the key is the digest of the whole
      * content) and publishes it to {@link Layout#out}; null when it was up to date, else the writer.
      */
-    public InitramfsWriter initramfs(Arch arch, String rootPassword, String authorizedKeys) throws IOException,
-            BuildStepException {
-        InitramfsWriter w = initramfsContent(arch, rootPassword, authorizedKeys);
+    public InitramfsWriter initramfs(Arch arch, String distro, String rootPassword, String authorizedKeys)
+            throws IOException, BuildStepException {
+        InitramfsWriter w = initramfsContent(arch, distro, rootPassword, authorizedKeys);
         Path outputs = layout.initramfsOutputs(arch);
         CachedStep.How how = new CachedStep(null, log).run(arch + " initramfs", outputs,
                 StepInputs.initramfs(w.digest(), settings.plugin()), null,

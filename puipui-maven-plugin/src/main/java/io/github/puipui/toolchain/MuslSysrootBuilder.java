@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.PrivateDirectories;
 import io.github.puipui.files.TreeManifest;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
@@ -48,6 +49,10 @@ public final class MuslSysrootBuilder {
                 || !Files.isRegularFile(prefix.resolve("include/linux/vm_sockets.h"))) {
             return Optional.of(Files.exists(prefix) ? "it lacks libc.a, musl-gcc or the Linux headers"
                     : "it does not exist");
+        }
+        Optional<String> untrusted = PrivateDirectories.problem(prefix);
+        if (untrusted.isPresent()) {
+            return untrusted; // its manifest could be another user's too
         }
         return TreeManifest.mismatch(prefix, identity);
     }
@@ -96,6 +101,7 @@ public final class MuslSysrootBuilder {
             headers.add("CROSS_COMPILE=" + in.arch().crossPrefix());
         }
         runner.run(in.arch() + " linux headers_install", headers, in.workDir(), Map.of(), in.logFile());
+        PrivateDirectories.restrictTree(stage); // nobody else may change the sysroot, whatever the umask
         TreeManifest.write(staged, in.identity());
         // if another build finished it first, theirs is kept: it may be in use
         FileTrees.publish(staged, prefix, d -> problem(d, in.identity()).isEmpty());

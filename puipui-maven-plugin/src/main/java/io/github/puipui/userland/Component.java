@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.puipui.files.ConfinedPaths;
 import io.github.puipui.files.Sha256;
 
 /**
@@ -47,11 +48,14 @@ public class Component {
     public record Install(String from, String to, int mode) {
         public static Install parse(String component, String spec) {
             String[] p = spec.trim().split(":");
-            if (p.length < 2 || p.length > 3 || p[0].isBlank() || !p[1].startsWith("/") || p[0].contains("..") || p[1].contains("..")) {
+            if (p.length < 2 || p.length > 3 || p[0].isBlank() || (p.length == 3 && !p[2].matches("0?[0-7]{3,4}"))) {
                 throw new IllegalArgumentException("component " + component + ": install '" + spec
                         + "' is not 'path/in/build:/path/in/image[:mode]'");
             }
-            return new Install(p[0], p[1], p.length == 3 ? Integer.parseInt(p[2], 8) : 0755);
+            String what = "component " + component + ": install '" + spec + "': ";
+            return new Install(ConfinedPaths.relative(what + "the build path", p[0]),
+                    ConfinedPaths.imagePath(what + "the image path", p[1]),
+                    p.length == 3 ? Integer.parseInt(p[2], 8) : 0755);
         }
     }
 

@@ -143,7 +143,7 @@ public final class UserlandBuilder {
         Map<String, String> before = digests(stagingDir);
         Path buildDir = workDir.resolve(name);
         FileTrees.deleteTree(buildDir);
-        Path sourceDir = new Extractor().extractTree(p.archive(), p.archiveSha256(), buildDir);
+        Path sourceDir = new Extractor(Extractor.Kind.SOURCE).extractTree(p.archive(), p.archiveSha256(), buildDir);
         ComponentBuild b = new ComponentBuild(p.component(), p.version(), tc, sourceDir, stagingDir, jobs, ts, logFile, runner);
         for (String patch : p.component().getPatches()) {
             b.run("patch " + Path.of(patch).getFileName(), List.of("patch", "-p1", "--forward", "--batch",

@@ -127,16 +127,13 @@ class OutputCacheTest {
     }
 
     @Test
-    void aCacheOtherUsersCanWriteIsRefused() throws Exception {
-        Path root = Files.createDirectories(tmp.resolve("shared/outputs"));
-        Files.setPosixFilePermissions(tmp.resolve("shared"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        assertTrue(OutputCache.unsafeRoot(root).isEmpty());
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertTrue(OutputCache.unsafeRoot(root).orElseThrow().contains("writable by other users (mode 777)"));
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(tmp.resolve("shared"), PosixFilePermissions.fromString("rwxrwxr-x"));
-        assertTrue(OutputCache.unsafeRoot(root).isPresent(), "the directory holding it too");
+    void anEntryAnotherUserOwnsIsNotRestored() throws Exception {
+        OutputCache cache = cache(1 << 30);
+        String key = OutputCache.key("planted");
+        cache.store(key, "planted", sample("d", "x"), null);
+        Files.setAttribute(cache.root().resolve(key), "unix:uid", SharedCacheTest.OTHER_UID);
+        assertFalse(cache.restore(key, tmp.resolve("out"), null), "an entry another user could have written is a miss");
+        assertFalse(Files.exists(tmp.resolve("out")));
     }
 
     @Test

@@ -60,7 +60,7 @@ class DefinitionArchiveTest {
         DistroDefinition d = declared();
         Path archive = tmp.resolve("distro-definition.tar.gz");
         DefinitionArchive.write(d, List.of("aarch64", "x86_64"), archive, 1_764_028_800L);
-        Path top = new Extractor().extractTree(archive, Sha256.of(archive), tmp.resolve("read"));
+        Path top = new Extractor(Extractor.Kind.SOURCE).extractTree(archive, Sha256.of(archive), tmp.resolve("read"));
         DistroDefinition r = DefinitionArchive.read(top);
 
         assertEquals("2026-11-25T00:00:00Z", r.outputTimestamp());
@@ -111,5 +111,55 @@ class DefinitionArchiveTest {
         Files.writeString(dir.resolve("distro.xml"), "<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><distro format=\"1\">&x;</distro>");
         org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> DefinitionArchive.read(dir));
         assertFalse(new File(dir.toFile(), "kconfig").exists());
+    }
+
+    /** A base's definition with one hostile component element, as a base would publish it (its files beside). */
+    private Path craftedBase(String component) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("crafted").resolve(Integer.toHexString(component.hashCode())));
+        Files.createDirectories(dir.resolve("components/hello/patches"));
+        Files.writeString(dir.resolve("components/hello/patches/01-fix.patch"), "--- a\n+++ b\n");
+        Files.writeString(dir.resolve("distro.xml"), "<distro format=\"1\">\n  <sources>\n    <source><name>hello</name>"
+                + "<version>1.0</version><file>hello-1.0.tar.gz</file><url>https://example.org/hello-1.0.tar.gz</url>"
+                + "<sha256>" + "ab".repeat(32) + "</sha256></source>\n  </sources>\n  <components>\n" + component
+                + "\n  </components>\n</distro>\n");
+        return dir;
+    }
+
+    private void assertRefused(String component, String why) throws Exception {
+        Path dir = craftedBase(component);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DefinitionArchive.read(dir).validated());
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+
+    @Test
+    void aBaseCannotNameFilesOutsideItsDefinitionNorNameAComponentAPath() throws Exception {
+        assertRefused("<component><name>../../../../../victim</name><source>hello</source></component>", "is not a name");
+        assertRefused("<component><name>hello</name><patches><patch>../../../../../../../../etc/passwd</patch></patches>"
+                + "</component>", "stays inside");
+        assertRefused("<component><name>hello</name><config>/etc/hostname</config></component>", "stays inside");
+        assertRefused("<component><name>hello</name><patches><patch>components/hello/patches/../../../../x</patch>"
+                + "</patches></component>", "stays inside");
+        Path linked = craftedBase("<component><name>hello</name><config>components/out/hostname</config></component>");
+        Files.createSymbolicLink(linked.resolve("components/out"), Path.of("/etc"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DefinitionArchive.read(linked));
+        assertTrue(e.getMessage().contains("through a link"), e.getMessage());
+        // what stays inside is read
+        DistroDefinition ok = DefinitionArchive.read(craftedBase("<component><name>hello</name><patches>"
+                + "<patch>components//hello/./patches/01-fix.patch</patch></patches></component>"));
+        assertTrue(ok.components().get(0).getPatches().get(0).endsWith("components/hello/patches/01-fix.patch"));
+    }
+
+    @Test
+    void installTargetsStayInsideTheImage() {
+        assertEquals("/tmp/x", Component.Install.parse("hello", "hello://tmp/x").to());
+        assertEquals("/usr/bin/hello", Component.Install.parse("hello",
+                "src/../hello:/usr/./lib/../bin//hello:0755").to());
+        for (String bad : List.of("hello:/../../etc/passwd", "../../x:/usr/bin/x", "/etc/passwd:/usr/bin/x", "hello:/",
+                "hello:relative")) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Component.Install.parse("hello", bad), bad);
+        }
     }
 }

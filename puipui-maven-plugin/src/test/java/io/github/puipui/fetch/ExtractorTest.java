@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -28,7 +29,10 @@ class ExtractorTest {
     @TempDir
     Path tmp;
 
-    /** Builds a tar.gz from (name, kind, content-or-link) triples; kind f=file, x=executable, d=dir, l=symlink, h=hardlink. */
+    /**
+     * Builds a tar.gz from (name, kind, content-or-link) triples; kind f=file, x=executable, w=file of mode 0666,
+     * d=dir, D=dir of mode 0777, l=symlink, h=hardlink.
+     */
     private Path tar(String fileName, String... spec) throws IOException {
         Path archive = tmp.resolve(fileName);
         try (OutputStream raw = Files.newOutputStream(archive);
@@ -43,6 +47,10 @@ class ExtractorTest {
                 TarArchiveEntry e;
                 switch (kind) {
                     case "d" -> e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
+                    case "D" -> {
+                        e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
+                        e.setMode(040777);
+                    }
                     case "l" -> {
                         e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
                         e.setLinkName(data);
@@ -54,11 +62,11 @@ class ExtractorTest {
                     default -> {
                         e = new TarArchiveEntry(name, true);
                         e.setSize(data.getBytes(StandardCharsets.UTF_8).length);
-                        e.setMode(kind.equals("x") ? 0100755 : 0100644);
+                        e.setMode(kind.equals("x") ? 0100755 : kind.equals("w") ? 0100666 : 0100644);
                     }
                 }
                 out.putArchiveEntry(e);
-                if (kind.equals("f") || kind.equals("x")) {
+                if (kind.equals("f") || kind.equals("x") || kind.equals("w")) {
                     out.write(data.getBytes(StandardCharsets.UTF_8));
                 }
                 out.closeArchiveEntry();
@@ -72,7 +80,7 @@ class ExtractorTest {
         for (String ext : new String[] {".tar.gz", ".tar.bz2", ".tar.xz"}) {
             Path a = tar("ok" + ext, "pkg-1/", "d", "", "pkg-1/configure", "x", "#!/bin/sh\n",
                     "pkg-1/src/a.c", "f", "int a;", "pkg-1/src/link.c", "l", "a.c", "pkg-1/src/hard.c", "h", "pkg-1/src/a.c");
-            Path out = new Extractor().extract(a, Sha256.of(a), tmp.resolve("out" + ext));
+            Path out = new Extractor(Extractor.Kind.SOURCE).extract(a, Sha256.of(a), tmp.resolve("out" + ext));
             assertEquals("int a;", Files.readString(out.resolve("pkg-1/src/a.c")));
             assertTrue(Files.isSymbolicLink(out.resolve("pkg-1/src/link.c")));
             assertEquals("int a;", Files.readString(out.resolve("pkg-1/src/hard.c")));
@@ -83,9 +91,13 @@ class ExtractorTest {
     }
 
     private void assertRefused(Path archive, String why) throws IOException {
+        assertRefused(Extractor.Kind.SOURCE, archive, why);
+    }
+
+    private void assertRefused(Extractor.Kind kind, Path archive, String why) throws IOException {
         Path target = tmp.resolve("target-" + archive.getFileName());
         UnsafeArchiveException e = assertThrows(UnsafeArchiveException.class,
-                () -> new Extractor().extract(archive, Sha256.of(archive), target));
+                () -> new Extractor(kind).extract(archive, Sha256.of(archive), target));
         assertTrue(e.getMessage().contains(why), e.getMessage());
         assertFalse(Files.exists(target), "no target directory");
         try (var siblings = Files.list(target.getParent())) {
@@ -154,7 +166,7 @@ class ExtractorTest {
             for (int i = 0; i < 4; i++) {
                 done.add(pool.submit(() -> {
                     start.await();
-                    return new Extractor().extractTree(a, Sha256.of(a), target);
+                    return new Extractor(Extractor.Kind.SOURCE).extractTree(a, Sha256.of(a), target);
                 }));
             }
             for (java.util.concurrent.Future<Path> f : done) {
@@ -184,7 +196,7 @@ class ExtractorTest {
                 .replace("-" + ProcessHandle.current().pid() + "-", "-" + ended.pid() + "-"));
         Files.createDirectories(running.resolve("pkg"));
         Files.createDirectories(killed.resolve("pkg"));
-        new Extractor().extract(a, Sha256.of(a), target);
+        new Extractor(Extractor.Kind.SOURCE).extract(a, Sha256.of(a), target);
         assertTrue(Files.isDirectory(running), "another build of this host that is still running");
         assertFalse(Files.exists(killed), "left by a build whose process has ended");
     }
@@ -199,12 +211,66 @@ class ExtractorTest {
         Files.createDirectories(target.resolve("pkg"));
         Files.writeString(target.resolve("pkg/file"), "half");
         assertFalse(Extractor.isComplete(target, Sha256.of(a)));
-        new Extractor().extract(a, Sha256.of(a), target);
+        new Extractor(Extractor.Kind.SOURCE).extract(a, Sha256.of(a), target);
         assertEquals("complete", Files.readString(target.resolve("pkg/file")));
         assertFalse(Files.exists(tmp.resolve("src.partial")));
         // a complete extraction is not repeated
         Files.writeString(target.resolve("pkg/file"), "kept");
-        new Extractor().extract(a, Sha256.of(a), target);
+        new Extractor(Extractor.Kind.SOURCE).extract(a, Sha256.of(a), target);
         assertEquals("kept", Files.readString(target.resolve("pkg/file")));
+    }
+
+    @Test
+    void groupAndWorldWriteBitsOfTheArchiveAreDropped() throws Exception {
+        Path a = tar("modes.tar.gz", "pkg/", "D", "", "pkg/open", "w", "anyone", "pkg/tool", "x", "#!/bin/sh\n");
+        Path out = new Extractor(Extractor.Kind.SOURCE).extract(a, Sha256.of(a), tmp.resolve("modes"));
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("pkg"))));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("pkg/open"))));
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("pkg/tool"))));
+    }
+
+    @Test
+    void aTreeExtractedWithWriteBitsBeforeIsExtractedOnceMore() throws Exception {
+        Path a = tar("old.tar.gz", "pkg/", "D", "", "pkg/open", "w", "anyone");
+        Path target = tmp.resolve("old");
+        // what earlier versions left: the archive's 0777 and 0666 kept, and a marker holding the digest
+        Files.createDirectories(target.resolve("pkg"));
+        Files.writeString(target.resolve("pkg/open"), "anyone");
+        Files.setPosixFilePermissions(target.resolve("pkg"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(target.resolve("pkg/open"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.writeString(target.resolve(".puipui-extracted"), Sha256.of(a) + "\n");
+        assertFalse(Extractor.isComplete(target, Sha256.of(a)), "a tree of an earlier version is not taken as it is");
+        new Extractor(Extractor.Kind.SOURCE).extract(a, Sha256.of(a), target);
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("pkg"))));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("pkg/open"))));
+    }
+
+    /** One 1 MiB file and 100 hard links to it: a 2 KB archive that would write 101 MiB. */
+    private Path hardLinkBomb() throws IOException {
+        List<String> spec = new java.util.ArrayList<>(List.of("pkg/big", "f", "\0".repeat(1 << 20)));
+        for (int i = 0; i < 100; i++) {
+            spec.addAll(List.of("pkg/link" + i, "h", "pkg/big"));
+        }
+        return tar("bomb.tar.gz", spec.toArray(String[]::new));
+    }
+
+    @Test
+    void anArchiveWritingFarMoreThanItsKindAllowsIsStopped() throws Exception {
+        Path bomb = hardLinkBomb();
+        assertTrue(Files.size(bomb) < 8192, "a small archive: " + Files.size(bomb));
+        assertRefused(Extractor.Kind.DEFINITION, bomb, "bound");
+        assertRefused(Extractor.Kind.SOURCE, bomb, "bound");
+    }
+
+    @Test
+    void anArchiveOfMoreEntriesThanItsKindAllowsIsStopped() throws Exception {
+        List<String> spec = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            spec.addAll(List.of("pkg/f" + i, "f", ""));
+        }
+        Path many = tar("many.tar.gz", spec.toArray(String[]::new));
+        assertRefused(Extractor.Kind.DEFINITION, many, "entries");
+        Path ok = new Extractor(Extractor.Kind.SOURCE).extract(many, Sha256.of(many), tmp.resolve("many"));
+        assertTrue(Files.isRegularFile(ok.resolve("pkg/f4999")), "a source archive has room for them");
     }
 }

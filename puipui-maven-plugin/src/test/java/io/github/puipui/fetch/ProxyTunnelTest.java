@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -147,6 +148,32 @@ class ProxyTunnelTest {
                     + ProxyTunnel.TOKEN_HEADER + ": guessed\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
+        }
+        assertEquals(List.of(), proxy.heads, "nothing reached the proxy");
+    }
+
+    @Test
+    void connectionsPastTheBoundAreAnsweredAtOnceAndCostNoThread() throws Exception {
+        List<Socket> idle = new ArrayList<>();
+        try (ProxyTunnel relay = new ProxyTunnel(new ProxyConfig("127.0.0.1", proxy.port(), "builder", "s3cret", null))) {
+            for (int i = 0; i < ProxyTunnel.MAX_CONNECTIONS; i++) {
+                idle.add(new Socket(relay.address().getAddress(), relay.address().getPort())); // never sends a request
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (relay.busy() < ProxyTunnel.MAX_CONNECTIONS && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(ProxyTunnel.MAX_CONNECTIONS, relay.busy(), "every idle connection holds a slot");
+            try (Socket extra = new Socket(relay.address().getAddress(), relay.address().getPort())) {
+                extra.setSoTimeout(5_000); // well under the relay's wait for a request head
+                String answer = new String(extra.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
+            }
+            assertEquals(ProxyTunnel.MAX_CONNECTIONS, relay.busy(), "the refused connection took no slot");
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
         }
         assertEquals(List.of(), proxy.heads, "nothing reached the proxy");
     }

@@ -2,6 +2,7 @@ package io.github.puipui.initramfs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -100,7 +101,8 @@ class InitramfsWriterTest {
         assertEquals(1, console.getRemoteDeviceMin());
         assertEquals(3, e.get("dev/null").getRemoteDeviceMin());
         String shadow = new String(data.get("etc/shadow"), StandardCharsets.UTF_8);
-        assertTrue(shadow.startsWith("root:" + ShaCrypt.hash("passwd") + ":"), "only the password's hash: " + shadow);
+        assertTrue(shadow.startsWith("root:" + ShaCrypt.hash("passwd", ShaCrypt.saltFor(ImageLayout.TEST_DISTRO, MTIME))
+                + ":"), "only the password's hash: " + shadow);
         assertTrue(!shadow.contains("passwd:") && !e.containsKey("etc/puipui/root-password"), "no cleartext password");
         assertTrue(!e.containsKey("etc/puipui/keys-only"));
         assertEquals("ssh-ed25519 AAAA test\n", new String(data.get("root/.ssh/authorized_keys"), StandardCharsets.UTF_8));
@@ -115,7 +117,7 @@ class InitramfsWriterTest {
         Files.writeString(overlay.resolve("etc/motd"), "motd\n");
         Files.writeString(overlay.resolve("etc/shadow"), "root:x:0:0:99999:7:::\nguest:*:0:0:99999:7:::\n");
         InitramfsWriter w = ImageLayout.assemble(MTIME, java.util.List.of(fs, overlay), userland,
-                java.util.List.of("/etc/mtab", "/bin"), java.util.Map.of(), "passwd", null);
+                java.util.List.of("/etc/mtab", "/bin"), java.util.Map.of(), ImageLayout.TEST_DISTRO, "passwd", null);
         java.util.Map<String, CpioEntry> byPath = new java.util.TreeMap<>();
         w.entries().forEach(x -> byPath.put(x.path(), x));
         assertEquals("derived\n", Files.readString(byPath.get("/etc/issue").source()));
@@ -154,6 +156,22 @@ class InitramfsWriterTest {
         assertEquals(0x1f, head[0] & 0xff);
         assertEquals(0, head[3] & 0x08, "no file name in the gzip header");
         assertEquals(0, head[4] | head[5] | head[6] | head[7], "gzip mtime is zero");
+    }
+
+    /** The salt of root's hash: 16 characters after {@code root:$6$}. */
+    private String salt(String password, long mtime) throws Exception {
+        Path out = tmp.resolve("salt.cpio.gz");
+        ImageLayout.assemble(mtime, fs, userland, Map.of(), password, null).write(out);
+        Map<String, byte[]> data = new java.util.HashMap<>();
+        read(out, data);
+        return new String(data.get("etc/shadow"), StandardCharsets.UTF_8).substring("root:$6$".length(), "root:$6$".length() + 16);
+    }
+
+    @Test
+    void theSaltOfRootsPasswordTellsNothingOfThePassword() throws Exception {
+        // a salt computed from the password is itself a fast, unsalted hash of it: one SHA-512 per guess
+        assertEquals(salt("passwd", MTIME), salt("a quite different password", MTIME), "the salt is the distro's");
+        assertNotEquals(salt("passwd", MTIME), salt("passwd", MTIME + 1), "another timestamp, another salt");
     }
 
     @Test

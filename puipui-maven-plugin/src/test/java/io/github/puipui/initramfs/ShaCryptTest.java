@@ -20,9 +20,12 @@ class ShaCryptTest {
     }
 
     @Test
-    void theSaltFollowsThePasswordSoImagesAreReproducible() {
-        assertEquals(ShaCrypt.hash("passwd"), ShaCrypt.hash("passwd"));
-        assertNotEquals(ShaCrypt.hash("passwd"), ShaCrypt.hash("passwd2"));
-        assertTrue(ShaCrypt.hash("passwd").matches("\\$6\\$[./0-9A-Za-z]{16}\\$[./0-9A-Za-z]{86}"), ShaCrypt.hash("passwd"));
+    void theSaltComesFromTheDistroAndItsTimestampNeverFromThePassword() {
+        String salt = ShaCrypt.saltFor("io.example:guest:1.0", 1764028800L);
+        assertEquals(salt, ShaCrypt.saltFor("io.example:guest:1.0", 1764028800L), "reproducible");
+        assertTrue(salt.matches("[./0-9A-Za-z]{16}"), salt);
+        assertNotEquals(salt, ShaCrypt.saltFor("io.example:guest:1.1", 1764028800L), "another version");
+        assertNotEquals(salt, ShaCrypt.saltFor("io.example:guest:1.0", 1764028801L), "another timestamp");
+        assertTrue(ShaCrypt.hash("passwd", salt).matches("\\$6\\$[./0-9A-Za-z]{16}\\$[./0-9A-Za-z]{86}"));
     }
 }

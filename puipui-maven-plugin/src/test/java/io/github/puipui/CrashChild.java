@@ -14,7 +14,7 @@ import io.github.puipui.fetch.Transport;
 import io.github.puipui.kernel.KernelBuild;
 import io.github.puipui.kernel.KernelBuilder;
 import io.github.puipui.process.ProcessRunner;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 import io.github.puipui.toolchain.Toolchain;
 import io.github.puipui.userland.FakeComponents;
 import io.github.puipui.userland.UserlandBuilder;

@@ -198,7 +198,7 @@ abstract class ConsumerConformance {
     void microVmLike() throws Exception {
         Guest.Options o = new Guest.Options();
         o.microvm = true;
-        o.cmdline = QemuCommand.serialConsole(io.github.puipui.toolchain.Arch.of(arch()));
+        o.cmdline = QemuCommand.serialConsole(io.github.puipui.Arch.of(arch()));
         o.virtconsole = false;
         o.balloonAndGpu = false; // a serial console, net and an entropy device, as Firecracker gives a guest
         try (Guest g = boot("microvm", images.uncompressedKernel, o)) {

@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 /**
  * A PUI PUI guest in QEMU (TCG), with modern (non-transitional) virtio devices as Virtualization.framework presents

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 /** QEMU command lines for booting a PUI PUI image: the machine per arch, modern virtio devices, user networking. */
 public final class QemuCommand {

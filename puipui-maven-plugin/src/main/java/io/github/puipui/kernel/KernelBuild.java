@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Set;
 
 import io.github.puipui.OutputTimestamp;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 /**
  * What one kernel build needs: the extracted source tree, an object directory of its own (the source is shared by

@@ -12,7 +12,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import io.github.puipui.kernel.KernelBuild;
 import io.github.puipui.pipeline.DistroBuild;
 import io.github.puipui.process.ArchRunner;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 /** Parameters of the goals that run the kernel's make. */
 abstract class AbstractKernelMojo extends AbstractPuipuiMojo {

@@ -31,7 +31,7 @@ import io.github.puipui.fetch.Transport;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.pipeline.DistroBuild;
 import io.github.puipui.pipeline.Layout;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 /** Parameters every puipui goal shares: the declared sources, the arches, the cache and mirrors. */
 abstract class AbstractPuipuiMojo extends AbstractMojo {
@@ -361,7 +361,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
 
     protected final List<Arch> archs() throws MojoFailureException {
         try {
-            return io.github.puipui.toolchain.ArchSelection.parse(arches, session.getRequest().getActiveProfiles());
+            return io.github.puipui.ArchSelection.parse(arches, session.getRequest().getActiveProfiles());
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }

@@ -12,6 +12,9 @@ import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.logging.Log;
 
+import io.github.puipui.process.BuildStepException;
+import io.github.puipui.process.ProcessRunner;
+
 /**
  * Runs a goal of this plugin in the puipui-distro project below an aggregator (where the distro cannot be a reactor
  * module, see the top-level pom), as a second Maven invocation with the same profiles, properties and offline flag,
@@ -40,17 +43,14 @@ final class DistroForwarder {
         new TreeMap<>(session.getUserProperties()).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("io.github.puipui:puipui-maven-plugin:" + pluginVersion + ":" + goal);
         log.info("running " + goal + " in " + distroDirectory);
+        int code;
         try {
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
-            int code = p.waitFor();
-            if (code != 0) {
-                throw new MojoExecutionException(goal + " in " + distroDirectory + " failed (exit " + code + ")");
-            }
-        } catch (IOException e) {
-            throw new MojoExecutionException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MojoExecutionException("interrupted", e);
+            code = new ProcessRunner(new MavenBuildLog(log)).runInteractive(goal + " in " + distroDirectory, cmd, 0);
+        } catch (BuildStepException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+        if (code != 0) {
+            throw new MojoExecutionException(goal + " in " + distroDirectory + " failed (exit " + code + ")");
         }
     }
 }

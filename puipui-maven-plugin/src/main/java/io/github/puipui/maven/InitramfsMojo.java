@@ -13,7 +13,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 import io.github.puipui.initramfs.InitramfsWriter;
 import io.github.puipui.pipeline.DistroBuild;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 /**
  * Writes each arch's initramfs.cpio.gz from the fs template and the userland, reproducibly and without root.

@@ -38,7 +38,7 @@ public class PackageMojo extends AbstractPuipuiMojo {
         }
         DistroBuild build = distroBuild();
         Sbom sbom = new Sbom(project.getGroupId(), project.getArtifactId(), project.getVersion(), timestamp().instant());
-        List<io.github.puipui.toolchain.Arch> archs = archs();
+        List<io.github.puipui.Arch> archs = archs();
         List<DistroBuild.Published> published = core("package", () -> build.packageAll(archs, sbom,
                 Path.of(project.getBuild().getDirectory()), project.getArtifactId() + "-" + project.getVersion()));
         for (DistroBuild.Published p : published) {

@@ -5,15 +5,16 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
+import io.github.puipui.Arch;
 import io.github.puipui.boot.QemuCommand;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.process.BuildStepException;
+import io.github.puipui.process.ProcessRunner;
 
 /**
  * Boots the built image of one arch in QEMU on this terminal (serial console; Ctrl-A X quits), with the guest's
@@ -75,20 +76,12 @@ public class RunMojo extends AbstractKernelMojo {
             List<String> cmd = QemuCommand.interactive(arch, kernel, initramfs, port, cmdline, kvm);
             getLog().info("booting " + arch + " (" + (kvm ? "KVM" : "TCG") + "); ssh: ssh -p " + port
                     + " root@127.0.0.1 (password as built, default passwd); quit: Ctrl-A X");
-            getLog().debug(String.join(" ", cmd));
-            Process qemu = new ProcessBuilder(cmd).inheritIO().start();
-            boolean done = seconds > 0 ? qemu.waitFor(seconds, TimeUnit.SECONDS) : qemu.waitFor() >= 0;
-            if (!done) {
-                getLog().info("stopping the guest after " + seconds + " s");
-                qemu.destroy();
-                qemu.waitFor(10, TimeUnit.SECONDS);
-            }
+            new ProcessRunner(buildLog()).runInteractive(arch + " guest", cmd, Math.max(0, seconds));
         } catch (IOException e) {
-            throw new MojoExecutionException("cannot start QEMU (Debian/Ubuntu package " + arch.qemu().debianPackage()
-                    + "): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MojoExecutionException("interrupted", e);
+            throw new MojoExecutionException("cannot find a free port for ssh: " + e.getMessage(), e);
+        } catch (BuildStepException e) {
+            throw new MojoExecutionException(e.getMessage() + " (QEMU is Debian/Ubuntu package "
+                    + arch.qemu().debianPackage() + ")", e);
         }
     }
 

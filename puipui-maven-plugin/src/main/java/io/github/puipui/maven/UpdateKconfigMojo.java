@@ -14,7 +14,7 @@ import io.github.puipui.kernel.Kconfig;
 import io.github.puipui.kernel.KconfigUpdater;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 import io.github.puipui.toolchain.HostTools;
 
 /**

@@ -8,7 +8,7 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 
 import io.github.puipui.pipeline.DistroBuild;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 import io.github.puipui.toolchain.HostTools;
 import io.github.puipui.userland.UserlandBuilder;
 

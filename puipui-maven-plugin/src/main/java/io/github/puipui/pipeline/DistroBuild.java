@@ -33,7 +33,7 @@ import io.github.puipui.kernel.KernelBuilder;
 import io.github.puipui.kernel.KernelInputs;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 import io.github.puipui.toolchain.HostTools;
 import io.github.puipui.toolchain.MuslSysrootBuilder;
 import io.github.puipui.toolchain.PrebuiltToolchain;

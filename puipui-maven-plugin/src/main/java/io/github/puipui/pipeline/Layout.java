@@ -2,7 +2,7 @@ package io.github.puipui.pipeline;
 
 import java.nio.file.Path;
 
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 /**
  * Where every step of a distro build works and leaves its outputs, under one work directory

@@ -7,7 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 /**
  * Runs the work of each arch: in order with all of make's jobs, or all arches at once with the jobs split between

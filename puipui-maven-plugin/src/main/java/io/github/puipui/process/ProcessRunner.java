@@ -174,6 +174,61 @@ public final class ProcessRunner {
         }
     }
 
+    /**
+     * Runs {@code command} attached to Maven's terminal (its input, output and errors), for the commands a user works
+     * with: QEMU's console in {@code puipui:run}, a Maven build forwarded to the distro project. Unlike {@link #run}
+     * it keeps Maven's environment and process group, so that Ctrl-C reaches it; it is ended with the build all the
+     * same. Waits at most {@code timeoutSeconds} (0: no limit), then ends it. Returns its exit code, or -1 when it
+     * was ended at the timeout.
+     */
+    public int runInteractive(String step, List<String> command, long timeoutSeconds) throws BuildStepException {
+        log.debug(step + ": " + String.join(" ", command));
+        try {
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            RUNNING.add(p);
+            try {
+                if (timeoutSeconds <= 0) {
+                    return p.waitFor();
+                }
+                if (p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    return p.exitValue();
+                }
+                log.info(step + ": stopping it after " + timeoutSeconds + " s");
+                p.destroy();
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                return -1;
+            } catch (InterruptedException ie) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new BuildStepException(step + " interrupted", ie);
+            } finally {
+                RUNNING.remove(p);
+            }
+        } catch (IOException ioe) {
+            throw new BuildStepException(step + ": cannot run " + command.get(0) + ": " + ioe.getMessage(), ioe);
+        }
+    }
+
+    /**
+     * What a short probe of the host prints (its output and errors, trimmed), e.g. {@code gcc -v}: empty when it
+     * cannot run or fails. Probes read the host; they build nothing, so they get no log file of their own.
+     */
+    public static String probe(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? out.trim() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     static String elapsed(long startNanos) {
         long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
         return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
+import io.github.puipui.Arch;
 import io.github.puipui.files.Sha256;
+import io.github.puipui.process.ProcessRunner;
 
 /**
  * Checks that the host has the programs (and headers) a step needs, before the step starts, and names the
@@ -68,16 +70,7 @@ public final class HostTools {
 
     /** Everything a program prints for {@code args} (e.g. {@code gcc -v}), trimmed; empty if it fails. */
     public static String output(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            return p.waitFor() == 0 ? out.trim() : "";
-        } catch (java.io.IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return ProcessRunner.probe(List.of(command));
     }
 
     /**
@@ -128,7 +121,10 @@ public final class HostTools {
         if (arch.elfKernel()) {
             r.add(strip(arch));
         }
-        r.addAll(arch.kernelHostTools());
+        if (arch == Arch.X86_64) { // xz for bzImage, libelf for objtool
+            r.add(Requirement.program("xz", "xz-utils"));
+            r.add(Requirement.file("/usr/include/gelf.h", "libelf-dev"));
+        }
         return r;
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.puipui.Arch;
 import io.github.puipui.BuildLog;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.files.PrivateDirectories;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.github.puipui.Arch;
+
 /**
  * A prebuilt musl cross toolchain (for example a {@code <triple>-cross.tgz}), declared as a source per host arch and
  * extracted like any other: {@code <root>/bin/<prefix>gcc} with its own sysroot and kernel headers.

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.puipui.Arch;
+
 /**
  * A C toolchain producing static musl binaries for one arch: the compiler command, the binutils prefix and the
  * GNU triple to give configure scripts as {@code --host}.

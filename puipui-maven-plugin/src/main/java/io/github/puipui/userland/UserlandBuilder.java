@@ -21,7 +21,7 @@ import io.github.puipui.files.FileTrees;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 import io.github.puipui.toolchain.Toolchain;
 
 /**

@@ -17,7 +17,7 @@ import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 /**
  * {@link KconfigUpdater} on a fake kernel tree whose olddefconfig drops {@code CONFIG_NFT_NAT} unless

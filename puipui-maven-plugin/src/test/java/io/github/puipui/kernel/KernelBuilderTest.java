@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.github.puipui.OutputTimestamp;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 class KernelBuilderTest {
     private static KernelBuild build(Arch arch, String launcher) {

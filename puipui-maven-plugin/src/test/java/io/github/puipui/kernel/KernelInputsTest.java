@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.github.puipui.OutputTimestamp;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 /** The kernel step's key changes with each of its inputs and with nothing else. */
 class KernelInputsTest {

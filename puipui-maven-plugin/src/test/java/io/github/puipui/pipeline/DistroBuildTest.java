@@ -28,7 +28,7 @@ import io.github.puipui.fetch.Source;
 import io.github.puipui.fetch.SourceCache;
 import io.github.puipui.fetch.Transport;
 import io.github.puipui.files.Sha256;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 import io.github.puipui.userland.Component;
 import io.github.puipui.userland.UserlandBuilder;
 

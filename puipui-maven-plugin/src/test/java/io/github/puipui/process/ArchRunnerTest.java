@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 
 class ArchRunnerTest {
     private static final List<Arch> BOTH = List.of(Arch.AARCH64, Arch.X86_64);

@@ -16,7 +16,7 @@ import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.OutputCache;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.process.ProcessRunner;
-import io.github.puipui.toolchain.Arch;
+import io.github.puipui.Arch;
 import io.github.puipui.toolchain.Toolchain;
 
 /** The up-to-date logic and the build cache of {@link UserlandBuilder}, with real make runs of a tiny package. */

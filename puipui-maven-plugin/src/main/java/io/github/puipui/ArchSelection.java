@@ -1,4 +1,4 @@
-package io.github.puipui.toolchain;
+package io.github.puipui;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.github.puipui.toolchain;
+package io.github.puipui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

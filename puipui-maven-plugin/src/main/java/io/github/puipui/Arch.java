@@ -1,4 +1,4 @@
-package io.github.puipui.toolchain;
+package io.github.puipui;
 
 import java.util.List;
 import java.util.Locale;
@@ -12,14 +12,11 @@ public enum Arch {
     AARCH64("aarch64", "arm64", "aarch64-linux-gnu-", "Image.gz", "arch/arm64/boot/Image.gz", "Image.gz",
             "arch/arm64/boot/Image", "Image",
             new Qemu("qemu-system-aarch64", "qemu-system-arm", List.of("-M", "virt", "-cpu", "cortex-a57"),
-                    List.of("-M", "virt", "-cpu", "cortex-a57"), "ttyAMA0"),
-            List.of()),
+                    List.of("-M", "virt", "-cpu", "cortex-a57"), "ttyAMA0")),
     X86_64("x86_64", "x86_64", "x86_64-linux-gnu-", "bzImage", "arch/x86/boot/bzImage", "bzImage",
             "vmlinux", "vmlinux",
             new Qemu("qemu-system-x86_64", "qemu-system-x86", List.of("-M", "q35"), List.of("-M", "microvm,acpi=off"),
-                    "ttyS0"),
-            List.of(HostTools.Requirement.program("xz", "xz-utils"),
-                    HostTools.Requirement.file("/usr/include/gelf.h", "libelf-dev")));
+                    "ttyS0"));
 
     /**
      * How QEMU boots this arch under TCG as VMM test harnesses size it: the binary and its Debian/Ubuntu package, the
@@ -32,7 +29,6 @@ public enum Arch {
     }
 
     private final Qemu qemu;
-    private final List<HostTools.Requirement> kernelHostTools;
 
     private final String id;
     private final String kernelArch;
@@ -44,10 +40,8 @@ public enum Arch {
     private final String uncompressedImageName;
 
     Arch(String id, String kernelArch, String gnuPrefix, String imageTarget, String imagePath, String imageName,
-            String uncompressedImagePath, String uncompressedImageName, Qemu qemu,
-            List<HostTools.Requirement> kernelHostTools) {
+            String uncompressedImagePath, String uncompressedImageName, Qemu qemu) {
         this.qemu = qemu;
-        this.kernelHostTools = kernelHostTools;
         this.id = id;
         this.kernelArch = kernelArch;
         this.gnuPrefix = gnuPrefix;
@@ -150,11 +144,6 @@ public enum Arch {
     /** How QEMU boots this arch. */
     public Qemu qemu() {
         return qemu;
-    }
-
-    /** Host tools this arch's kernel build needs besides the common ones (x86: xz for bzImage, libelf for objtool). */
-    public List<HostTools.Requirement> kernelHostTools() {
-        return kernelHostTools;
     }
 
     @Override

@@ -32,8 +32,8 @@ public final class DebianSources {
                     .append(", whose own list has the rest.\n");
         }
         for (Source s : d.sources()) {
-            if (baseSources.stream().anyMatch(b -> b.getName().equals(s.getName()) && b.getSha256().equals(s.getSha256())
-                    && java.util.Objects.equals(b.getDebian(), s.getDebian()))) {
+            if (baseSources.stream().anyMatch(b -> b.name().equals(s.name()) && b.sha256().equals(s.sha256())
+                    && java.util.Objects.equals(b.debian(), s.debian()))) {
                 continue;
             }
             String line = s.debianLine();

@@ -72,19 +72,19 @@ public final class DefinitionArchive {
         xml.append("  <sources>\n");
         for (Source s : d.sources()) {
             xml.append("    <source>\n");
-            element(xml, 3, "name", s.getName());
-            element(xml, 3, "version", s.getVersion());
-            element(xml, 3, "license", s.getLicense());
-            element(xml, 3, "file", s.getFile());
-            element(xml, 3, "url", s.getUrl());
-            element(xml, 3, "sha256", s.getSha256());
-            element(xml, 3, "debian", s.getDebian());
-            if (!s.getAlternatives().isEmpty()) {
+            element(xml, 3, "name", s.name());
+            element(xml, 3, "version", s.version());
+            element(xml, 3, "license", s.license());
+            element(xml, 3, "file", s.file());
+            element(xml, 3, "url", s.url());
+            element(xml, 3, "sha256", s.sha256());
+            element(xml, 3, "debian", s.debian());
+            if (!s.alternatives().isEmpty()) {
                 xml.append("      <alternatives>\n");
-                for (Source.Alternative a : s.getAlternatives()) {
+                for (Source.Alternative a : s.alternatives()) {
                     xml.append("        <alternative>\n");
-                    element(xml, 5, "file", a.getFile());
-                    element(xml, 5, "sha256", a.getSha256());
+                    element(xml, 5, "file", a.file());
+                    element(xml, 5, "sha256", a.sha256());
                     xml.append("        </alternative>\n");
                 }
                 xml.append("      </alternatives>\n");
@@ -94,37 +94,37 @@ public final class DefinitionArchive {
         xml.append("  </sources>\n  <components>\n");
         for (Component c : d.components()) {
             xml.append("    <component>\n");
-            element(xml, 3, "name", c.getName());
-            element(xml, 3, "source", c.getDeclaredSource());
-            element(xml, 3, "recipe", c.getRecipe());
-            String dir = "components/" + c.getName() + "/";
-            if (c.getConfig() != null) {
+            element(xml, 3, "name", c.name());
+            element(xml, 3, "source", c.declaredSource());
+            element(xml, 3, "recipe", c.recipe());
+            String dir = "components/" + c.name() + "/";
+            if (c.config() != null) {
                 element(xml, 3, "config", dir + "config");
-                files.put(dir + "config", Files.readAllBytes(Path.of(c.getConfig())));
+                files.put(dir + "config", Files.readAllBytes(Path.of(c.config())));
             }
             List<String> patches = new ArrayList<>();
-            for (int i = 0; i < c.getPatches().size(); i++) {
-                Path p = Path.of(c.getPatches().get(i));
+            for (int i = 0; i < c.patches().size(); i++) {
+                Path p = Path.of(c.patches().get(i));
                 String name = dir + "patches/" + String.format("%02d-", i + 1) + p.getFileName();
                 patches.add(name);
                 files.put(name, Files.readAllBytes(p));
             }
             list(xml, 3, "patches", "patch", patches);
-            list(xml, 3, "dependsOn", "dependsOn", c.getDependsOn());
-            list(xml, 3, "configureArgs", "arg", c.getConfigureArgs());
-            if (!c.getConfigureEnv().isEmpty()) {
+            list(xml, 3, "dependsOn", "dependsOn", c.dependsOn());
+            list(xml, 3, "configureArgs", "arg", c.configureArgs());
+            if (!c.configureEnv().isEmpty()) {
                 xml.append("      <configureEnv>\n");
-                for (Map.Entry<String, String> e : new TreeMap<>(c.getConfigureEnv()).entrySet()) {
+                for (Map.Entry<String, String> e : new TreeMap<>(c.configureEnv()).entrySet()) {
                     if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                        throw new IllegalArgumentException("component " + c.getName() + ": configureEnv name '" + e.getKey() + "'");
+                        throw new IllegalArgumentException("component " + c.name() + ": configureEnv name '" + e.getKey() + "'");
                     }
                     element(xml, 4, e.getKey(), e.getValue());
                 }
                 xml.append("      </configureEnv>\n");
             }
-            list(xml, 3, "makeArgs", "arg", c.getMakeArgs());
-            list(xml, 3, "installs", "install", c.getInstalls());
-            list(xml, 3, "options", "option", c.getOptions());
+            list(xml, 3, "makeArgs", "arg", c.makeArgs());
+            list(xml, 3, "installs", "install", c.installs());
+            list(xml, 3, "options", "option", c.options());
             xml.append("    </component>\n");
         }
         xml.append("  </components>\n</distro>\n");
@@ -270,40 +270,33 @@ public final class DefinitionArchive {
         }
         List<Source> sources = new ArrayList<>();
         for (Element s : children(child(root, "sources"))) {
-            Source src = new Source(text(s, "name"), text(s, "version"), text(s, "file"), text(s, "url"), text(s, "sha256"));
-            if (text(s, "license") != null) {
-                src.withLicense(text(s, "license"));
-            }
-            if (text(s, "debian") != null) {
-                src.withDebian(text(s, "debian"));
-            }
+            List<Source.Alternative> alternatives = new ArrayList<>();
             for (Element a : children(child(s, "alternatives"))) {
-                src.withAlternative(text(a, "file"), text(a, "sha256"));
+                alternatives.add(new Source.Alternative(text(a, "file"), text(a, "sha256")));
             }
+            Source src = new Source(text(s, "name"), text(s, "version"), text(s, "file"), text(s, "url"),
+                    text(s, "sha256"), text(s, "license"), text(s, "debian"), alternatives);
             sources.add(src);
         }
         List<Component> components = new ArrayList<>();
         for (Element e : children(child(root, "components"))) {
             // a base's definition is not pinned: what it names must stay inside it
             String name = ConfinedPaths.identifier("the base's component name", text(e, "name"));
-            Component c = new Component(name, text(e, "recipe"));
-            c.setSource(text(e, "source"));
-            if (text(e, "config") != null) {
-                ConfinedPaths.inside(dir, "the base's component " + name + ": config", text(e, "config"));
-                c.withConfig(text(e, "config"));
+            String config = text(e, "config");
+            if (config != null) {
+                ConfinedPaths.inside(dir, "the base's component " + name + ": config", config);
             }
-            for (String patch : texts(e, "patches")) {
+            List<String> patches = texts(e, "patches");
+            for (String patch : patches) {
                 ConfinedPaths.inside(dir, "the base's component " + name + ": patch", patch);
-                c.withPatches(patch);
             }
-            c.withDependsOn(texts(e, "dependsOn").toArray(String[]::new));
-            c.withConfigureArgs(texts(e, "configureArgs").toArray(String[]::new));
+            java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
             for (Element v : children(child(e, "configureEnv"))) {
-                c.getConfigureEnv().put(v.getTagName(), v.getTextContent());
+                env.put(v.getTagName(), v.getTextContent());
             }
-            c.withMakeArgs(texts(e, "makeArgs").toArray(String[]::new));
-            c.withInstalls(texts(e, "installs").toArray(String[]::new));
-            c.getOptions().addAll(texts(e, "options"));
+            Component c = new Component(name, text(e, "source"), text(e, "recipe"), config, patches,
+                    texts(e, "dependsOn"), texts(e, "configureArgs"), env, texts(e, "makeArgs"), texts(e, "installs"),
+                    texts(e, "options"));
             components.add(c.resolvedAgainst(dir));
         }
         DistroDefinition d = DistroDefinition.of(sources, components, dir.resolve("kconfig"), dir.resolve("fs"),

@@ -16,7 +16,7 @@ import io.github.puipui.userland.Component;
  * <ul>
  * <li>{@code sources}: added, or replacing the base's source of the same name;</li>
  * <li>{@code components}: a new name is added after the base's components; a base component's name changes that
- * component, element by element ({@link Component#changedBy}: patches are applied after the base's);</li>
+ * component, element by element ({@link #changed}: patches are applied after the base's);</li>
  * <li>{@code removedComponents}: base components left out (none may still depend on them);</li>
  * <li>{@code kconfigFragments}: merged onto the base's kernel config, after the base's own;</li>
  * <li>{@code overlay}: a directory laid over the base's file system (its files add to or replace the base's);</li>
@@ -37,8 +37,8 @@ public record Derivation(List<Source> sources, List<Component> components, List<
 
     public DistroDefinition applyTo(DistroDefinition base) {
         Map<String, Source> sourcesByName = new LinkedHashMap<>();
-        base.sources().forEach(s -> sourcesByName.put(s.getName(), s));
-        sources.forEach(s -> sourcesByName.put(s.getName(), s));
+        base.sources().forEach(s -> sourcesByName.put(s.name(), s));
+        sources.forEach(s -> sourcesByName.put(s.name(), s));
 
         Map<String, Component> byName = base.componentsByName();
         for (String r : removedComponents) {
@@ -47,22 +47,17 @@ public record Derivation(List<Source> sources, List<Component> components, List<
                         + String.join(", ", byName.keySet()));
             }
         }
-        for (Component declared : components) {
-            if (declared.getName() == null || declared.getName().isBlank()) {
+        for (Component change : components) {
+            if (change.name() == null || change.name().isBlank()) {
                 throw new IllegalArgumentException("a <component> has no <name>");
             }
-            Source inline = declared.inlineSource();
-            if (inline != null) {
-                sourcesByName.put(inline.getName(), inline);
-            }
-            Component change = declared.withoutInlineSource();
-            Component old = byName.get(change.getName());
-            byName.put(change.getName(), old == null ? change : old.changedBy(change));
+            Component old = byName.get(change.name());
+            byName.put(change.name(), old == null ? change : changed(old, change));
         }
         for (Component c : byName.values()) {
-            for (String dep : c.getDependsOn()) {
+            for (String dep : c.dependsOn()) {
                 if (!byName.containsKey(dep)) {
-                    throw new IllegalArgumentException("component " + c.getName() + " depends on " + dep
+                    throw new IllegalArgumentException("component " + c.name() + " depends on " + dep
                             + ", which " + (removedComponents.contains(dep) ? "is removed" : "is not declared"));
                 }
             }
@@ -83,5 +78,24 @@ public record Derivation(List<Source> sources, List<Component> components, List<
         return new DistroDefinition(new ArrayList<>(sourcesByName.values()), new ArrayList<>(byName.values()),
                 base.kconfigFiles(), fragments, layers, removed, modes,
                 outputTimestamp != null ? outputTimestamp : base.outputTimestamp()).validated();
+    }
+
+    /**
+     * The base component {@code base} changed by {@code change} (a declaration of the same name in a derived distro):
+     * each element {@code change} declares replaces the base's, except {@code patches}, which are applied after the
+     * base's.
+     */
+    static Component changed(Component base, Component change) {
+        return new Component(base.name(),
+                change.declaredSource() != null ? change.declaredSource() : base.declaredSource(),
+                change.declaredRecipe() != null ? change.declaredRecipe() : base.declaredRecipe(),
+                change.config() != null ? change.config() : base.config(),
+                java.util.stream.Stream.concat(base.patches().stream(), change.patches().stream()).toList(),
+                change.dependsOn().isEmpty() ? base.dependsOn() : change.dependsOn(),
+                change.configureArgs().isEmpty() ? base.configureArgs() : change.configureArgs(),
+                change.configureEnv().isEmpty() ? base.configureEnv() : change.configureEnv(),
+                change.makeArgs().isEmpty() ? base.makeArgs() : change.makeArgs(),
+                change.installs().isEmpty() ? base.installs() : change.installs(),
+                change.options().isEmpty() ? base.options() : change.options());
     }
 }

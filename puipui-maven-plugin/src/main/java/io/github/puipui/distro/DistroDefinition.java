@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.github.puipui.Arch;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.files.ConfinedPaths;
 import io.github.puipui.userland.Component;
@@ -55,51 +56,45 @@ public record DistroDefinition(List<Source> sources, List<Component> components,
                 }
             }
         }
-        List<Source> all = new ArrayList<>(sources);
-        List<Component> plain = new ArrayList<>();
-        for (Component c : components) {
-            Source inline = c.inlineSource();
-            if (inline != null) {
-                if (all.stream().anyMatch(s -> s.getName().equals(inline.getName()))) {
-                    throw new IllegalArgumentException("component " + c.getName() + " declares its own source, and"
-                            + " <sources> has one of the same name");
-                }
-                all.add(inline);
+        if (kconfigDirectory != null) {
+            for (Arch arch : Arch.values()) { // where a missing one is expected, for the message that asks for it
+                kconfig.putIfAbsent(arch.id(), kconfigDirectory.resolve(arch.id() + ".config").normalize());
             }
-            plain.add(c.withoutInlineSource());
         }
-        return new DistroDefinition(all, plain, kconfig, List.of(),
+        return new DistroDefinition(sources, components, kconfig, List.of(),
                 fsTemplate == null ? List.of() : List.of(fsTemplate), List.of(), fileModes, null);
     }
 
     /** Checks sources (complete, unique), components (order, recipes, files, sources declared) and file modes. */
     public DistroDefinition validated() {
         Set<String> names = new LinkedHashSet<>();
+        List<Source> checked = new ArrayList<>();
         for (Source s : sources) {
-            ConfinedPaths.identifier("source name", s.getName());
-            s.validated();
-            if (!names.add(s.getName())) {
-                throw new IllegalArgumentException("source '" + s.getName() + "' is declared twice");
+            ConfinedPaths.identifier("source name", s.name());
+            checked.add(s.validated());
+            if (!names.add(s.name())) {
+                throw new IllegalArgumentException("source '" + s.name() + "' is declared twice");
             }
         }
         for (Component c : components) {
-            ConfinedPaths.identifier("component name", c.getName());
+            ConfinedPaths.identifier("component name", c.name());
         }
         UserlandBuilder.checkOrder(components);
         for (Component c : components) {
-            if (!names.contains(c.getSource())) {
-                throw new IllegalArgumentException("component " + c.getName() + " is built from source '"
-                        + c.getSource() + "', which is not declared in <sources>");
+            if (!names.contains(c.source())) {
+                throw new IllegalArgumentException("component " + c.name() + " is built from source '"
+                        + c.source() + "', which is not declared in <sources>");
             }
         }
         fileModeMap();
-        return this;
+        return new DistroDefinition(checked, components, kconfigFiles, kconfigFragments, fsLayers, removedFiles,
+                fileModes, outputTimestamp);
     }
 
     /** The declared source of this name. */
     public Source source(String name) {
         for (Source s : sources) {
-            if (s.getName().equals(name)) {
+            if (s.name().equals(name)) {
                 return s;
             }
         }
@@ -110,11 +105,11 @@ public record DistroDefinition(List<Source> sources, List<Component> components,
     public List<Path> fragmentsFor(String archId) {
         List<Path> out = new ArrayList<>();
         for (KconfigFragment f : kconfigFragments) {
-            if (f.getFile() == null) {
+            if (f.file() == null) {
                 throw new IllegalArgumentException("a <kconfigFragment> has no <file>");
             }
             if (f.appliesTo(archId)) {
-                out.add(f.getFile().toPath());
+                out.add(f.file());
             }
         }
         return out;
@@ -122,11 +117,25 @@ public record DistroDefinition(List<Source> sources, List<Component> components,
 
     /** The kernel config of an arch: its kconfig file with the fragments merged onto it. */
     public String kconfigText(String archId) throws IOException {
+        return KconfigMerge.merge(Files.readString(kconfigFile(archId), StandardCharsets.UTF_8), fragmentsFor(archId));
+    }
+
+    /** The arches this distro has a kernel config for. */
+    public List<String> kconfigArches() {
+        return kconfigFiles.entrySet().stream().filter(e -> Files.isRegularFile(e.getValue())).map(Map.Entry::getKey)
+                .sorted().toList();
+    }
+
+    /** The kconfig file of an arch (fragments not merged), or an error with the steps to create a missing one. */
+    public Path kconfigFile(String archId) {
         Path f = kconfigFiles.get(archId);
         if (f == null || !Files.isRegularFile(f)) {
-            throw new IllegalArgumentException("no kernel config for " + archId + (f == null ? "" : ": " + f + " does not exist"));
+            throw new IllegalArgumentException("no kernel config for " + archId + ": " + (f == null
+                    ? "the distro declares none" : f + " does not exist") + ". Start from the distro's own kconfig/"
+                    + archId + ".config (or make tinyconfig's .config), put it there, then run mvn"
+                    + " puipui:update-kconfig -Parch-" + archId + " to resolve it for this kernel");
         }
-        return KconfigMerge.merge(Files.readString(f, StandardCharsets.UTF_8), fragmentsFor(archId));
+        return f;
     }
 
     /** {@code fileModes} as image path → mode; throws on an entry that is not {@code /path:octal}. */
@@ -145,7 +154,7 @@ public record DistroDefinition(List<Source> sources, List<Component> components,
     /** The components by name, in build order. */
     public Map<String, Component> componentsByName() {
         Map<String, Component> out = new LinkedHashMap<>();
-        components.forEach(c -> out.put(c.getName(), c));
+        components.forEach(c -> out.put(c.name(), c));
         return out;
     }
 }

@@ -97,10 +97,10 @@ public final class Fetcher {
     private Fetched doFetch(Source source) throws IOException, FetchException {
         List<Source.Alternative> known = source.knownDigests();
         for (Source.Alternative k : known) {
-            Optional<Path> hit = cache.find(k.getSha256());
+            Optional<Path> hit = cache.find(k.sha256());
             if (hit.isPresent()) {
-                log.debug(source.getName() + ": cached " + hit.get());
-                return new Fetched(source, hit.get(), k.getSha256());
+                log.debug(source.name() + ": cached " + hit.get());
+                return new Fetched(source, hit.get(), k.sha256());
             }
         }
         // a mirror holding other bytes under the name (a captive portal's page, a stale file) is skipped
@@ -111,9 +111,9 @@ public final class Fetcher {
             }
             for (Source.Alternative k : known) {
                 try {
-                    Optional<Path> got = download(mirror.resolve(k.getFile()), k.getFile(), k.getSha256());
+                    Optional<Path> got = download(mirror.resolve(k.file()), k.file(), k.sha256());
                     if (got.isPresent()) {
-                        return new Fetched(source, got.get(), k.getSha256());
+                        return new Fetched(source, got.get(), k.sha256());
                     }
                 } catch (FetchException e) {
                     // wrong bytes, a stalled or oversized body: the next location may do better
@@ -123,25 +123,25 @@ public final class Fetcher {
             }
         }
         String skipped = mismatches.isEmpty() ? "" : "\n  skipped:\n    " + String.join("\n    ", mismatches);
-        URI upstream = URI.create(source.getUrl());
+        URI upstream = URI.create(source.url());
         if (offline && !Transport.isLocal(upstream)) {
             throw new FetchException("offline: " + describe(source, known) + " is neither in the cache "
                     + cache.root() + " nor on a file: mirror. Build once online, or point -Dpuipui.mirrors "
                     + "(or PUIPUI_MIRRORS) at a directory holding it." + skipped);
         }
-        Optional<Path> got = download(upstream, source.getFile(), source.getSha256());
+        Optional<Path> got = download(upstream, source.file(), source.sha256());
         if (got.isEmpty()) {
-            throw new FetchException(source.getFile() + " not found at " + upstream
+            throw new FetchException(source.file() + " not found at " + upstream
                     + (mirrors.isEmpty() ? "" : " nor on the mirrors " + mirrors) + skipped);
         }
-        return new Fetched(source, got.get(), source.getSha256());
+        return new Fetched(source, got.get(), source.sha256());
     }
 
     private static String describe(Source source, List<Source.Alternative> known) {
-        StringBuilder sb = new StringBuilder(source.getName() + " " + source.getVersion() + " (");
+        StringBuilder sb = new StringBuilder(source.name() + " " + source.version() + " (");
         for (int i = 0; i < known.size(); i++) {
-            sb.append(i == 0 ? "" : " or ").append(known.get(i).getFile()).append(" sha256 ")
-                    .append(known.get(i).getSha256());
+            sb.append(i == 0 ? "" : " or ").append(known.get(i).file()).append(" sha256 ")
+                    .append(known.get(i).sha256());
         }
         return sb.append(")").toString();
     }

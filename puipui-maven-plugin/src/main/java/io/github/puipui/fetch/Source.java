@@ -11,50 +11,26 @@ import java.util.List;
  * files accepted for the same version (for example a distribution's repack), each with its own pinned digest; they
  * are found in the cache or on a mirror.
  */
-public class Source {
-    private String name;
-    private String version;
-    private String file;
-    private String url;
-    private String sha256;
-    private String license;
-    private String debian;
-    private List<Alternative> alternatives = new ArrayList<>();
+public record Source(String name, String version, String file, String url, String sha256, String license,
+        String debian, List<Alternative> alternatives) {
 
-    public Source() {
+    public Source {
+        debian = debian == null || debian.isBlank() ? null : debian.trim();
+        alternatives = List.copyOf(alternatives == null ? List.of() : alternatives);
     }
 
     public Source(String name, String version, String file, String url, String sha256) {
-        this.name = name;
-        this.version = version;
-        this.file = file;
-        this.url = url;
-        this.sha256 = sha256;
+        this(name, version, file, url, sha256, null, null, List.of());
     }
 
-    /** Another file accepted for the same source version. */
-    public static class Alternative {
-        private String file;
-        private String sha256;
-
-        public Alternative() {
-        }
-
-        public Alternative(String file, String sha256) {
-            this.file = file;
-            this.sha256 = sha256;
-        }
-
-        public String getFile() {
-            return file;
-        }
-
-        public String getSha256() {
-            return sha256;
-        }
+    /** Another file accepted for the same source version, with its own pinned digest. */
+    public record Alternative(String file, String sha256) {
     }
 
-    /** Checks the declaration and normalises digests; throws with the source's name on any gap. */
+    /**
+     * This source checked: every element present, the name and version usable in file names, the URL https (plain
+     * http only on loopback), the files plain names; returned with its digests in canonical form.
+     */
     public Source validated() {
         String id = "source '" + (name == null ? "?" : name) + "'";
         require(name, id + ": <name>");
@@ -67,13 +43,13 @@ public class Source {
         }
         requirePlainFileName(file, id + ": <file>");
         require(sha256, id + ": <sha256>");
-        sha256 = Sha256.parse(sha256, id + ": <sha256>");
+        List<Alternative> alts = new ArrayList<>();
         for (Alternative alt : alternatives) {
-            require(alt.file, id + ": <alternative><file>");
-            requirePlainFileName(alt.file, id + ": <alternative><file>");
-            alt.sha256 = Sha256.parse(alt.sha256, id + ": alternative " + alt.file + " <sha256>");
+            require(alt.file(), id + ": <alternative><file>");
+            requirePlainFileName(alt.file(), id + ": <alternative><file>");
+            alts.add(new Alternative(alt.file(), Sha256.parse(alt.sha256(), id + ": alternative " + alt.file() + " <sha256>")));
         }
-        return this;
+        return new Source(name, version, file, url, Sha256.parse(sha256, id + ": <sha256>"), license, debian, alts);
     }
 
     /** https anywhere, file: for local mirrors, plain http only to this machine (test servers). */
@@ -105,51 +81,23 @@ public class Source {
         return known;
     }
 
-    public String getName() {
-        return name;
-    }
-
-    public String getVersion() {
-        return version;
-    }
-
-    public String getFile() {
-        return file;
-    }
-
-    public String getUrl() {
-        return url;
-    }
-
-    public String getSha256() {
-        return sha256;
-    }
-
-    public String getLicense() {
-        return license;
-    }
-
-    public List<Alternative> getAlternatives() {
-        return alternatives;
-    }
-
     public Source withAlternative(String altFile, String altSha256) {
-        alternatives.add(new Alternative(altFile, altSha256));
-        return this;
+        List<Alternative> alts = new ArrayList<>(alternatives);
+        alts.add(new Alternative(altFile, altSha256));
+        return new Source(name, version, file, url, sha256, license, debian, alts);
+    }
+
+    public Source withLicense(String spdx) {
+        return new Source(name, version, file, url, sha256, spdx, debian, alternatives);
     }
 
     /**
-     * The Debian source package ({@code package=version}) whose orig tarball holds this source's bytes (the main file,
-     * or an alternative named {@code <package>_<version>.orig.tar.*}), or null: machines that cannot reach the
-     * upstream host seed their mirror from it.
+     * With {@code packageAndVersion}, the Debian source package ({@code package=version}) whose orig tarball holds
+     * this source's bytes (the main file, or an alternative named {@code <package>_<version>.orig.tar.*}): machines
+     * that cannot reach the upstream host seed their mirror from it.
      */
-    public String getDebian() {
-        return debian == null || debian.isBlank() ? null : debian.trim();
-    }
-
     public Source withDebian(String packageAndVersion) {
-        this.debian = packageAndVersion;
-        return this;
+        return new Source(name, version, file, url, sha256, license, packageAndVersion, alternatives);
     }
 
     /**
@@ -157,7 +105,7 @@ public class Source {
      * and the name the build looks for; null without {@link #getDebian}.
      */
     public String debianLine() {
-        String d = getDebian();
+        String d = debian;
         if (d == null) {
             return null;
         }
@@ -170,8 +118,8 @@ public class Source {
         String upstream = d.substring(eq + 1).replaceFirst("^[0-9]+:", "").replaceFirst("-[^-]*$", "");
         String prefix = pkg + "_" + upstream + ".orig.tar.";
         for (Alternative a : alternatives) {
-            if (a.getFile().startsWith(prefix)) {
-                return String.format("%-34s %-36s %s", d, a.getFile(), a.getFile());
+            if (a.file().startsWith(prefix)) {
+                return String.format("%-34s %-36s %s", d, a.file(), a.file());
             }
         }
         int tar = file.lastIndexOf(".tar.");
@@ -180,11 +128,6 @@ public class Source {
                     + " orig tarball would be");
         }
         return String.format("%-34s %-36s %s", d, prefix + file.substring(tar + ".tar.".length()), file);
-    }
-
-    public Source withLicense(String spdx) {
-        this.license = spdx;
-        return this;
     }
 
     @Override

@@ -20,18 +20,16 @@ import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
+import io.github.puipui.Arch;
 import io.github.puipui.BuildLog;
-import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.ProxyConfig;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.fetch.SourceCache;
 import io.github.puipui.fetch.Transport;
-import io.github.puipui.files.Sha256;
 import io.github.puipui.pipeline.DistroBuild;
 import io.github.puipui.pipeline.Layout;
-import io.github.puipui.Arch;
 
 /** Parameters every puipui goal shares: the declared sources, the arches, the cache and mirrors. */
 abstract class AbstractPuipuiMojo extends AbstractMojo {
@@ -59,7 +57,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
      * @since 0.1.0
      */
     @Parameter
-    protected List<Source> sources = new ArrayList<>();
+    protected List<SourceParameter> sources = new ArrayList<>();
 
     /**
      * The userland components, built in this order (see Component). In a derived distro, a component of a base
@@ -69,7 +67,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
      * @since 0.1.0
      */
     @Parameter
-    protected List<io.github.puipui.userland.Component> components = new ArrayList<>();
+    protected List<ComponentParameter> components = new ArrayList<>();
 
     /**
      * Base components a derived distro leaves out, by name.
@@ -86,7 +84,7 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
      * @since 0.1.0
      */
     @Parameter
-    protected List<io.github.puipui.distro.KconfigFragment> kconfigFragments = new ArrayList<>();
+    protected List<KconfigFragmentParameter> kconfigFragments = new ArrayList<>();
 
     /**
      * The root file system template: init, etc/inittab, etc/init.d/rcS, … (a derived distro has its base's).
@@ -285,9 +283,6 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     @Component
     private SettingsDecrypter settingsDecrypter;
 
-    /** Serializes extractions into the shared work directory (the arches may run in parallel). */
-    private static final Object EXTRACTION_LOCK = new Object();
-
     private Fetcher fetcher;
 
     /**
@@ -295,18 +290,14 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
      * reproducibly, so a change of any recipe, flag or class gives a new digest (a SNAPSHOT version alone would not),
      * and rebuilding the same sources gives the same one.
      */
-    protected final synchronized String pluginIdentity() throws MojoExecutionException {
+    protected final synchronized String pluginIdentity() throws MojoExecutionException, MojoFailureException {
         if (pluginIdentity == null) {
             java.io.File jar = pluginDescriptor == null || pluginDescriptor.getPluginArtifact() == null ? null
                     : pluginDescriptor.getPluginArtifact().getFile();
             if (jar == null || !jar.isFile()) {
                 throw new MojoExecutionException("cannot find the plugin's own jar to key the build steps on (" + jar + ")");
             }
-            try {
-                pluginIdentity = pluginVersion + " sha256 " + Sha256.of(jar.toPath());
-            } catch (java.io.IOException e) {
-                throw new MojoExecutionException("cannot read " + jar + ": " + e.getMessage(), e);
-            }
+            pluginIdentity = core("reading " + jar, () -> DistroBuild.pluginIdentity(pluginVersion, jar.toPath()));
         }
         return pluginIdentity;
     }
@@ -351,12 +342,9 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     }
 
     /** {@code project.build.outputTimestamp}, parsed. */
-    protected final io.github.puipui.OutputTimestamp timestamp() throws MojoExecutionException {
-        try {
-            return io.github.puipui.OutputTimestamp.parse(definition().outputTimestamp());
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        }
+    protected final io.github.puipui.OutputTimestamp timestamp() throws MojoExecutionException, MojoFailureException {
+        String declared = definition().outputTimestamp();
+        return core("output timestamp", () -> io.github.puipui.OutputTimestamp.parse(declared));
     }
 
     protected final List<Arch> archs() throws MojoFailureException {
@@ -367,16 +355,8 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
         }
     }
 
-    /** The kernel config of an arch (see {@link DistroBuild#kconfigFile}), with the steps to create a missing one. */
+    /** The kernel config of an arch (see {@link DistroBuild#kconfigFile}). */
     protected final Path kconfigFile(Arch arch) throws MojoExecutionException, MojoFailureException {
-        Path own = definition().kconfigFiles().get(arch.id());
-        if (own == null || !java.nio.file.Files.isRegularFile(own)) {
-            Path f = kconfigDirectory.toPath().resolve(arch.id() + ".config").normalize();
-            throw new MojoExecutionException("no kernel config for " + arch + ": " + (isDerived()
-                    ? "the base " + base + " has none" : f + " does not exist. Start from the distro's own kconfig/"
-                    + arch.id() + ".config (or make tinyconfig's .config), put it there, then run mvn"
-                    + " puipui:update-kconfig -Parch-" + arch.id() + " to resolve it for this kernel"));
-        }
         DistroBuild build = distroBuild();
         return core("kernel config", () -> build.kconfigFile(arch));
     }
@@ -433,85 +413,56 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
         return fetcher;
     }
 
+    /** The POM's declarations, mapped into the build core's record. */
+    private io.github.puipui.distro.DistroDeclaration declaration() {
+        List<Source> inline = new ArrayList<>();
+        for (ComponentParameter c : components) {
+            Source s = c.inlineSource();
+            if (s != null) {
+                inline.add(s);
+            }
+        }
+        return new io.github.puipui.distro.DistroDeclaration(project.getBasedir().toPath(), base,
+                io.github.puipui.distro.DistroDeclaration.merged(sources.stream().map(SourceParameter::toSource).toList(),
+                        inline),
+                components.stream().map(ComponentParameter::toComponent).toList(), removeComponents,
+                kconfigFragments.stream().map(KconfigFragmentParameter::toFragment).toList(),
+                kconfigDirectory.toPath(), fsDirectory == null ? null : fsDirectory.toPath(),
+                overlayDirectory == null ? null : overlayDirectory.toPath(), removeFiles, fileModes,
+                outputTimestamp, declaredOutputTimestamp() != null);
+    }
+
     /**
      * The distro this project builds: the declared one, or the base's definition changed by this project's
      * declarations. Checked once per goal.
      */
-    protected final synchronized io.github.puipui.distro.DistroDefinition definition() throws MojoExecutionException {
+    protected final synchronized io.github.puipui.distro.DistroDefinition definition() throws MojoExecutionException,
+            MojoFailureException {
         if (definition == null) {
-            Path basedir = project.getBasedir().toPath();
-            List<io.github.puipui.userland.Component> declared = components.stream()
-                    .map(c -> c.resolvedAgainst(basedir)).toList();
-            try {
-                io.github.puipui.distro.DistroDefinition start;
-                io.github.puipui.distro.Derivation change;
-                if (base == null || base.isBlank()) {
-                    if (sources == null || sources.isEmpty()) {
-                        throw new MojoExecutionException("no <sources> declared in the puipui-maven-plugin configuration"
-                                + " (or a <base> distro to derive from)");
-                    }
-                    start = io.github.puipui.distro.DistroDefinition.of(sources, declared, kconfigDirectory.toPath(),
-                            fsDirectory == null ? null : fsDirectory.toPath(), fileModes);
-                    start = new io.github.puipui.distro.DistroDefinition(start.sources(), start.components(),
-                            start.kconfigFiles(), start.kconfigFragments(), start.fsLayers(), start.removedFiles(),
-                            start.fileModes(), outputTimestamp);
-                    change = new io.github.puipui.distro.Derivation(List.of(), List.of(), removeComponents,
-                            kconfigFragments, overlayDirectory == null ? null : overlayDirectory.toPath(), removeFiles,
-                            List.of(), null);
-                } else {
-                    start = baseDefinition();
-                    change = new io.github.puipui.distro.Derivation(sources, declared, removeComponents,
-                            kconfigFragments, overlayDirectory == null ? null : overlayDirectory.toPath(), removeFiles,
-                            fileModes, declaredOutputTimestamp());
-                }
-                definition = change.applyTo(start);
-            } catch (IllegalArgumentException e) {
-                throw new MojoExecutionException(e.getMessage(), e);
-            } catch (java.io.IOException e) {
-                throw new MojoExecutionException("cannot read the distro definition: " + e.getMessage(), e);
-            }
+            definition = core("reading the distro definition",
+                    () -> declaration().definition(this::resolveBase, layout().base(), buildLog()));
         }
         return definition;
     }
 
     /** The Debian seeding list of this distro (of a derived one: what it adds to or changes in its base). */
-    protected final String debianSourcesText() throws MojoExecutionException {
-        try {
-            io.github.puipui.distro.DistroDefinition d = definition();
-            return isDerived() ? io.github.puipui.distro.DebianSources.text(d, base.trim(), baseDefinition().sources())
-                    : io.github.puipui.distro.DebianSources.text(d);
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        } catch (java.io.IOException e) {
-            throw new MojoExecutionException("cannot read the base distro's definition: " + e.getMessage(), e);
-        }
+    protected final String debianSourcesText() throws MojoExecutionException, MojoFailureException {
+        io.github.puipui.distro.DistroDefinition d = definition();
+        return core("reading the base distro's definition",
+                () -> declaration().debianSources(d, this::resolveBase, layout().base(), buildLog()));
     }
 
-    /** Resolves the base distro's definition artifact and reads it (extracted under the work directory). */
-    private io.github.puipui.distro.DistroDefinition baseDefinition() throws MojoExecutionException, java.io.IOException {
-        String[] gav = base.trim().split(":");
-        if (gav.length != 3 || java.util.Arrays.stream(gav).anyMatch(String::isBlank)) {
-            throw new MojoExecutionException("<base> is '" + base + "'; it is groupId:artifactId:version, e.g."
-                    + " io.github.puipui:puipui-distro:" + pluginVersion);
-        }
-        org.eclipse.aether.artifact.Artifact wanted = new org.eclipse.aether.artifact.DefaultArtifact(gav[0], gav[1],
-                "definition", "tar.gz", gav[2]);
-        Path file;
+    /** Resolves a base distro's definition artifact from the local repository or the project's repositories. */
+    private Path resolveBase(String groupId, String artifactId, String version) throws java.io.IOException {
+        org.eclipse.aether.artifact.Artifact wanted = new org.eclipse.aether.artifact.DefaultArtifact(groupId,
+                artifactId, "definition", "tar.gz", version);
         try {
-            file = repositorySystem.resolveArtifact(session.getRepositorySession(),
+            return repositorySystem.resolveArtifact(session.getRepositorySession(),
                     new org.eclipse.aether.resolution.ArtifactRequest(wanted, project.getRemoteProjectRepositories(), null))
                     .getArtifact().getFile().toPath();
         } catch (org.eclipse.aether.resolution.ArtifactResolutionException e) {
-            throw new MojoExecutionException("cannot resolve the base distro " + base + " (its definition "
-                    + wanted + "): " + e.getMessage() + ". A distro publishes it with mvn install or mvn deploy.", e);
-        }
-        String sha = Sha256.of(file);
-        Path target = workDirectory.toPath().resolve("base");
-        synchronized (EXTRACTION_LOCK) {
-            if (!Extractor.isComplete(target, sha)) {
-                getLog().info("base distro " + base + ": " + file);
-            }
-            return io.github.puipui.distro.DefinitionArchive.read(new Extractor(Extractor.Kind.DEFINITION).extractTree(file, sha, target));
+            throw new java.io.IOException("cannot resolve the base distro " + base + " (its definition " + wanted
+                    + "): " + e.getMessage() + ". A distro publishes it with mvn install or mvn deploy.", e);
         }
     }
 

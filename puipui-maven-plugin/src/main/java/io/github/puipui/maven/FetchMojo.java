@@ -48,7 +48,7 @@ public class FetchMojo extends AbstractPuipuiMojo {
         Fetcher fetcher = fetcher();
         for (io.github.puipui.fetch.Source s : definition().sources()) {
             Fetcher.Fetched f = core("fetch", () -> fetcher.fetch(s));
-            getLog().info(String.format("  %-10s %-12s %s", s.getName(), s.getVersion(), f.file().getFileName()));
+            getLog().info(String.format("  %-10s %-12s %s", s.name(), s.version(), f.file().getFileName()));
         }
     }
 }

@@ -87,6 +87,15 @@ public final class DistroBuild {
         this.log = log;
     }
 
+    /**
+     * What every step's key says of the plugin: its version and the sha256 of its jar. The jar is built reproducibly,
+     * so a change of any recipe, flag or class gives a new digest (a SNAPSHOT version alone would not), and
+     * rebuilding the same sources gives the same one.
+     */
+    public static String pluginIdentity(String version, Path jar) throws IOException {
+        return version + " sha256 " + Sha256.of(jar);
+    }
+
     public Layout layout() {
         return layout;
     }
@@ -121,7 +130,7 @@ public final class DistroBuild {
             // one path for every clone of this user: builds read the tree (the kernel builds out of tree, O=) and
             // never write into it, and a compiler cache (ccache, sccache) can serve one clone's compiles to another
             // without rewriting paths, which would change the __FILE__ strings in the kernel
-            Path shared = cacheRoot.resolve("src").resolve(s.getName() + "-" + s.getVersion() + "-"
+            Path shared = cacheRoot.resolve("src").resolve(s.name() + "-" + s.version() + "-"
                     + f.sha256().substring(0, 12));
             try {
                 return extractTree(f, shared);
@@ -129,7 +138,7 @@ public final class DistroBuild {
                 if (e instanceof UnsafeArchiveException) {
                     throw e;
                 }
-                Path own = layout.sources().resolve(s.getName() + "-" + s.getVersion());
+                Path own = layout.sources().resolve(s.name() + "-" + s.version());
                 log.warn("cannot extract " + f.file().getFileName() + " into " + shared + " (" + e.getMessage()
                         + "); extracting it into " + own);
                 return extractTree(f, own);
@@ -151,10 +160,7 @@ public final class DistroBuild {
      * {@link Layout#mergedKconfig} (rewritten only when its text changes).
      */
     public Path kconfigFile(Arch arch) throws IOException {
-        Path own = definition.kconfigFiles().get(arch.id());
-        if (own == null || !Files.isRegularFile(own)) {
-            throw new IllegalArgumentException("no kernel config for " + arch + (own == null ? "" : ": " + own + " does not exist"));
-        }
+        Path own = definition.kconfigFile(arch.id());
         if (definition.fragmentsFor(arch.id()).isEmpty()) {
             return own;
         }
@@ -219,13 +225,13 @@ public final class DistroBuild {
             if (arch.id().equals(p.arch()) && Arch.host().id().equals(p.hostArch())) {
                 Source s = definition.source(p.source());
                 Fetcher.Fetched f = fetcher.fetch(s);
-                Path dir = cacheRoot.resolve("toolchain").resolve(s.getName() + "-" + s.getVersion());
+                Path dir = cacheRoot.resolve("toolchain").resolve(s.name() + "-" + s.version());
                 return new ToolchainPlan("prebuilt " + f.sha256() + " " + p.prefix(), memoized(() -> {
                     Path root;
                     try {
                         root = f.extractTree(dir);
                     } catch (Extractor.UntrustedTreeException e) {
-                        Path own = layout.arch(arch).resolve("toolchain").resolve(s.getName() + "-" + s.getVersion());
+                        Path own = layout.arch(arch).resolve("toolchain").resolve(s.name() + "-" + s.version());
                         log.warn(e.getMessage() + "; extracting the toolchain into " + own);
                         root = f.extractTree(own);
                     }
@@ -242,7 +248,7 @@ public final class DistroBuild {
                 gcc, HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
                 "plugin", settings.plugin());
         String key = Sha256.of(identity).substring(0, 16);
-        String name = "musl-" + musl.getVersion() + "-" + arch.id() + "-" + key;
+        String name = "musl-" + musl.version() + "-" + arch.id() + "-" + key;
         Path prefix = cacheRoot.resolve("toolchain").resolve(name);
         // the components' key: the sysroot, and the compiler and binutils that build them, to the byte
         String cross = arch.crossPrefix();
@@ -293,12 +299,12 @@ public final class DistroBuild {
         List<UserlandBuilder.Prepared> prepared = new ArrayList<>();
         Map<String, String> keys = new HashMap<>();
         for (Component c : definition.components()) {
-            Source s = definition.source(c.getSource());
+            Source s = definition.source(c.source());
             Fetcher.Fetched f = fetcher.fetch(s);
-            UserlandBuilder.Prepared p = new UserlandBuilder.Prepared(c, s.getVersion(), f.file(), f.sha256(),
+            UserlandBuilder.Prepared p = new UserlandBuilder.Prepared(c, s.version(), f.file(), f.sha256(),
                     StepInputs.component(arch.id(), c, f.sha256(), toolchainIdentity, settings.timestamp(),
                             settings.plugin(), keys));
-            keys.put(c.getName(), p.key());
+            keys.put(c.name(), p.key());
             prepared.add(p);
         }
         return prepared;
@@ -381,8 +387,8 @@ public final class DistroBuild {
         List<Published> out = new ArrayList<>();
         for (Fetcher.Fetched f : fetchAll()) {
             Source s = f.source();
-            sbom.component(new Sbom.Component(s.getName(), s.getVersion(), s.getLicense(), s.getUrl(), s.getFile(),
-                    s.getSha256(), f.file().getFileName().toString(), f.sha256()));
+            sbom.component(new Sbom.Component(s.name(), s.version(), s.license(), s.url(), s.file(),
+                    s.sha256(), f.file().getFileName().toString(), f.sha256()));
         }
         for (Arch arch : archs) {
             Path dir = layout.out(arch);
@@ -402,7 +408,7 @@ public final class DistroBuild {
 
         String definitionName = baseName + "-definition.tar.gz";
         Path stagedDefinition = layout.work().resolve(definitionName);
-        DefinitionArchive.write(definition, new ArrayList<>(new java.util.TreeSet<>(definition.kconfigFiles().keySet())),
+        DefinitionArchive.write(definition, definition.kconfigArches(),
                 stagedDefinition, settings.timestamp().epochSecond());
         Path publishedDefinition = targetDir.resolve(definitionName);
         out.add(new Published("definition", "tar.gz", publishedDefinition,

@@ -1,10 +1,12 @@
 package io.github.puipui.pipeline;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.puipui.OutputTimestamp;
+import io.github.puipui.files.Sha256;
 import io.github.puipui.userland.Component;
 
 /**
@@ -24,18 +26,37 @@ public final class StepInputs {
     public static String component(String archId, Component c, String sourceSha256, String toolchain,
             OutputTimestamp ts, String plugin, Map<String, String> dependencyKeys) throws IOException {
         StringBuilder in = new StringBuilder("step=component ").append(archId).append('\n')
-                .append(c.declaration()).append("\nsource-sha256=").append(sourceSha256)
+                .append(declaration(c)).append("\nsource-sha256=").append(sourceSha256)
                 .append("\ntoolchain=").append(toolchain)
                 .append("\ntimestamp=").append(ts.instant())
                 .append("\nplugin=").append(plugin);
-        for (String dep : c.getDependsOn()) {
+        for (String dep : c.dependsOn()) {
             String key = dependencyKeys.get(dep);
             if (key == null) {
-                throw new IllegalArgumentException("component " + c.getName() + ": no key for its dependency " + dep);
+                throw new IllegalArgumentException("component " + c.name() + ": no key for its dependency " + dep);
             }
             in.append("\ndep ").append(dep).append('=').append(key);
         }
         return in.append('\n').toString();
+    }
+
+    /**
+     * Everything a component declares, in a fixed order, files by their content's digest (not their path): a change of
+     * any of it means a clean rebuild.
+     */
+    public static String declaration(Component c) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("name=").append(c.name()).append("\nsource=").append(c.source()).append("\nrecipe=").append(c.recipe());
+        if (c.config() != null) {
+            sb.append("\nconfig=").append(Sha256.of(Path.of(c.config())));
+        }
+        for (String p : c.patches()) {
+            sb.append("\npatch=").append(Sha256.of(Path.of(p)));
+        }
+        sb.append("\ndependsOn=").append(c.dependsOn()).append("\nconfigureArgs=").append(c.configureArgs())
+                .append("\nconfigureEnv=").append(new TreeMap<>(c.configureEnv())).append("\nmakeArgs=")
+                .append(c.makeArgs()).append("\ninstalls=").append(c.installs()).append("\noptions=").append(c.options());
+        return sb.toString();
     }
 
     /** An initramfs: the digest of the archive's whole content (paths, kinds, modes, bytes, mtime) and the plugin. */

@@ -13,13 +13,13 @@ final class AutotoolsRecipe implements Recipe {
     @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
         Map<String, String> env = b.environment();
-        b.component().getConfigureEnv().forEach((k, v) -> env.put(k, b.expand(v)));
+        b.component().configureEnv().forEach((k, v) -> env.put(k, b.expand(v)));
         if (!Files.isRegularFile(b.sourceDir().resolve("Makefile"))) {
             List<String> cmd = new ArrayList<>(List.of("./configure", "--host=" + b.toolchain().hostTriple(),
                     "--prefix=/usr", "--disable-shared", "--enable-static"));
-            cmd.addAll(b.expandAll(b.component().getConfigureArgs()));
+            cmd.addAll(b.expandAll(b.component().configureArgs()));
             b.run("configure", cmd, env);
         }
-        b.make(b.expandAll(b.component().getMakeArgs()), env);
+        b.make(b.expandAll(b.component().makeArgs()), env);
     }
 }

@@ -17,10 +17,10 @@ import io.github.puipui.process.BuildStepException;
 final class BusyboxRecipe implements Recipe {
     @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
-        if (b.component().getConfig() == null) {
-            throw new BuildStepException("component " + b.component().getName() + ": the busybox recipe needs <config>");
+        if (b.component().config() == null) {
+            throw new BuildStepException("component " + b.component().name() + ": the busybox recipe needs <config>");
         }
-        Path config = Path.of(b.component().getConfig());
+        Path config = Path.of(b.component().config());
         Path dotConfig = b.sourceDir().resolve(".config");
         if (!Files.exists(dotConfig) || Files.mismatch(config, dotConfig) != -1L) {
             Files.copy(config, dotConfig, StandardCopyOption.REPLACE_EXISTING);
@@ -31,7 +31,7 @@ final class BusyboxRecipe implements Recipe {
         env.put("KBUILD_BUILD_HOST", "puipui");
         List<String> args = new ArrayList<>(List.of("CC=" + b.environment().get("CC"), "CROSS_COMPILE=" + b.toolchain().binutilsPrefix(),
                 "HOSTCC=gcc", "CONFIG_EXTRA_CFLAGS=", "SKIP_STRIP=y"));
-        args.addAll(b.expandAll(b.component().getMakeArgs()));
+        args.addAll(b.expandAll(b.component().makeArgs()));
         b.make(args, env);
     }
 }

@@ -44,7 +44,7 @@ public record ComponentBuild(Component component, String version, Toolchain tool
     }
 
     public void run(String step, List<String> command, Map<String, String> env) throws BuildStepException {
-        runner.run(toolchain.arch() + " " + component.getName() + " " + step, command, sourceDir, env, logFile);
+        runner.run(toolchain.arch() + " " + component.name() + " " + step, command, sourceDir, env, logFile);
     }
 
     public void make(List<String> args, Map<String, String> env) throws BuildStepException {

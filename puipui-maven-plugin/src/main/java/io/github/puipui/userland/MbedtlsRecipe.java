@@ -20,13 +20,13 @@ import io.github.puipui.process.BuildStepException;
 final class MbedtlsRecipe implements Recipe {
     @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
-        if (configure(b.sourceDir().resolve("include/mbedtls/mbedtls_config.h"), b.component().getOptions())) {
+        if (configure(b.sourceDir().resolve("include/mbedtls/mbedtls_config.h"), b.component().options())) {
             // the library's Makefile does not track header dependencies
             b.make(List.of("-C", "library", "clean"), b.environment());
         }
         List<String> args = new ArrayList<>(List.of("-C", "library", "CC=" + b.environment().get("CC"),
                 "AR=" + b.toolchain().tool("ar"), "static"));
-        args.addAll(b.expandAll(b.component().getMakeArgs()));
+        args.addAll(b.expandAll(b.component().makeArgs()));
         b.make(args, b.environment());
         Path include = b.stagingDir().resolve("include");
         Path lib = b.stagingDir().resolve("lib");

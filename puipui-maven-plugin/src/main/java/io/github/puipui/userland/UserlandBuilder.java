@@ -68,24 +68,24 @@ public final class UserlandBuilder {
     public static void checkOrder(List<Component> components) {
         Set<String> seen = new HashSet<>();
         for (Component c : components) {
-            Recipe.named(c.getRecipe());
+            Recipe.named(c.recipe());
             c.parsedInstalls();
-            for (String patch : c.getPatches()) {
+            for (String patch : c.patches()) {
                 if (!Files.isRegularFile(Path.of(patch))) {
-                    throw new IllegalArgumentException("component " + c.getName() + ": patch " + patch + " is not a file");
+                    throw new IllegalArgumentException("component " + c.name() + ": patch " + patch + " is not a file");
                 }
             }
-            if (c.getConfig() != null && !Files.isRegularFile(Path.of(c.getConfig()))) {
-                throw new IllegalArgumentException("component " + c.getName() + ": config " + c.getConfig() + " is not a file");
+            if (c.config() != null && !Files.isRegularFile(Path.of(c.config()))) {
+                throw new IllegalArgumentException("component " + c.name() + ": config " + c.config() + " is not a file");
             }
-            for (String dep : c.getDependsOn()) {
+            for (String dep : c.dependsOn()) {
                 if (!seen.contains(dep)) {
-                    throw new IllegalArgumentException("component " + c.getName() + " depends on " + dep
+                    throw new IllegalArgumentException("component " + c.name() + " depends on " + dep
                             + ", which must be declared before it");
                 }
             }
-            if (!seen.add(c.getName())) {
-                throw new IllegalArgumentException("component " + c.getName() + " is declared twice");
+            if (!seen.add(c.name())) {
+                throw new IllegalArgumentException("component " + c.name() + " is declared twice");
             }
         }
     }
@@ -104,13 +104,13 @@ public final class UserlandBuilder {
         CachedStep step = new CachedStep(cache, log);
         for (Prepared p : components) {
             Component c = p.component();
-            byName.put(c.getName(), c);
+            byName.put(c.name(), c);
             long start = System.nanoTime();
-            Path outputs = outputsOf(workDir, c.getName());
-            String what = arch + " " + c.getName() + " " + p.version();
+            Path outputs = outputsOf(workDir, c.name());
+            String what = arch + " " + c.name() + " " + p.version();
             List<String> deps = transitiveDependencies(c, byName);
             CachedStep.How how = step.run(what, outputs, p.inputs(), stagingDir.toString(), partial -> {
-                Path logFile = logDir.resolve(c.getName() + ".log");
+                Path logFile = logDir.resolve(c.name() + ".log");
                 log.info(what + ": building (log: " + logFile + ")");
                 compile(p, toolchain.get(), deps, workDir, stagingDir, logFile, jobs, ts, partial);
                 log.info(String.format("%s: done in %.0f s", what, (System.nanoTime() - start) / 1e9));
@@ -122,7 +122,7 @@ public final class UserlandBuilder {
                 Files.createDirectories(to.getParent());
                 Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
                 Files.setPosixFilePermissions(to, PosixFilePermissions.fromString(modeString(i.mode())));
-                out.add(new Installed(c.getName(), i.to(), Files.size(to), how.toString()));
+                out.add(new Installed(c.name(), i.to(), Files.size(to), how.toString()));
             }
         }
         return out;
@@ -131,7 +131,7 @@ public final class UserlandBuilder {
     /** Builds one component from a fresh source tree; its outputs go to {@code partial}. */
     private void compile(Prepared p, Toolchain tc, List<String> deps, Path workDir, Path stagingDir, Path logFile,
             int jobs, OutputTimestamp ts, Path partial) throws IOException, BuildStepException {
-        String name = p.component().getName();
+        String name = p.component().name();
         FileTrees.deleteTree(stagingDir);
         Files.createDirectories(stagingDir);
         for (String dep : deps) {
@@ -145,11 +145,11 @@ public final class UserlandBuilder {
         FileTrees.deleteTree(buildDir);
         Path sourceDir = new Extractor(Extractor.Kind.SOURCE).extractTree(p.archive(), p.archiveSha256(), buildDir);
         ComponentBuild b = new ComponentBuild(p.component(), p.version(), tc, sourceDir, stagingDir, jobs, ts, logFile, runner);
-        for (String patch : p.component().getPatches()) {
+        for (String patch : p.component().patches()) {
             b.run("patch " + Path.of(patch).getFileName(), List.of("patch", "-p1", "--forward", "--batch",
                     "--no-backup-if-mismatch", "-i", Path.of(patch).toAbsolutePath().toString()), Map.of());
         }
-        Recipe.named(p.component().getRecipe()).build(b);
+        Recipe.named(p.component().recipe()).build(b);
         Files.createDirectories(partial.resolve("image"));
         Files.createDirectories(partial.resolve("staging"));
         for (Component.Install i : p.component().parsedInstalls()) {
@@ -167,11 +167,11 @@ public final class UserlandBuilder {
     /** The declared dependencies of {@code c} and theirs, in declaration order. */
     static List<String> transitiveDependencies(Component c, Map<String, Component> byName) {
         java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
-        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(c.getDependsOn());
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(c.dependsOn());
         while (!todo.isEmpty()) {
             String d = todo.pop();
             if (out.add(d) && byName.containsKey(d)) {
-                todo.addAll(byName.get(d).getDependsOn());
+                todo.addAll(byName.get(d).dependsOn());
             }
         }
         List<String> ordered = new ArrayList<>();
@@ -216,7 +216,7 @@ public final class UserlandBuilder {
     private void install(ComponentBuild b, Component.Install i, Path imageDir) throws IOException, BuildStepException {
         Path from = b.sourceDir().resolve(i.from()).normalize();
         if (!from.startsWith(b.sourceDir()) || !Files.isRegularFile(from)) {
-            throw new BuildStepException(b.toolchain().arch() + " " + b.component().getName() + ": declared install "
+            throw new BuildStepException(b.toolchain().arch() + " " + b.component().name() + ": declared install "
                     + i.from() + " was not built (" + from + ")");
         }
         Path to = imageDir.resolve(i.to().substring(1)).normalize();
@@ -225,7 +225,7 @@ public final class UserlandBuilder {
         Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
         if (isElf(tmp)) {
             if (hasInterpreter(tmp)) {
-                throw new BuildStepException(b.toolchain().arch() + " " + b.component().getName() + ": " + i.from()
+                throw new BuildStepException(b.toolchain().arch() + " " + b.component().name() + ": " + i.from()
                         + " is dynamically linked (it names an ELF interpreter); the image has no shared libraries");
             }
             runner.run(b.toolchain().arch() + " strip " + i.to(), List.of(b.toolchain().tool("strip"), "--strip-all",

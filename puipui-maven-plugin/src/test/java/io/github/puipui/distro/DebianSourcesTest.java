@@ -33,27 +33,4 @@ class DebianSourcesTest {
         Source bad = new Source("x", "1", "x-1.tar.gz", "https://x.org/x-1.tar.gz", SHA).withDebian("x 1-1");
         assertThrows(IllegalArgumentException.class, bad::debianLine);
     }
-
-    @Test
-    void aComponentDeclaresItsSourceInItsOwnBlock() throws Exception {
-        Component hello = new Component("hello", null);
-        java.lang.reflect.Field url = Component.class.getDeclaredField("url");
-        url.setAccessible(true);
-        url.set(hello, "https://ftp.gnu.org/gnu/hello/hello-2.10.tar.gz");
-        for (String[] f : new String[][] {{"version", "2.10"}, {"sha256", SHA}, {"debian", "hello=2.10-3"}}) {
-            java.lang.reflect.Field field = Component.class.getDeclaredField(f[0]);
-            field.setAccessible(true);
-            field.set(hello, f[1]);
-        }
-        DistroDefinition d = DistroDefinition.of(List.of(), List.of(hello), tmp, tmp, List.of()).validated();
-        Source s = d.source("hello");
-        assertEquals("hello-2.10.tar.gz", s.getFile());
-        assertEquals("2.10", s.getVersion());
-        assertTrue(d.components().get(0).inlineSource() == null, "the definition's components name their source");
-        String list = DebianSources.text(d);
-        assertTrue(list.contains("hello=2.10-3") && list.contains("hello_2.10.orig.tar.gz") && list.contains("hello-2.10.tar.gz"));
-        assertTrue(!DebianSources.text(d, "g:a:1", d.sources()).contains("hello="), "a base's sources are its own list's");
-        hello.setSource("other");
-        assertThrows(IllegalArgumentException.class, hello::inlineSource);
-    }
 }

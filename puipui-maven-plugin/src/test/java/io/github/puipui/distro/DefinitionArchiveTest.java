@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.Source;
+import io.github.puipui.pipeline.StepInputs;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.userland.Component;
 
@@ -46,12 +47,11 @@ class DefinitionArchiveTest {
         Component busybox = new Component("busybox", "busybox").withConfig(config.toString()).withPatches(patch.toString())
                 .withInstalls("busybox:/bin/busybox");
         Component socat = new Component("socat", null).withConfigureArgs("--disable-openssl", "CFLAGS=-DX=\"a b\"")
-                .withMakeArgs("socat").withInstalls("socat:/usr/bin/socat");
-        socat.setSource("busybox");
-        socat.getConfigureEnv().put("sc_cv_termios_ispeed", "no");
+                .withMakeArgs("socat").withInstalls("socat:/usr/bin/socat").withSource("busybox")
+                .withConfigureEnv("sc_cv_termios_ispeed", "no");
         DistroDefinition base = DistroDefinition.of(List.of(linux, bb), List.of(busybox, socat), d.resolve("kconfig"),
                 d.resolve("fs"), List.of("/etc/shadow:0600"));
-        return new Derivation(List.of(), List.of(), List.of(), List.of(new KconfigFragment("x86_64", frag.toFile())),
+        return new Derivation(List.of(), List.of(), List.of(), List.of(new KconfigFragment("x86_64", frag)),
                 d.resolve("overlay"), List.of("/etc/mtab"), List.of(), "2026-11-25T00:00:00Z").applyTo(base);
     }
 
@@ -71,18 +71,18 @@ class DefinitionArchiveTest {
         assertTrue(r.kconfigFragments().isEmpty(), "the fragments are merged into the published configs");
         assertEquals(2, r.sources().size());
         Source linux = r.source("linux");
-        assertEquals(d.source("linux").knownDigests().stream().map(a -> a.getFile() + " " + a.getSha256()).toList(),
-                linux.knownDigests().stream().map(a -> a.getFile() + " " + a.getSha256()).toList());
-        assertEquals("GPL-2.0-only", linux.getLicense());
-        assertEquals(d.source("linux").getUrl(), linux.getUrl());
+        assertEquals(d.source("linux").knownDigests().stream().map(a -> a.file() + " " + a.sha256()).toList(),
+                linux.knownDigests().stream().map(a -> a.file() + " " + a.sha256()).toList());
+        assertEquals("GPL-2.0-only", linux.license());
+        assertEquals(d.source("linux").url(), linux.url());
         for (Component c : d.components()) {
-            Component back = r.componentsByName().get(c.getName());
-            assertEquals(c.declaration(), back.declaration(), "component " + c.getName() + " keeps its key");
+            Component back = r.componentsByName().get(c.name());
+            assertEquals(StepInputs.declaration(c), StepInputs.declaration(back), "component " + c.name() + " keeps its key");
         }
         Component socat = r.componentsByName().get("socat");
-        assertEquals(Map.of("sc_cv_termios_ispeed", "no"), socat.getConfigureEnv());
-        assertEquals(List.of("--disable-openssl", "CFLAGS=-DX=\"a b\""), socat.getConfigureArgs());
-        assertTrue(r.componentsByName().get("busybox").getPatches().get(0).endsWith("components/busybox/patches/01-fix.patch"));
+        assertEquals(Map.of("sc_cv_termios_ispeed", "no"), socat.configureEnv());
+        assertEquals(List.of("--disable-openssl", "CFLAGS=-DX=\"a b\""), socat.configureArgs());
+        assertTrue(r.componentsByName().get("busybox").patches().get(0).endsWith("components/busybox/patches/01-fix.patch"));
 
         Path fs = r.fsLayers().get(0);
         assertEquals("derived & <new>\n", Files.readString(fs.resolve("etc/issue")));
@@ -148,7 +148,7 @@ class DefinitionArchiveTest {
         // what stays inside is read
         DistroDefinition ok = DefinitionArchive.read(craftedBase("<component><name>hello</name><patches>"
                 + "<patch>components//hello/./patches/01-fix.patch</patch></patches></component>"));
-        assertTrue(ok.components().get(0).getPatches().get(0).endsWith("components/hello/patches/01-fix.patch"));
+        assertTrue(ok.components().get(0).patches().get(0).endsWith("components/hello/patches/01-fix.patch"));
     }
 
     @Test

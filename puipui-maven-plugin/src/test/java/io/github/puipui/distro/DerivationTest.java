@@ -58,14 +58,14 @@ class DerivationTest {
         Derivation change = new Derivation(List.of(source("hello", "2.10"), source("socat", "2")),
                 List.of(socat, hello), List.of(), List.of(), null, List.of(), List.of("/etc/motd:0600"), null);
         DistroDefinition d = change.applyTo(base());
-        assertEquals(List.of("mbedtls", "curl", "socat", "hello"), d.components().stream().map(Component::getName).toList());
+        assertEquals(List.of("mbedtls", "curl", "socat", "hello"), d.components().stream().map(Component::name).toList());
         Component changed = d.componentsByName().get("socat");
-        assertEquals(List.of("--disable-openssl"), changed.getConfigureArgs(), "what the change does not declare stays");
-        assertEquals(List.of("socat", "V=1"), changed.getMakeArgs());
-        assertEquals(List.of(patch.toString()), changed.getPatches());
-        assertEquals("autotools", changed.getRecipe());
-        assertEquals("2", d.source("socat").getVersion());
-        assertEquals("2.10", d.source("hello").getVersion());
+        assertEquals(List.of("--disable-openssl"), changed.configureArgs(), "what the change does not declare stays");
+        assertEquals(List.of("socat", "V=1"), changed.makeArgs());
+        assertEquals(List.of(patch.toString()), changed.patches());
+        assertEquals("autotools", changed.recipe());
+        assertEquals("2", d.source("socat").version());
+        assertEquals("2.10", d.source("hello").version());
         assertEquals(Map.of("/etc/shadow", 0600, "/etc/motd", 0600), d.fileModeMap());
     }
 
@@ -95,7 +95,7 @@ class DerivationTest {
         Path arm = Files.writeString(tmp.resolve("arm.config"), "CONFIG_ARM64_4K_PAGES=y\n");
         Path overlay = Files.createDirectories(tmp.resolve("overlay"));
         Derivation change = new Derivation(List.of(), List.of(), List.of(),
-                List.of(new KconfigFragment(null, frag.toFile()), new KconfigFragment("aarch64", arm.toFile())),
+                List.of(new KconfigFragment(null, frag), new KconfigFragment("aarch64", arm)),
                 overlay, List.of("/usr/bin/alpine-chroot-install"), List.of(), "2027-01-01T00:00:00Z");
         DistroDefinition d = change.applyTo(base());
         assertEquals("CONFIG_VIRTIO=y\nCONFIG_IKCONFIG=y\n", d.kconfigText("x86_64"));
@@ -109,7 +109,7 @@ class DerivationTest {
                 List.of(), null);
         assertThrows(IllegalArgumentException.class, () -> relative.applyTo(base()));
         Derivation noFile = new Derivation(List.of(), List.of(), List.of(), List.of(new KconfigFragment("x86_64",
-                (File) null)), null, List.of(), List.of(), null);
+                (Path) null)), null, List.of(), List.of(), null);
         assertThrows(IllegalArgumentException.class, () -> noFile.applyTo(base()).kconfigText("x86_64"));
     }
 }

@@ -171,7 +171,7 @@ class FetcherTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new Source("x", "1", "x.tar.gz", "https://h.invalid/x.tar.gz", null).validated());
         assertEquals(DIGEST, new Source("x", "1", "x.tar.gz", "https://h.invalid/x.tar.gz", DIGEST.toUpperCase())
-                .validated().getSha256());
+                .validated().sha256());
     }
 
     @Test

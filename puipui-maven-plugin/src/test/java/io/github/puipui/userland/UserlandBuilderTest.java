@@ -15,6 +15,7 @@ import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.OutputCache;
 import io.github.puipui.files.Sha256;
+import io.github.puipui.pipeline.StepInputs;
 import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.Arch;
 import io.github.puipui.toolchain.Toolchain;
@@ -73,14 +74,14 @@ class UserlandBuilderTest {
         Component c = FakeComponents.component("hello", counter, tmp.resolve("no-hold"))
                 .withPatches(first.toString(), second.toString());
         Path clone = tmp.resolve("clone");
-        build(clone, null, prepared(c, c.declaration()));
+        build(clone, null, prepared(c, StepInputs.declaration(c)));
         assertEquals("hello, patched twice\n", Files.readString(clone.resolve("userland/usr/bin/hello")));
 
         Component unpatched = FakeComponents.component("hello", counter, tmp.resolve("no-hold"));
-        assertFalse(unpatched.declaration().equals(c.declaration()));
-        String before = c.declaration();
+        assertFalse(StepInputs.declaration(unpatched).equals(StepInputs.declaration(c)));
+        String before = StepInputs.declaration(c);
         Files.writeString(second, Files.readString(second).replace("twice", "2x"));
-        String changed = c.declaration();
+        String changed = StepInputs.declaration(c);
         assertFalse(changed.equals(before), "a patch's content is part of the declaration");
         build(clone, null, prepared(c, changed));
         assertEquals("hello, patched 2x\n", Files.readString(clone.resolve("userland/usr/bin/hello")));
@@ -95,7 +96,7 @@ class UserlandBuilderTest {
         Component c = FakeComponents.component("hello", counter, tmp.resolve("no-hold")).withPatches(bad.toString());
         Path clone = tmp.resolve("clone");
         io.github.puipui.process.BuildStepException e = org.junit.jupiter.api.Assertions.assertThrows(
-                io.github.puipui.process.BuildStepException.class, () -> build(clone, null, prepared(c, c.declaration())));
+                io.github.puipui.process.BuildStepException.class, () -> build(clone, null, prepared(c, StepInputs.declaration(c))));
         assertTrue(e.getMessage().contains("patch 0001-stale.patch"), e.getMessage());
         assertEquals(0, builds());
         assertFalse(Files.exists(clone.resolve("userland/usr/bin/hello")));

@@ -5,28 +5,23 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.files.ConfinedLinks;
 import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.PosixModes;
 import io.github.puipui.files.PrivateDirectories;
 import io.github.puipui.files.Sha256;
 
@@ -126,7 +121,7 @@ public final class OutputCache {
                     data = replace(data, relocate, PLACEHOLDER);
                 }
                 Files.write(to, data);
-                manifest.add(String.format("%s %04o %d %s", Sha256.of(data), mode(f), data.length, rel));
+                manifest.add(String.format("%s %04o %d %s", Sha256.of(data), PosixModes.of(f), data.length, rel));
             }
             Files.writeString(tmp.resolve(INPUTS), inputs, StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve(MANIFEST), String.join("\n", manifest) + "\n", StandardCharsets.UTF_8);
@@ -240,7 +235,7 @@ public final class OutputCache {
                 LinkOption.NOFOLLOW_LINKS)) {
             out.write(data);
         }
-        setMode(to, Integer.parseInt(p[1], 8));
+        PosixModes.set(to, Integer.parseInt(p[1], 8));
     }
 
     /** Removes the least recently used entries (never {@code keep}) until the cache fits its bound. */
@@ -302,32 +297,24 @@ public final class OutputCache {
     }
 
     private static long sizeOf(Path dir) throws IOException {
-        long[] total = {0};
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                total[0] += attrs.size();
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return total[0];
+        long total = 0;
+        for (FileTrees.Entry e : FileTrees.list(dir)) {
+            total += e.isDirectory() ? 0 : e.attributes().size();
+        }
+        return total;
     }
 
     /** Regular files and symbolic links under {@code dir}, sorted by path. */
     static List<Path> listTree(Path dir) throws IOException {
-        TreeMap<String, Path> out = new TreeMap<>();
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile() || attrs.isSymbolicLink()) {
-                    out.put(dir.relativize(file).toString(), file);
-                } else {
-                    throw new IOException("cannot cache " + file + ": not a regular file or symbolic link");
-                }
-                return FileVisitResult.CONTINUE;
+        List<Path> out = new ArrayList<>();
+        for (FileTrees.Entry e : FileTrees.list(dir)) {
+            if (e.isFile() || e.isLink()) {
+                out.add(e.path());
+            } else if (!e.isDirectory()) {
+                throw new IOException("cannot cache " + e.path() + ": not a regular file or symbolic link");
             }
-        });
-        return new ArrayList<>(out.values());
+        }
+        return out;
     }
 
     /**
@@ -386,24 +373,6 @@ public final class OutputCache {
             }
         }
         return true;
-    }
-
-    private static int mode(Path f) throws IOException {
-        int mode = 0;
-        for (PosixFilePermission p : Files.getPosixFilePermissions(f)) {
-            mode |= 1 << (8 - p.ordinal());
-        }
-        return mode;
-    }
-
-    private static void setMode(Path f, int mode) throws IOException {
-        Set<PosixFilePermission> perms = java.util.EnumSet.noneOf(PosixFilePermission.class);
-        for (PosixFilePermission p : PosixFilePermission.values()) {
-            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
-                perms.add(p);
-            }
-        }
-        Files.setPosixFilePermissions(f, perms);
     }
 
     /** An entry that does not match its manifest. */

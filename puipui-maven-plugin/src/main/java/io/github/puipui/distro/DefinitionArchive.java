@@ -4,13 +4,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -205,21 +201,9 @@ public final class DefinitionArchive {
 
     /** Adds every file, link and directory under {@code root} to {@code tree} as {@code prefix/relative path}. */
     private static void collect(Path root, String prefix, Map<String, Path> tree) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (!dir.equals(root)) {
-                    tree.put(prefix + "/" + root.relativize(dir).toString().replace('\\', '/'), dir);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                tree.put(prefix + "/" + root.relativize(file).toString().replace('\\', '/'), file);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        for (FileTrees.Entry e : FileTrees.list(root)) {
+            tree.put(prefix + "/" + e.relative(), e.path());
+        }
     }
 
     private static void element(StringBuilder xml, int depth, String name, String value) {

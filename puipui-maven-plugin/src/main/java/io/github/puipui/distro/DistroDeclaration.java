@@ -55,19 +55,15 @@ public record DistroDeclaration(Path basedir, String base, List<Source> sources,
         return gav;
     }
 
-    private static final Object EXTRACTION_LOCK = new Object();
-
     /** The base's definition, resolved and extracted into {@code workDir} (once per archive). */
     public DistroDefinition baseDefinition(BaseResolver resolver, Path workDir, BuildLog log) throws IOException {
         String[] gav = baseCoordinates();
         Path file = resolver.definitionArchive(gav[0], gav[1], gav[2]);
         String sha = Sha256.of(file);
-        synchronized (EXTRACTION_LOCK) { // the arches' goals may read it at once
-            if (!Extractor.isComplete(workDir, sha)) {
-                log.info("base distro " + base + ": " + file);
-            }
-            return DefinitionArchive.read(new Extractor(Extractor.Kind.DEFINITION).extractTree(file, sha, workDir));
+        if (!Extractor.isComplete(workDir, sha)) {
+            log.info("base distro " + base + ": " + file);
         }
+        return DefinitionArchive.read(new Extractor(Extractor.Kind.DEFINITION).extractTree(file, sha, workDir));
     }
 
     /**

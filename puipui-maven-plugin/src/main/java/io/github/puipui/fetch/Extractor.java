@@ -5,17 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +24,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 import io.github.puipui.files.ConfinedLinks;
 import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.PosixModes;
 import io.github.puipui.files.PrivateDirectories;
 
 /**
@@ -116,6 +112,16 @@ public final class Extractor {
      * is kept.
      */
     public Path extract(Path archive, String archiveSha256, Path target) throws IOException {
+        // builds of one JVM (the arches, parallel goals) take turns per target instead of each staging a copy
+        synchronized (EXTRACTING.computeIfAbsent(target.toAbsolutePath().normalize().toString(), k -> new Object())) {
+            return extractOnce(archive, archiveSha256, target);
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, Object> EXTRACTING =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Path extractOnce(Path archive, String archiveSha256, Path target) throws IOException {
         Optional<String> untrusted = PrivateDirectories.problem(target);
         if (untrusted.isPresent()) {
             throw new UntrustedTreeException(target + " is not used: " + untrusted.get()
@@ -302,21 +308,11 @@ public final class Extractor {
         }
     }
 
+    /**
+     * Sets an extracted entry's mode: the archive's permission bits (no setuid, setgid or sticky), readable and
+     * writable by the user, never writable by group or others: only the user who extracted it may change the tree.
+     */
     private static void setMode(Path p, int mode) throws IOException {
-        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-        for (int i = 0; i < order.length; i++) {
-            if ((mode & (1 << i)) != 0) {
-                perms.add(order[i]);
-            }
-        }
-        perms.add(PosixFilePermission.OWNER_READ);
-        perms.add(PosixFilePermission.OWNER_WRITE);
-        perms.remove(PosixFilePermission.GROUP_WRITE); // only the user who extracted it may change the tree
-        perms.remove(PosixFilePermission.OTHERS_WRITE);
-        Files.setPosixFilePermissions(p, perms);
+        PosixModes.set(p, ((mode & 0777) | 0600) & ~0022);
     }
 }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The file helpers every step shares: removing a tree, and writing a file so that it is whole or absent. */
 public final class FileTrees {
@@ -160,6 +162,50 @@ public final class FileTrees {
                 return true;
             }
         }
+    }
+
+    /**
+     * One entry of a tree: its path relative to the tree's root ({@code /}-separated), the path itself, and its
+     * attributes, read without following links.
+     */
+    public record Entry(String relative, Path path, BasicFileAttributes attributes) {
+        public boolean isDirectory() {
+            return attributes.isDirectory();
+        }
+
+        public boolean isFile() {
+            return attributes.isRegularFile();
+        }
+
+        public boolean isLink() {
+            return attributes.isSymbolicLink();
+        }
+    }
+
+    /** Every directory, file and link under {@code root} (not {@code root} itself), links not followed, by path. */
+    public static List<Entry> list(Path root) throws IOException {
+        java.util.TreeMap<String, Entry> out = new java.util.TreeMap<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                if (!d.equals(root)) {
+                    add(d, attrs);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                add(file, attrs);
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void add(Path p, BasicFileAttributes attrs) {
+                String rel = root.relativize(p).toString().replace('\\', '/');
+                out.put(rel, new Entry(rel, p, attrs));
+            }
+        });
+        return new ArrayList<>(out.values());
     }
 
     /** Removes a directory tree without following symbolic links. */

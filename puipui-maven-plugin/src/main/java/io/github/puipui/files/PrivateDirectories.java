@@ -1,12 +1,9 @@
 package io.github.puipui.files;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
@@ -135,20 +132,11 @@ public final class PrivateDirectories {
 
     /** Drops the group and world write bits of every directory and file under {@code dir} (links are left). */
     public static void restrictTree(Path dir) throws IOException {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                restrict(d);
-                return FileVisitResult.CONTINUE;
+        restrict(dir);
+        for (FileTrees.Entry e : FileTrees.list(dir)) {
+            if (!e.isLink()) {
+                restrict(e.path());
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (!attrs.isSymbolicLink()) {
-                    restrict(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
     }
 }

@@ -2,12 +2,9 @@ package io.github.puipui.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,32 +36,21 @@ public final class TreeManifest {
 
     private static SortedMap<String, String> byPath(Path dir) throws IOException {
         SortedMap<String, String> lines = new TreeMap<>();
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                if (!d.equals(dir)) {
-                    lines.put(dir.relativize(d).toString(), "dir " + dir.relativize(d));
-                }
-                return FileVisitResult.CONTINUE;
+        for (FileTrees.Entry e : FileTrees.list(dir)) {
+            String rel = e.relative();
+            if (e.isDirectory()) {
+                lines.put(rel, "dir " + rel);
+            } else if (rel.equals(FILE)) {
+                continue;
+            } else if (e.isLink()) {
+                lines.put(rel, "link " + Files.readSymbolicLink(e.path()) + " " + rel);
+            } else if (e.isFile()) {
+                lines.put(rel, String.format("%s %04o %d %s", Sha256.of(e.path()), PosixModes.of(e.path()),
+                        e.attributes().size(), rel));
+            } else {
+                lines.put(rel, "other " + rel);
             }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                String rel = dir.relativize(f).toString();
-                if (rel.equals(FILE)) {
-                    return FileVisitResult.CONTINUE;
-                }
-                if (attrs.isSymbolicLink()) {
-                    lines.put(rel, "link " + Files.readSymbolicLink(f) + " " + rel);
-                } else if (attrs.isRegularFile()) {
-                    int mode = (Integer) Files.getAttribute(f, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-                    lines.put(rel, String.format("%s %04o %d %s", Sha256.of(f), mode, attrs.size(), rel));
-                } else {
-                    lines.put(rel, "other " + rel);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
         return lines;
     }
 

@@ -5,13 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,35 +59,19 @@ public final class InitramfsWriter {
      * else 0644, symbolic links as links. {@code modes} overrides modes by image path.
      */
     public InitramfsWriter addTree(Path root, Map<String, Integer> modes) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (!dir.equals(root)) {
-                    String p = imagePath(root, dir);
-                    add(CpioEntry.directory(p, modes.getOrDefault(p, 0755)));
-                }
-                return FileVisitResult.CONTINUE;
+        for (FileTrees.Entry e : FileTrees.list(root)) {
+            String p = "/" + e.relative();
+            if (e.isDirectory()) {
+                add(CpioEntry.directory(p, modes.getOrDefault(p, 0755)));
+            } else if (e.isLink()) {
+                add(CpioEntry.symlink(p, Files.readSymbolicLink(e.path()).toString()));
+            } else if (e.isFile()) {
+                add(CpioEntry.file(p, modes.getOrDefault(p, Files.isExecutable(e.path()) ? 0755 : 0644), e.path()));
+            } else {
+                throw new IOException("unsupported file type in the image tree: " + e.path());
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                String p = imagePath(root, file);
-                if (attrs.isSymbolicLink()) {
-                    add(CpioEntry.symlink(p, Files.readSymbolicLink(file).toString()));
-                } else if (attrs.isRegularFile()) {
-                    int mode = Files.isExecutable(file) ? 0755 : 0644;
-                    add(CpioEntry.file(p, modes.getOrDefault(p, mode), file));
-                } else {
-                    throw new IOException("unsupported file type in the image tree: " + file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
         return this;
-    }
-
-    static String imagePath(Path root, Path p) {
-        return "/" + root.relativize(p).toString().replace('\\', '/');
     }
 
     public List<CpioEntry> entries() {

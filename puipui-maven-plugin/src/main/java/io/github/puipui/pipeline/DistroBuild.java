@@ -73,7 +73,6 @@ public final class DistroBuild {
     private final OutputCache cache;
     private final Settings settings;
     private final BuildLog log;
-    private final Object extractionLock = new Object();
 
     /** {@code cache}: the build cache, or null to build everything here. */
     public DistroBuild(DistroDefinition definition, Layout layout, Path cacheRoot, Fetcher fetcher, OutputCache cache,
@@ -124,25 +123,22 @@ public final class DistroBuild {
      * or under {@link Layout#sources} when the cache cannot take it; returns its top directory.
      */
     public Path sourceTree(String name) throws IOException, FetchException {
-        synchronized (extractionLock) {
-            Source s = definition.source(name);
-            Fetcher.Fetched f = fetcher.fetch(s);
-            // one path for every clone of this user: builds read the tree (the kernel builds out of tree, O=) and
-            // never write into it, and a compiler cache (ccache, sccache) can serve one clone's compiles to another
-            // without rewriting paths, which would change the __FILE__ strings in the kernel
-            Path shared = cacheRoot.resolve("src").resolve(s.name() + "-" + s.version() + "-"
-                    + f.sha256().substring(0, 12));
-            try {
-                return extractTree(f, shared);
-            } catch (IOException e) {
-                if (e instanceof UnsafeArchiveException) {
-                    throw e;
-                }
-                Path own = layout.sources().resolve(s.name() + "-" + s.version());
-                log.warn("cannot extract " + f.file().getFileName() + " into " + shared + " (" + e.getMessage()
-                        + "); extracting it into " + own);
-                return extractTree(f, own);
+        Source s = definition.source(name);
+        Fetcher.Fetched f = fetcher.fetch(s);
+        // one path for every clone of this user: builds read the tree (the kernel builds out of tree, O=) and
+        // never write into it, and a compiler cache (ccache, sccache) can serve one clone's compiles to another
+        // without rewriting paths, which would change the __FILE__ strings in the kernel
+        Path shared = cacheRoot.resolve("src").resolve(s.name() + "-" + s.version() + "-" + f.sha256().substring(0, 12));
+        try {
+            return extractTree(f, shared);
+        } catch (IOException e) {
+            if (e instanceof UnsafeArchiveException) {
+                throw e;
             }
+            Path own = layout.sources().resolve(s.name() + "-" + s.version());
+            log.warn("cannot extract " + f.file().getFileName() + " into " + shared + " (" + e.getMessage()
+                    + "); extracting it into " + own);
+            return extractTree(f, own);
         }
     }
 

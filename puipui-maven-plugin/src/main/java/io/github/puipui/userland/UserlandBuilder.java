@@ -186,13 +186,11 @@ public final class UserlandBuilder {
     /** Relative path → sha256 (or link target) of the files under {@code dir}. */
     private static Map<String, String> digests(Path dir) throws IOException {
         Map<String, String> out = new java.util.TreeMap<>();
-        try (var all = Files.walk(dir)) {
-            for (Path f : all.toList()) {
-                if (Files.isSymbolicLink(f)) {
-                    out.put(dir.relativize(f).toString(), "-> " + Files.readSymbolicLink(f));
-                } else if (Files.isRegularFile(f)) {
-                    out.put(dir.relativize(f).toString(), Sha256.of(f));
-                }
+        for (FileTrees.Entry e : FileTrees.list(dir)) {
+            if (e.isLink()) {
+                out.put(e.relative(), "-> " + Files.readSymbolicLink(e.path()));
+            } else if (e.isFile()) {
+                out.put(e.relative(), Sha256.of(e.path()));
             }
         }
         return out;
@@ -200,15 +198,14 @@ public final class UserlandBuilder {
 
     /** Copies the tree {@code from} into {@code to} (links as links, modes and mtimes kept). */
     static void copyTree(Path from, Path to) throws IOException {
-        try (var all = Files.walk(from)) {
-            for (Path f : all.toList()) {
-                Path t = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(f, t, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.REPLACE_EXISTING,
-                            StandardCopyOption.COPY_ATTRIBUTES);
-                }
+        Files.createDirectories(to);
+        for (FileTrees.Entry e : FileTrees.list(from)) {
+            Path t = to.resolve(e.relative());
+            if (e.isDirectory()) {
+                Files.createDirectories(t);
+            } else {
+                Files.copy(e.path(), t, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
     }

@@ -497,9 +497,10 @@ abstract class AbstractPuipuiMojo extends AbstractMojo {
     /** The build core of this distro, set up from the goal's parameters (one per goal execution). */
     protected final synchronized DistroBuild distroBuild() throws MojoExecutionException, MojoFailureException {
         if (distroBuild == null) {
-            List<DistroBuild.PrebuiltToolchainSpec> prebuilt = new ArrayList<>();
+            List<io.github.puipui.toolchain.ToolchainChoice.Prebuilt> prebuilt = new ArrayList<>();
             for (PrebuiltToolchain p : prebuiltToolchains) {
-                prebuilt.add(new DistroBuild.PrebuiltToolchainSpec(p.arch, p.hostArch, p.source, p.prefix));
+                prebuilt.add(new io.github.puipui.toolchain.ToolchainChoice.Prebuilt(p.arch, p.hostArch, p.source,
+                        p.prefix));
             }
             distroBuild = new DistroBuild(definition(), layout(), userCache().rootFor("src", "toolchain"), fetcher(),
                     outputCache(),

@@ -10,6 +10,7 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.project.MavenProjectHelper;
 
+import io.github.puipui.distpackage.DistroPackager;
 import io.github.puipui.distpackage.Sbom;
 import io.github.puipui.pipeline.DistroBuild;
 
@@ -39,9 +40,9 @@ public class PackageMojo extends AbstractPuipuiMojo {
         DistroBuild build = distroBuild();
         Sbom sbom = new Sbom(project.getGroupId(), project.getArtifactId(), project.getVersion(), timestamp().instant());
         List<io.github.puipui.Arch> archs = archs();
-        List<DistroBuild.Published> published = core("package", () -> build.packageAll(archs, sbom,
+        List<DistroPackager.Published> published = core("package", () -> build.packageAll(archs, sbom,
                 Path.of(project.getBuild().getDirectory()), project.getArtifactId() + "-" + project.getVersion()));
-        for (DistroBuild.Published p : published) {
+        for (DistroPackager.Published p : published) {
             projectHelper.attachArtifact(project, p.type(), p.classifier(), p.file().toFile());
             if (p.written()) {
                 getLog().info(p.classifier() + ": " + p.file() + String.format(" (%,d bytes)", p.file().toFile().length()));

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,8 @@ import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.CachedStep;
 import io.github.puipui.cache.OutputCache;
-import io.github.puipui.distpackage.DistTarball;
+import io.github.puipui.distpackage.DistroPackager;
 import io.github.puipui.distpackage.Sbom;
-import io.github.puipui.distro.DefinitionArchive;
 import io.github.puipui.distro.DistroDefinition;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.FetchException;
@@ -34,10 +32,7 @@ import io.github.puipui.kernel.KernelInputs;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.Arch;
-import io.github.puipui.toolchain.HostTools;
-import io.github.puipui.toolchain.MuslSysrootBuilder;
-import io.github.puipui.toolchain.PrebuiltToolchain;
-import io.github.puipui.toolchain.Toolchain;
+import io.github.puipui.toolchain.ToolchainChoice;
 import io.github.puipui.userland.Component;
 import io.github.puipui.userland.UserlandBuilder;
 
@@ -59,11 +54,7 @@ public final class DistroBuild {
      */
     public record Settings(OutputTimestamp timestamp, String plugin, int jobs, String compilerLauncher,
             int zopfliIterations, List<String> allowedKconfigDrops, Path caBundle,
-            List<PrebuiltToolchainSpec> prebuiltToolchains) {
-    }
-
-    /** A prebuilt musl cross toolchain: the arch it targets, the host arch it runs on, its source, its prefix. */
-    public record PrebuiltToolchainSpec(String arch, String hostArch, String source, String prefix) {
+            List<ToolchainChoice.Prebuilt> prebuiltToolchains) {
     }
 
     private final DistroDefinition definition;
@@ -207,81 +198,23 @@ public final class DistroBuild {
 
     // ---- toolchain
 
-    /** What identifies a toolchain in the components' keys, and how to get it once a component has to be compiled. */
-    public record ToolchainPlan(String identity, UserlandBuilder.ToolchainSupplier supplier) {
-    }
-
-    /**
-     * The userland toolchain of an arch: a declared prebuilt one for this host, or the host GCC with a musl sysroot
-     * built once into the user cache ({@code <cache>/toolchain}), keyed by musl's and the kernel headers' sources,
-     * the compiler and the plugin.
-     */
-    public ToolchainPlan toolchain(Arch arch, ProcessRunner runner, int jobs) throws IOException, FetchException {
-        for (PrebuiltToolchainSpec p : settings.prebuiltToolchains()) {
-            if (arch.id().equals(p.arch()) && Arch.host().id().equals(p.hostArch())) {
-                Source s = definition.source(p.source());
-                Fetcher.Fetched f = fetcher.fetch(s);
-                Path dir = cacheRoot.resolve("toolchain").resolve(s.name() + "-" + s.version());
-                return new ToolchainPlan("prebuilt " + f.sha256() + " " + p.prefix(), memoized(() -> {
-                    Path root;
-                    try {
-                        root = f.extractTree(dir);
-                    } catch (Extractor.UntrustedTreeException e) {
-                        Path own = layout.arch(arch).resolve("toolchain").resolve(s.name() + "-" + s.version());
-                        log.warn(e.getMessage() + "; extracting the toolchain into " + own);
-                        root = f.extractTree(own);
-                    }
-                    log.info(arch + " toolchain: prebuilt " + root);
-                    return PrebuiltToolchain.at(arch, root, p.prefix());
-                }));
+    /** The userland toolchain of an arch (see {@link ToolchainChoice}). */
+    public ToolchainChoice.Plan toolchain(Arch arch, ProcessRunner runner, int jobs) throws IOException, FetchException {
+        ToolchainChoice.Sources sources = new ToolchainChoice.Sources() {
+            @Override
+            public Fetcher.Fetched fetch(String name) throws FetchException {
+                return DistroBuild.this.fetch(name);
             }
-        }
-        Source musl = definition.source(MUSL_SOURCE);
-        Fetcher.Fetched muslArchive = fetcher.fetch(musl);
-        Fetcher.Fetched linuxArchive = fetch(KERNEL_SOURCE);
-        String gcc = arch.crossPrefix() + "gcc";
-        String identity = String.join(" ", "musl", muslArchive.sha256(), "linux", linuxArchive.sha256(), arch.id(),
-                gcc, HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
-                "plugin", settings.plugin());
-        String key = Sha256.of(identity).substring(0, 16);
-        String name = "musl-" + musl.version() + "-" + arch.id() + "-" + key;
-        Path prefix = cacheRoot.resolve("toolchain").resolve(name);
-        // the components' key: the sysroot, and the compiler and binutils that build them, to the byte
-        String cross = arch.crossPrefix();
-        String tools = String.join("\n", HostTools.output(gcc, "-v"), HostTools.identity(gcc),
-                HostTools.identity(cross + "ld"), HostTools.identity(cross + "ar"), HostTools.identity(cross + "strip"));
-        return new ToolchainPlan("musl sysroot " + name + " with " + gcc + " " + HostTools.firstLine(gcc, "--version")
-                + "\n" + tools,
-                memoized(() -> {
-                    if (MuslSysrootBuilder.problem(prefix, identity).isEmpty()) {
-                        log.info(arch + " toolchain: cached musl sysroot " + prefix);
-                        return MuslSysrootBuilder.toolchain(arch, prefix);
-                    }
-                    Path archDir = layout.arch(arch);
-                    Path muslSrc = muslArchive.extractTree(archDir.resolve("build/musl"));
-                    Path kernelSource;
-                    try {
-                        kernelSource = sourceTree(KERNEL_SOURCE);
-                    } catch (FetchException e) {
-                        throw new IOException(e.getMessage(), e);
-                    }
-                    return new MuslSysrootBuilder(runner, log).build(new MuslSysrootBuilder.Inputs(arch, identity, muslSrc,
-                            kernelSource, prefix, archDir, jobs, layout.logs(arch).resolve("toolchain.log")));
-                }));
-    }
 
-    /** Gets the toolchain once, with the compiler launcher in front of its compiler. */
-    private UserlandBuilder.ToolchainSupplier memoized(UserlandBuilder.ToolchainSupplier s) {
-        Toolchain[] once = new Toolchain[1];
-        String launcher = settings.compilerLauncher() == null ? "" : settings.compilerLauncher().trim();
-        return () -> {
-            if (once[0] == null) {
-                Toolchain t = s.get();
-                once[0] = launcher.isEmpty() ? t
-                        : new Toolchain(t.arch(), launcher + " " + t.cc(), t.binutilsPrefix(), t.hostTriple(), t.root());
+            @Override
+            public Path kernelTree() throws IOException, FetchException {
+                return sourceTree(KERNEL_SOURCE);
             }
-            return once[0];
         };
+        return new ToolchainChoice(settings.prebuiltToolchains(), cacheRoot.resolve("toolchain"), settings.plugin(),
+                settings.compilerLauncher(), log).plan(arch, sources, MUSL_SOURCE, KERNEL_SOURCE,
+                        new ToolchainChoice.ArchWork(layout.arch(arch), layout.logs(arch).resolve("toolchain.log")),
+                        runner, jobs);
     }
 
     // ---- userland
@@ -314,7 +247,7 @@ public final class DistroBuild {
                     + " ca-certificates), or set -Dpuipui.caBundle=FILE");
         }
         ProcessRunner runner = new ProcessRunner(log);
-        ToolchainPlan tc = toolchain(arch, runner, jobs);
+        ToolchainChoice.Plan tc = toolchain(arch, runner, jobs);
         List<UserlandBuilder.Prepared> prepared = userlandPlan(arch, tc.identity());
         Path imageDir = layout.userland(arch);
         FileTrees.deleteTree(imageDir);
@@ -370,69 +303,26 @@ public final class DistroBuild {
 
     // ---- package
 
-    /** A published file: its classifier and type, and where it is. */
-    public record Published(String classifier, String type, Path file, boolean written) {
-    }
+    /** Packs the arches' tarballs, the SBOM and the definition into {@code targetDir} (see {@link DistroPackager}). */
+    public List<DistroPackager.Published> packageAll(List<Arch> archs, Sbom sbom, Path targetDir, String baseName)
+            throws IOException, BuildStepException, FetchException {
+        DistroPackager.Places places = new DistroPackager.Places() {
+            @Override
+            public Path finished(Arch arch) {
+                return layout.out(arch);
+            }
 
-    /**
-     * Packs, per arch, the tarball of the compressed kernel and the one of the uncompressed kernel, each with the
-     * initramfs, into {@code targetDir} as {@code <baseName>-<classifier>.tar.gz}; then the SBOM and the definition.
-     */
-    public List<Published> packageAll(List<Arch> archs, Sbom sbom, Path targetDir, String baseName) throws IOException,
-            BuildStepException, FetchException {
-        List<Published> out = new ArrayList<>();
-        for (Fetcher.Fetched f : fetchAll()) {
-            Source s = f.source();
-            sbom.component(new Sbom.Component(s.name(), s.version(), s.license(), s.url(), s.file(),
-                    s.sha256(), f.file().getFileName().toString(), f.sha256()));
-        }
-        for (Arch arch : archs) {
-            Path dir = layout.out(arch);
-            sbom.kernelConfig(arch.id(), Sha256.of(dir.resolve("kernel.config")));
-            Path initramfs = dir.resolve("initramfs.cpio.gz");
-            out.add(tarball(arch, arch.id(), arch.imageName(), dir.resolve(arch.imageName()), initramfs, sbom,
-                    targetDir, baseName));
-            out.add(tarball(arch, arch.uncompressedClassifier(), arch.uncompressedImageName(),
-                    dir.resolve(arch.uncompressedImageName()), initramfs, sbom, targetDir, baseName));
-        }
-        String sbomName = baseName + "-cyclonedx.json";
-        Path staged = layout.work().resolve(sbomName);
-        Files.createDirectories(staged.getParent());
-        Files.writeString(staged, sbom.json());
-        Path published = targetDir.resolve(sbomName);
-        out.add(new Published("cyclonedx", "json", published, CachedStep.publish(staged, published)));
+            @Override
+            public Path tarballOutputs(Arch arch, String classifier) {
+                return layout.tarballOutputs(arch, classifier);
+            }
 
-        String definitionName = baseName + "-definition.tar.gz";
-        Path stagedDefinition = layout.work().resolve(definitionName);
-        DefinitionArchive.write(definition, definition.kconfigArches(),
-                stagedDefinition, settings.timestamp().epochSecond());
-        Path publishedDefinition = targetDir.resolve(definitionName);
-        out.add(new Published("definition", "tar.gz", publishedDefinition,
-                CachedStep.publish(stagedDefinition, publishedDefinition)));
-        return out;
-    }
-
-    /** Packs a kernel and the initramfs at the root of {@code <baseName>-<classifier>.tar.gz}. */
-    private Published tarball(Arch arch, String classifier, String kernelName, Path kernel, Path initramfs, Sbom sbom,
-            Path targetDir, String baseName) throws IOException, BuildStepException {
-        String name = baseName + "-" + classifier + ".tar.gz";
-        Map<String, Path> members = new LinkedHashMap<>();
-        members.put(kernelName, kernel);
-        members.put("initramfs.cpio.gz", initramfs);
-        Map<String, String> digests = new LinkedHashMap<>();
-        for (Map.Entry<String, Path> m : members.entrySet()) {
-            String sha = Sha256.of(m.getValue());
-            digests.put(m.getKey(), sha);
-            sbom.file(new Sbom.PublishedFile(m.getKey(), arch.id(), classifier, name, sha, Files.size(m.getValue())));
-        }
-        Path outputs = layout.tarballOutputs(arch, classifier);
-        CachedStep.How how = new CachedStep(null, log).run(arch + " tarball " + classifier, outputs,
-                StepInputs.tarball(name, settings.plugin(), settings.timestamp(), digests), null,
-                partial -> DistTarball.write(partial.resolve(name), members,
-                        java.nio.file.attribute.FileTime.from(settings.timestamp().instant())));
-        Path tarball = targetDir.resolve(name);
-        CachedStep.publish(outputs.resolve(name), tarball);
-        sbom.file(new Sbom.PublishedFile(name, arch.id(), classifier, null, Sha256.of(tarball), Files.size(tarball)));
-        return new Published(classifier, "tar.gz", tarball, how != CachedStep.How.UP_TO_DATE);
+            @Override
+            public Path staging() {
+                return layout.work();
+            }
+        };
+        return new DistroPackager(places, settings.plugin(), settings.timestamp(), log).packageAll(archs, fetchAll(),
+                definition, sbom, targetDir, baseName);
     }
 }

@@ -11,7 +11,7 @@ import io.github.puipui.userland.Component;
 
 /**
  * The text of every step's inputs, whose digest is the step's key in the build cache (the kernel's is
- * {@link io.github.puipui.kernel.KernelInputs}). Each names what the step's bytes depend on and nothing else: files
+ * {@link io.github.puipui.kernel.KernelInputs}, the tarballs' {@link io.github.puipui.distpackage.DistroPackager#tarballInputs}). Each names what the step's bytes depend on and nothing else: files
  * by their content's digest, never by path, so that another clone, another directory or a derived distro with the
  * same inputs finds the same entry.
  */
@@ -62,13 +62,5 @@ public final class StepInputs {
     /** An initramfs: the digest of the archive's whole content (paths, kinds, modes, bytes, mtime) and the plugin. */
     public static String initramfs(String contentDigest, String plugin) {
         return "step=initramfs\ncontent=" + contentDigest + "\nplugin=" + plugin + "\n";
-    }
-
-    /** A tarball: its name, the plugin, the timestamp and each member's name and digest. */
-    public static String tarball(String name, String plugin, OutputTimestamp ts, Map<String, String> memberSha256) {
-        StringBuilder in = new StringBuilder("step=tarball\nname=" + name + "\nplugin=" + plugin + "\ntimestamp="
-                + ts.instant() + "\n");
-        new TreeMap<>(memberSha256).forEach((member, sha) -> in.append(member).append('=').append(sha).append('\n'));
-        return in.toString();
     }
 }

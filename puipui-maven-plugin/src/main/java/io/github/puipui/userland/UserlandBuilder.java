@@ -23,6 +23,7 @@ import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.Arch;
 import io.github.puipui.toolchain.Toolchain;
+import io.github.puipui.toolchain.ToolchainChoice;
 
 /**
  * Builds the declared components for one arch in order, each with its recipe, and copies their declared files into
@@ -44,11 +45,6 @@ public final class UserlandBuilder {
         this.runner = runner;
         this.log = log;
         this.cache = cache;
-    }
-
-    /** Gives the toolchain when a component has to be compiled (a musl sysroot may have to be built first). */
-    public interface ToolchainSupplier {
-        Toolchain get() throws IOException, BuildStepException;
     }
 
     /**
@@ -95,7 +91,7 @@ public final class UserlandBuilder {
         return workDir.resolve(component + ".out");
     }
 
-    public List<Installed> build(Arch arch, ToolchainSupplier toolchain, List<Prepared> components, Path workDir,
+    public List<Installed> build(Arch arch, ToolchainChoice.Supplier toolchain, List<Prepared> components, Path workDir,
             Path stagingDir, Path imageDir, Path logDir, int jobs, OutputTimestamp ts) throws IOException, BuildStepException {
         Files.createDirectories(workDir);
         Files.createDirectories(imageDir);

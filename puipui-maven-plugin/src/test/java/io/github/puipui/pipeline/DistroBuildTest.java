@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.TestArchives;
+import io.github.puipui.distpackage.DistroPackager;
 import io.github.puipui.distpackage.Sbom;
 import io.github.puipui.distro.Derivation;
 import io.github.puipui.distro.DistroDefinition;
@@ -175,11 +176,11 @@ class DistroBuildTest {
         assertNotEquals(a, StepInputs.initramfs("d2", "plugin"));
         assertNotEquals(a, StepInputs.initramfs("d1", "plugin 2"));
         Map<String, String> members = Map.of("bzImage", "k1", "initramfs.cpio.gz", "i1");
-        String t = StepInputs.tarball("x-1-x86_64.tar.gz", "plugin", TS, members);
-        assertNotEquals(t, StepInputs.tarball("x-1-x86_64.tar.gz", "plugin", TS, Map.of("bzImage", "k1",
+        String t = DistroPackager.tarballInputs("x-1-x86_64.tar.gz", "plugin", TS, members);
+        assertNotEquals(t, DistroPackager.tarballInputs("x-1-x86_64.tar.gz", "plugin", TS, Map.of("bzImage", "k1",
                 "initramfs.cpio.gz", "i2")));
-        assertNotEquals(t, StepInputs.tarball("x-1-x86_64.tar.gz", "plugin", OutputTimestamp.parse("1"), members));
-        assertNotEquals(t, StepInputs.tarball("y-1-x86_64.tar.gz", "plugin", TS, members));
+        assertNotEquals(t, DistroPackager.tarballInputs("x-1-x86_64.tar.gz", "plugin", OutputTimestamp.parse("1"), members));
+        assertNotEquals(t, DistroPackager.tarballInputs("y-1-x86_64.tar.gz", "plugin", TS, members));
     }
 
     @Test
@@ -192,15 +193,15 @@ class DistroBuildTest {
         Files.writeString(out.resolve("vmlinux"), "elf");
         Files.writeString(out.resolve("kernel.config"), "CONFIG_VIRTIO=y\n");
         Files.writeString(out.resolve("initramfs.cpio.gz"), "cpio");
-        Function<List<DistroBuild.Published>, Map<String, Boolean>> written = ps -> ps.stream()
-                .collect(Collectors.toMap(DistroBuild.Published::classifier, DistroBuild.Published::written));
+        Function<List<DistroPackager.Published>, Map<String, Boolean>> written = ps -> ps.stream()
+                .collect(Collectors.toMap(DistroPackager.Published::classifier, DistroPackager.Published::written));
         Path target = tmp.resolve("target");
-        List<DistroBuild.Published> first = b.packageAll(List.of(Arch.X86_64),
+        List<DistroPackager.Published> first = b.packageAll(List.of(Arch.X86_64),
                 new Sbom("g", "a", "1", TS.instant()), target, "a-1");
         assertEquals(Map.of("x86_64", true, "x86_64-vmlinux", true, "cyclonedx", true, "definition", true),
                 written.apply(first));
         assertTrue(Files.isRegularFile(target.resolve("a-1-definition.tar.gz")));
-        List<DistroBuild.Published> again = b.packageAll(List.of(Arch.X86_64),
+        List<DistroPackager.Published> again = b.packageAll(List.of(Arch.X86_64),
                 new Sbom("g", "a", "1", TS.instant()), target, "a-1");
         assertFalse(written.apply(again).containsValue(true), "nothing changed, nothing written: " + written.apply(again));
     }

@@ -1,0 +1,125 @@
+package io.github.puipui.distpackage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.github.puipui.Arch;
+import io.github.puipui.BuildLog;
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.cache.CachedStep;
+import io.github.puipui.distro.DefinitionArchive;
+import io.github.puipui.distro.DistroDefinition;
+import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.fetch.Source;
+import io.github.puipui.files.Sha256;
+import io.github.puipui.process.BuildStepException;
+
+/**
+ * The package step: per arch, the tarball of the compressed kernel and the one of the uncompressed kernel, each with
+ * the initramfs at its root, then the SBOM and the distro's definition, each published into the build's target
+ * directory only when its bytes changed.
+ */
+public final class DistroPackager {
+    /** A published file: its classifier and type, and where it is; {@code written} when its bytes were new. */
+    public record Published(String classifier, String type, Path file, boolean written) {
+    }
+
+    /** Where the step finds an arch's finished pieces and keeps its own outputs. */
+    public interface Places {
+        /** An arch's kernel images, {@code kernel.config} and {@code initramfs.cpio.gz}. */
+        Path finished(Arch arch);
+
+        /** Where a tarball step keeps its output between builds. */
+        Path tarballOutputs(Arch arch, String classifier);
+
+        /** Where the SBOM and the definition are staged before they are published. */
+        Path staging();
+    }
+
+    private final Places places;
+    private final String plugin;
+    private final OutputTimestamp timestamp;
+    private final BuildLog log;
+
+    public DistroPackager(Places places, String plugin, OutputTimestamp timestamp, BuildLog log) {
+        this.places = places;
+        this.plugin = plugin;
+        this.timestamp = timestamp;
+        this.log = log;
+    }
+
+    /**
+     * Packs {@code archs} into {@code targetDir} as {@code <baseName>-<classifier>.tar.gz}, then writes the SBOM
+     * (every fetched source, each arch's kernel config, every published file) and {@code definition}.
+     */
+    public List<Published> packageAll(List<Arch> archs, List<Fetcher.Fetched> sources, DistroDefinition definition,
+            Sbom sbom, Path targetDir, String baseName) throws IOException, BuildStepException {
+        List<Published> out = new ArrayList<>();
+        for (Fetcher.Fetched f : sources) {
+            Source s = f.source();
+            sbom.component(new Sbom.Component(s.name(), s.version(), s.license(), s.url(), s.file(), s.sha256(),
+                    f.file().getFileName().toString(), f.sha256()));
+        }
+        for (Arch arch : archs) {
+            Path dir = places.finished(arch);
+            sbom.kernelConfig(arch.id(), Sha256.of(dir.resolve("kernel.config")));
+            Path initramfs = dir.resolve("initramfs.cpio.gz");
+            out.add(tarball(arch, arch.id(), arch.imageName(), dir.resolve(arch.imageName()), initramfs, sbom,
+                    targetDir, baseName));
+            out.add(tarball(arch, arch.uncompressedClassifier(), arch.uncompressedImageName(),
+                    dir.resolve(arch.uncompressedImageName()), initramfs, sbom, targetDir, baseName));
+        }
+        String sbomName = baseName + "-cyclonedx.json";
+        Path staged = places.staging().resolve(sbomName);
+        Files.createDirectories(staged.getParent());
+        Files.writeString(staged, sbom.json());
+        Path published = targetDir.resolve(sbomName);
+        out.add(new Published("cyclonedx", "json", published, CachedStep.publish(staged, published)));
+
+        String definitionName = baseName + "-definition.tar.gz";
+        Path stagedDefinition = places.staging().resolve(definitionName);
+        DefinitionArchive.write(definition, definition.kconfigArches(), stagedDefinition, timestamp.epochSecond());
+        Path publishedDefinition = targetDir.resolve(definitionName);
+        out.add(new Published("definition", "tar.gz", publishedDefinition,
+                CachedStep.publish(stagedDefinition, publishedDefinition)));
+        return out;
+    }
+
+    /** A tarball's inputs: its name, the plugin, the timestamp and each member's name and digest. */
+    public static String tarballInputs(String name, String plugin, OutputTimestamp ts, Map<String, String> memberSha256) {
+        StringBuilder in = new StringBuilder("step=tarball\nname=" + name + "\nplugin=" + plugin + "\ntimestamp="
+                + ts.instant() + "\n");
+        new TreeMap<>(memberSha256).forEach((member, sha) -> in.append(member).append('=').append(sha).append('\n'));
+        return in.toString();
+    }
+
+    /** Packs a kernel and the initramfs at the root of {@code <baseName>-<classifier>.tar.gz}. */
+    private Published tarball(Arch arch, String classifier, String kernelName, Path kernel, Path initramfs, Sbom sbom,
+            Path targetDir, String baseName) throws IOException, BuildStepException {
+        String name = baseName + "-" + classifier + ".tar.gz";
+        Map<String, Path> members = new LinkedHashMap<>();
+        members.put(kernelName, kernel);
+        members.put("initramfs.cpio.gz", initramfs);
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> m : members.entrySet()) {
+            String sha = Sha256.of(m.getValue());
+            digests.put(m.getKey(), sha);
+            sbom.file(new Sbom.PublishedFile(m.getKey(), arch.id(), classifier, name, sha, Files.size(m.getValue())));
+        }
+        Path outputs = places.tarballOutputs(arch, classifier);
+        CachedStep.How how = new CachedStep(null, log).run(arch + " tarball " + classifier, outputs,
+                tarballInputs(name, plugin, timestamp, digests), null,
+                partial -> DistTarball.write(partial.resolve(name), members, FileTime.from(timestamp.instant())));
+        Path tarball = targetDir.resolve(name);
+        CachedStep.publish(outputs.resolve(name), tarball);
+        sbom.file(new Sbom.PublishedFile(name, arch.id(), classifier, null, Sha256.of(tarball), Files.size(tarball)));
+        return new Published(classifier, "tar.gz", tarball, how != CachedStep.How.UP_TO_DATE);
+    }
+}

@@ -1,0 +1,133 @@
+package io.github.puipui.toolchain;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.github.puipui.Arch;
+import io.github.puipui.BuildLog;
+import io.github.puipui.fetch.Extractor;
+import io.github.puipui.fetch.FetchException;
+import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.files.Sha256;
+import io.github.puipui.process.BuildStepException;
+import io.github.puipui.process.ProcessRunner;
+
+/**
+ * Which toolchain builds an arch's userland: a declared prebuilt one for this host, or the host GCC with a musl
+ * sysroot built once into the user cache ({@code <cache>/toolchain}), keyed by musl's and the kernel headers'
+ * sources, the compiler and the plugin. The choice is made, and its identity known, without building anything; the
+ * toolchain itself is got only when a component has to be compiled.
+ */
+public final class ToolchainChoice {
+    /** A prebuilt musl cross toolchain: the arch it targets, the host arch it runs on, its source, its prefix. */
+    public record Prebuilt(String arch, String hostArch, String source, String prefix) {
+    }
+
+    /** Gives the toolchain when a component has to be compiled (a musl sysroot may have to be built first). */
+    public interface Supplier {
+        Toolchain get() throws IOException, BuildStepException;
+    }
+
+    /** What identifies a toolchain in the components' keys, and how to get it once a component has to be compiled. */
+    public record Plan(String identity, Supplier supplier) {
+    }
+
+    /** The sources the choice needs: fetched archives by name, and the extracted kernel tree (for its headers). */
+    public interface Sources {
+        Fetcher.Fetched fetch(String name) throws FetchException;
+
+        Path kernelTree() throws IOException, FetchException;
+    }
+
+    /** Where an arch's toolchain work goes: its work directory (sources, a private fallback) and its log. */
+    public record ArchWork(Path dir, Path logFile) {
+    }
+
+    private final List<Prebuilt> prebuilt;
+    private final Path cacheDir;
+    private final String plugin;
+    private final String compilerLauncher;
+    private final BuildLog log;
+
+    /**
+     * {@code cacheDir}: the user cache's {@code toolchain/}; {@code plugin}: the plugin's identity (part of the
+     * sysroot's key); {@code compilerLauncher}: put in front of the compiler, or empty.
+     */
+    public ToolchainChoice(List<Prebuilt> prebuilt, Path cacheDir, String plugin, String compilerLauncher,
+            BuildLog log) {
+        this.prebuilt = List.copyOf(prebuilt);
+        this.cacheDir = cacheDir;
+        this.plugin = plugin;
+        this.compilerLauncher = compilerLauncher == null ? "" : compilerLauncher.trim();
+        this.log = log;
+    }
+
+    /** The toolchain of {@code arch}, from {@code musl} and {@code kernel} (source names) unless a prebuilt one fits. */
+    public Plan plan(Arch arch, Sources sources, String musl, String kernel, ArchWork work, ProcessRunner runner,
+            int jobs) throws IOException, FetchException {
+        for (Prebuilt p : prebuilt) {
+            if (arch.id().equals(p.arch()) && Arch.host().id().equals(p.hostArch())) {
+                return prebuilt(arch, p, sources.fetch(p.source()), work);
+            }
+        }
+        Fetcher.Fetched muslArchive = sources.fetch(musl);
+        Fetcher.Fetched linuxArchive = sources.fetch(kernel);
+        String gcc = arch.crossPrefix() + "gcc";
+        String identity = String.join(" ", "musl", muslArchive.sha256(), "linux", linuxArchive.sha256(), arch.id(),
+                gcc, HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
+                "plugin", plugin);
+        String name = "musl-" + muslArchive.source().version() + "-" + arch.id() + "-"
+                + Sha256.of(identity).substring(0, 16);
+        Path prefix = cacheDir.resolve(name);
+        // the components' key: the sysroot, and the compiler and binutils that build them, to the byte
+        String cross = arch.crossPrefix();
+        String tools = String.join("\n", HostTools.output(gcc, "-v"), HostTools.identity(gcc),
+                HostTools.identity(cross + "ld"), HostTools.identity(cross + "ar"), HostTools.identity(cross + "strip"));
+        return new Plan("musl sysroot " + name + " with " + gcc + " " + HostTools.firstLine(gcc, "--version") + "\n"
+                + tools, memoized(() -> {
+                    if (MuslSysrootBuilder.problem(prefix, identity).isEmpty()) {
+                        log.info(arch + " toolchain: cached musl sysroot " + prefix);
+                        return MuslSysrootBuilder.toolchain(arch, prefix);
+                    }
+                    Path muslSrc = muslArchive.extractTree(work.dir().resolve("build/musl"));
+                    Path kernelSource;
+                    try {
+                        kernelSource = sources.kernelTree();
+                    } catch (FetchException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                    return new MuslSysrootBuilder(runner, log).build(new MuslSysrootBuilder.Inputs(arch, identity,
+                            muslSrc, kernelSource, prefix, work.dir(), jobs, work.logFile()));
+                }));
+    }
+
+    private Plan prebuilt(Arch arch, Prebuilt p, Fetcher.Fetched f, ArchWork work) {
+        String dirName = f.source().name() + "-" + f.source().version();
+        return new Plan("prebuilt " + f.sha256() + " " + p.prefix(), memoized(() -> {
+            Path root;
+            try {
+                root = f.extractTree(cacheDir.resolve(dirName));
+            } catch (Extractor.UntrustedTreeException e) {
+                Path own = work.dir().resolve("toolchain").resolve(dirName);
+                log.warn(e.getMessage() + "; extracting the toolchain into " + own);
+                root = f.extractTree(own);
+            }
+            log.info(arch + " toolchain: prebuilt " + root);
+            return PrebuiltToolchain.at(arch, root, p.prefix());
+        }));
+    }
+
+    /** Gets the toolchain once, with the compiler launcher in front of its compiler. */
+    private Supplier memoized(Supplier s) {
+        Toolchain[] once = new Toolchain[1];
+        return () -> {
+            if (once[0] == null) {
+                Toolchain t = s.get();
+                once[0] = compilerLauncher.isEmpty() ? t : new Toolchain(t.arch(), compilerLauncher + " " + t.cc(),
+                        t.binutilsPrefix(), t.hostTriple(), t.root());
+            }
+            return once[0];
+        };
+    }
+}

@@ -41,6 +41,11 @@ public final class Fetcher {
      * Parses a mirror list: entries separated by commas or whitespace, each a URL ({@code https:}, {@code http:},
      * {@code file:}) or a directory path.
      */
+    /** Where it looks before upstream, in order. */
+    public List<URI> mirrors() {
+        return mirrors;
+    }
+
     public static List<URI> parseMirrors(String spec) {
         List<URI> out = new ArrayList<>();
         if (spec == null) {

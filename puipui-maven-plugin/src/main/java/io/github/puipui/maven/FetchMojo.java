@@ -43,9 +43,10 @@ public class FetchMojo extends AbstractPuipuiMojo {
                         + " declarations; write it again with mvn puipui:debian-sources");
             }
         }
-        getLog().info("sources: cache " + cacheRoot() + (session.isOffline() ? " (offline)" : "") + ", mirrors " + mirrorList());
         // fetching needs no build settings (no output timestamp): the fetcher alone
         Fetcher fetcher = fetcher();
+        getLog().info("sources: cache " + cacheRoot() + (session.isOffline() ? " (offline)" : "") + ", mirrors "
+                + fetcher.mirrors());
         for (io.github.puipui.fetch.Source s : definition().sources()) {
             Fetcher.Fetched f = core("fetch", () -> fetcher.fetch(s));
             getLog().info(String.format("  %-10s %-12s %s", s.name(), s.version(), f.file().getFileName()));

@@ -1,6 +1,7 @@
 package io.github.puipui.pipeline;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -9,18 +10,24 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import io.github.puipui.Arch;
 import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.CachedStep;
 import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.UserCache;
 import io.github.puipui.distpackage.DistroPackager;
 import io.github.puipui.distpackage.Sbom;
 import io.github.puipui.distro.DistroDefinition;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.fetch.ProxyConfig;
 import io.github.puipui.fetch.Source;
+import io.github.puipui.fetch.SourceCache;
+import io.github.puipui.fetch.Transport;
 import io.github.puipui.fetch.UnsafeArchiveException;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.files.Sha256;
@@ -31,7 +38,6 @@ import io.github.puipui.kernel.KernelBuilder;
 import io.github.puipui.kernel.KernelInputs;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
-import io.github.puipui.Arch;
 import io.github.puipui.toolchain.ToolchainChoice;
 import io.github.puipui.userland.Component;
 import io.github.puipui.userland.UserlandBuilder;
@@ -64,6 +70,49 @@ public final class DistroBuild {
     private final OutputCache cache;
     private final Settings settings;
     private final BuildLog log;
+
+    /**
+     * Where a build works and what it may use: its work directory ({@code target/puipui}), the user cache, the mirrors
+     * to look in before upstream (the user cache's {@code mirror/} is added), whether it may use the network, the
+     * proxy, and the build cache's size bound in bytes (0: no build cache).
+     */
+    public record Environment(Path workDirectory, Path userCache, List<URI> mirrors, boolean offline,
+            ProxyConfig proxy, long buildCacheBytes) {
+        /** The user cache's areas this build may trust, with a private fallback under the work directory. */
+        public UserCache trustedCache(BuildLog log) {
+            return new UserCache(userCache, new Layout(workDirectory).work().resolve("private-cache"), log);
+        }
+
+        /** The mirrors, then the user cache's {@code mirror/}. */
+        public List<URI> allMirrors() {
+            Set<URI> all = new LinkedHashSet<>(mirrors);
+            all.add(userCache.resolve("mirror").toUri());
+            return new ArrayList<>(all);
+        }
+
+        /** A fetcher (one HTTP client) over the user cache's verified sources, the mirrors and upstream. */
+        public Fetcher fetcher(BuildLog log) {
+            return new Fetcher(new SourceCache(trustedCache(log).rootFor("sha256", "tmp"), log), new Transport(proxy),
+                    allMirrors(), offline, log);
+        }
+    }
+
+    /**
+     * The build of {@code definition} in {@code env}: the areas of the user cache it may trust ({@link UserCache}),
+     * one fetcher (one HTTP client), the build cache.
+     */
+    public static DistroBuild open(DistroDefinition definition, Environment env, Settings settings, BuildLog log) {
+        UserCache user = env.trustedCache(log);
+        OutputCache cache = env.buildCacheBytes() <= 0 ? null
+                : new OutputCache(user.rootFor("outputs").resolve("outputs"), env.buildCacheBytes(), log);
+        return new DistroBuild(definition, new Layout(env.workDirectory()), user.rootFor("src", "toolchain"),
+                env.fetcher(log), cache, settings, log);
+    }
+
+    /** The fetcher of this build: its cache, mirrors and network. */
+    public Fetcher fetcher() {
+        return fetcher;
+    }
 
     /** {@code cache}: the build cache, or null to build everything here. */
     public DistroBuild(DistroDefinition definition, Layout layout, Path cacheRoot, Fetcher fetcher, OutputCache cache,

@@ -1,0 +1,212 @@
+package io.github.puipui.maven;
+
+import java.io.File;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import io.github.puipui.Arch;
+import io.github.puipui.ArchSelection;
+import io.github.puipui.OutputTimestamp;
+import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.fetch.ProxyConfig;
+import io.github.puipui.fetch.SourceCache;
+import io.github.puipui.pipeline.DistroBuild;
+import io.github.puipui.pipeline.Layout;
+import io.github.puipui.toolchain.ToolchainChoice;
+
+/**
+ * The parameters that say how and where to build (arches, jobs, caches, mirrors, compiler launcher, toolchains),
+ * and their mapping into the build core's {@link DistroBuild.Environment} and {@link DistroBuild.Settings}.
+ */
+abstract class BuildParameters extends DistroParameters {
+
+    /**
+     * Architectures to build, comma-separated: {@code aarch64}, {@code x86_64}. The arch-* profiles set it.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.arches", defaultValue = "aarch64,x86_64")
+    protected String arches;
+
+    /**
+     * Where the build works: extracted sources, object trees, logs.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(defaultValue = "${project.build.directory}/puipui", required = true)
+    protected File workDirectory;
+
+    /**
+     * User-level cache of verified sources and build outputs, shared by all projects. Default
+     * {@code $XDG_CACHE_HOME/puipui} or {@code ~/.cache/puipui}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.cache")
+    protected File cacheDirectory;
+
+    /**
+     * Mirrors to look in before upstream, by file name: directories or URLs, comma-separated. Also read from the
+     * {@code PUIPUI_MIRRORS} environment variable; the {@code mirror} directory of the cache is always consulted.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.mirrors")
+    protected String mirrors;
+
+    /**
+     * Keep kernel and component outputs in the user-level build cache (the {@code outputs} directory of the cache)
+     * and take them from there when their inputs match, so that another clone of the same sources builds nothing
+     * again.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.buildCache", defaultValue = "true")
+    protected boolean buildCache;
+
+    /**
+     * Size bound of the build cache in MiB; the least recently used entries are removed beyond it.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.buildCache.maxMegabytes", defaultValue = "2048")
+    protected long buildCacheMaxMegabytes;
+
+    /**
+     * How many jobs make runs at once ({@code make -j}); default: the number of available processors.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.jobs")
+    private Integer jobs;
+
+    /**
+     * A command put in front of every C compiler call of the kernel and the components, e.g. {@code ccache},
+     * {@code sccache} or {@code distcc}, to share compile caches across machines. It does not change the outputs,
+     * so it is not part of any cache key.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.compilerLauncher")
+    private String compilerLauncher;
+
+    /**
+     * The zopfli iterations aarch64's Image.gz is recompressed with (about 3.5 % smaller than make's
+     * gzip -9, same gzip format, a few seconds); 0 keeps make's file. Needs the zopfli program.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.kernel.zopfliIterations", defaultValue = "5")
+    private int zopfliIterations;
+
+    /**
+     * The CA bundle copied to /etc/ssl/certs/ca-certificates.crt in the image (for curl).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.caBundle", defaultValue = "/etc/ssl/certs/ca-certificates.crt")
+    private File caBundle;
+
+    /**
+     * Symbols the kconfig guard may see dropped by olddefconfig (intended drops).
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    protected List<String> allowedKconfigDrops = new ArrayList<>();
+
+    /**
+     * Optional prebuilt musl cross toolchains instead of the host GCC + musl sysroot: each names the arch, the host
+     * arch it runs on, a declared source (the toolchain tarball) and the tools' prefix.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<PrebuiltToolchain> prebuiltToolchains = new ArrayList<>();
+
+    /** A prebuilt toolchain declaration. */
+    public static class PrebuiltToolchain {
+        String arch;
+        String hostArch;
+        String source;
+        String prefix;
+    }
+
+    /**
+     * The plugin's version, for messages and for running its goals elsewhere.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(defaultValue = "${plugin.version}", readonly = true)
+    protected String pluginVersion;
+
+    /**
+     * Skip the work of the build goals (fetch, kernel, userland, initramfs, package).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.skip", defaultValue = "false")
+    protected boolean skip;
+
+    /** The compiler launcher, empty for none. */
+    protected final String compilerLauncher() {
+        return compilerLauncher == null ? "" : compilerLauncher.trim();
+    }
+
+    protected final int zopfliIterations() {
+        return Math.max(0, zopfliIterations);
+    }
+
+    protected final int jobs() {
+        return jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** True (and logged) when {@code -Dpuipui.skip} asks to skip this goal's work. */
+    protected final boolean skipping(String what) {
+        if (skip) {
+            getLog().info("puipui.skip: not " + what);
+        }
+        return skip;
+    }
+
+    protected final List<Arch> archs() throws MojoFailureException {
+        try {
+            return ArchSelection.parse(arches, session.getRequest().getActiveProfiles());
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        }
+    }
+
+    protected final Layout layout() {
+        return new Layout(workDirectory.toPath());
+    }
+
+    /** The user-level cache: {@code -Dpuipui.cache}, else {@code $XDG_CACHE_HOME/puipui} or {@code ~/.cache/puipui}. */
+    protected final java.nio.file.Path cacheRoot() {
+        return cacheDirectory != null ? cacheDirectory.toPath().toAbsolutePath() : SourceCache.defaultRoot();
+    }
+
+    /** Where the build works and what it may use, with {@code proxy} (null for none). */
+    protected final DistroBuild.Environment environment(ProxyConfig proxy) {
+        Set<URI> all = new LinkedHashSet<>(Fetcher.parseMirrors(mirrors));
+        all.addAll(Fetcher.parseMirrors(System.getenv("PUIPUI_MIRRORS")));
+        return new DistroBuild.Environment(workDirectory.toPath(), cacheRoot(), new ArrayList<>(all),
+                session.isOffline(), proxy, buildCache ? Math.max(1, buildCacheMaxMegabytes) << 20 : 0);
+    }
+
+    /** How to build, for the output timestamp {@code ts} and the plugin's identity. */
+    protected final DistroBuild.Settings settings(OutputTimestamp ts, String pluginIdentity) {
+        List<ToolchainChoice.Prebuilt> prebuilt = new ArrayList<>();
+        for (PrebuiltToolchain p : prebuiltToolchains) {
+            prebuilt.add(new ToolchainChoice.Prebuilt(p.arch, p.hostArch, p.source, p.prefix));
+        }
+        return new DistroBuild.Settings(ts, pluginIdentity, jobs(), compilerLauncher(), zopfliIterations(),
+                allowedKconfigDrops, caBundle.toPath(), prebuilt);
+    }
+}

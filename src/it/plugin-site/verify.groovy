@@ -1,5 +1,6 @@
 // The site has a page per goal with each parameter's description, type, default, user property and since-version,
-// the puipui-distro packaging's lifecycle, and the README as its guide.
+// the puipui-distro packaging's lifecycle, the README as its guide, and the guide's further pages
+// (src/site/markdown/*.md, which the README links to).
 def site = new File(basedir, '../../../puipui-maven-plugin/target/site').canonicalFile
 def page = { String name ->
     def f = new File(site, name)
@@ -18,5 +19,18 @@ assert kernel.contains('A command put in front of every C compiler call') : 'com
 def lifecycle = page('lifecycle.html')
 ['generate-sources', 'puipui:fetch', 'prepare-package', 'puipui:initramfs'].each { assert lifecycle.contains(it) }
 assert page('README.html').contains('Make your own distro')
+// each further page, by a heading or sentence of its own (none of them is a menu label, which every page shows)
+[
+    'internals.html'         : 'Why one command can build a plugin and a project that uses it',
+    'kernel.html'            : 'Changing the kernel configuration',
+    'userland.html'          : 'Declared as data in',
+    'image.html'             : 'The file system template',
+    'build-cache.html'       : 'Stopping a build',
+    'sources.html'           : 'Who the cache trusts',
+    'tests.html'             : 'The Maven matrix',
+    'releasing.html'         : 'A maintainer releases with Maven 3.9 or later',
+    'performance.html'       : 'How these are measured',
+    'adding-a-component.html': 'and verifies the new source',
+].each { name, text -> assert page(name).contains(text) : "${name} lacks '${text}'" }
 println "plugin-site: ${site.list().findAll { it.endsWith('.html') }.size()} pages in ${site}"
 return true

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The guest contract (what VMM test suites expect of a booted guest; the README lists it) checked on the built
+ * The guest contract (what VMM test suites expect of a booted guest; the site page tests.md lists it) checked on the built
  * tarball of one arch, in QEMU with TCG. One guest with every device serves most checks; the checks that need another
  * command line or end the guest boot their own.
  * Consoles, QEMU's command line and every ssh exchange are kept under {@code target/boot/<arch>/}.

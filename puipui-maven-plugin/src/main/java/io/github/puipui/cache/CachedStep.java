@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 import io.github.puipui.BuildLog;
-import io.github.puipui.fetch.Extractor;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.process.BuildStepException;
 

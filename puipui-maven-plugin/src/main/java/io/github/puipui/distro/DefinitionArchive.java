@@ -40,7 +40,12 @@ import io.github.puipui.userland.Component;
  */
 public final class DefinitionArchive {
     public static final String TOP = "distro";
-    public static final int FORMAT = 1;
+    /**
+     * The format this plugin writes. 2 added a component's {@code <staging>} and {@code <configureScript>} and the
+     * cmake, meson and make recipes; this plugin reads 1 and 2, and refuses an element it does not know, so that a
+     * definition made by a newer plugin fails clearly instead of building something else.
+     */
+    public static final int FORMAT = 2;
 
     private DefinitionArchive() {
     }
@@ -121,6 +126,10 @@ public final class DefinitionArchive {
             list(xml, 3, "makeArgs", "arg", c.makeArgs());
             list(xml, 3, "installs", "install", c.installs());
             list(xml, 3, "options", "option", c.options());
+            if (c.staging() != null) {
+                element(xml, 3, "staging", Boolean.toString(c.stagesLibrary()));
+            }
+            element(xml, 3, "configureScript", c.configureScript());
             xml.append("    </component>\n");
         }
         xml.append("  </components>\n</distro>\n");
@@ -248,12 +257,14 @@ public final class DefinitionArchive {
             throw new IOException("cannot read " + xmlFile + ": " + e.getMessage(), e);
         }
         Element root = doc.getDocumentElement();
-        if (!"distro".equals(root.getTagName()) || !Integer.toString(FORMAT).equals(root.getAttribute("format"))) {
-            throw new IOException(xmlFile + " is not a distro definition of format " + FORMAT
+        if (!"distro".equals(root.getTagName()) || !List.of("1", "2").contains(root.getAttribute("format"))) {
+            throw new IOException(xmlFile + " is not a distro definition of format 1 or " + FORMAT
                     + " (a newer plugin may be needed to derive from it)");
         }
+        known(xmlFile, root, "outputTimestamp", "fileModes", "sources", "components");
         List<Source> sources = new ArrayList<>();
         for (Element s : children(child(root, "sources"))) {
+            known(xmlFile, s, "name", "version", "license", "file", "url", "sha256", "debian", "alternatives");
             List<Source.Alternative> alternatives = new ArrayList<>();
             for (Element a : children(child(s, "alternatives"))) {
                 alternatives.add(new Source.Alternative(text(a, "file"), text(a, "sha256")));
@@ -265,6 +276,8 @@ public final class DefinitionArchive {
         List<Component> components = new ArrayList<>();
         for (Element e : children(child(root, "components"))) {
             // a base's definition is not pinned: what it names must stay inside it
+            known(xmlFile, e, "name", "source", "recipe", "config", "patches", "dependsOn", "configureArgs",
+                    "configureEnv", "makeArgs", "installs", "options", "staging", "configureScript");
             String name = ConfinedPaths.identifier("the base's component name", text(e, "name"));
             String config = text(e, "config");
             if (config != null) {
@@ -278,15 +291,30 @@ public final class DefinitionArchive {
             for (Element v : children(child(e, "configureEnv"))) {
                 env.put(v.getTagName(), v.getTextContent());
             }
+            String staging = text(e, "staging");
+            if (staging != null && !staging.equals("true") && !staging.equals("false")) {
+                throw new IllegalArgumentException("the base's component " + name + ": <staging> is '" + staging
+                        + "', not true or false");
+            }
             Component c = new Component(name, text(e, "source"), text(e, "recipe"), config, patches,
                     texts(e, "dependsOn"), texts(e, "configureArgs"), env, texts(e, "makeArgs"), texts(e, "installs"),
-                    texts(e, "options"));
+                    texts(e, "options"), staging == null ? null : Boolean.valueOf(staging), text(e, "configureScript"));
             components.add(c.resolvedAgainst(dir));
         }
         DistroDefinition d = DistroDefinition.of(sources, components, dir.resolve("kconfig"), dir.resolve("fs"),
                 texts(root, "fileModes"));
         return new DistroDefinition(d.sources(), d.components(), d.kconfigFiles(), List.of(), d.fsLayers(), List.of(),
                 d.fileModes(), text(root, "outputTimestamp"));
+    }
+
+    /** Refuses a child element of {@code parent} that is none of {@code names}: a newer plugin's definition. */
+    private static void known(Path xmlFile, Element parent, String... names) throws IOException {
+        for (Element e : children(parent)) {
+            if (!List.of(names).contains(e.getTagName())) {
+                throw new IOException(xmlFile + ": <" + parent.getTagName() + "> has an element this plugin does not"
+                        + " know, <" + e.getTagName() + "> (a newer plugin may be needed to derive from it)");
+            }
+        }
     }
 
     private static Element child(Element parent, String name) {

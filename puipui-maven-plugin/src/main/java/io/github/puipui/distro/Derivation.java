@@ -96,6 +96,8 @@ public record Derivation(List<Source> sources, List<Component> components, List<
                 change.configureEnv().isEmpty() ? base.configureEnv() : change.configureEnv(),
                 change.makeArgs().isEmpty() ? base.makeArgs() : change.makeArgs(),
                 change.installs().isEmpty() ? base.installs() : change.installs(),
-                change.options().isEmpty() ? base.options() : change.options());
+                change.options().isEmpty() ? base.options() : change.options(),
+                change.staging() != null ? change.staging() : base.staging(),
+                change.configureScript() != null ? change.configureScript() : base.configureScript());
     }
 }

@@ -26,6 +26,8 @@ public class ComponentParameter {
     private List<String> makeArgs = new ArrayList<>();
     private List<String> installs = new ArrayList<>();
     private List<String> options = new ArrayList<>();
+    private Boolean staging;
+    private String configureScript;
     private String version;
     private String license;
     private String url;
@@ -36,7 +38,7 @@ public class ComponentParameter {
 
     Component toComponent() {
         return new Component(name, source, recipe, config, patches, dependsOn, configureArgs, configureEnv, makeArgs,
-                installs, options);
+                installs, options, staging, configureScript);
     }
 
     /** The source declared inside the component, named after it; null when it names one of {@code <sources>}. */

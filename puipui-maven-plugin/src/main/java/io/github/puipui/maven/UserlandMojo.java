@@ -9,7 +9,6 @@ import org.apache.maven.plugins.annotations.Mojo;
 
 import io.github.puipui.pipeline.DistroBuild;
 import io.github.puipui.Arch;
-import io.github.puipui.toolchain.HostTools;
 import io.github.puipui.userland.UserlandBuilder;
 
 /**
@@ -26,8 +25,8 @@ public class UserlandMojo extends AbstractKernelMojo {
             return;
         }
         List<Arch> archs = archs();
-        requireHostTools("userland", archs, HostTools::forUserland);
         DistroBuild build = distroBuild();
+        requireHostTools("userland", archs, build::userlandHostTools);
         core("fetching the sources", build::fetchAll);
         forEachArch(archs, (arch, jobs) -> {
             List<UserlandBuilder.Installed> installed = core(arch + " userland", () -> build.userland(arch, jobs));

@@ -38,6 +38,7 @@ import io.github.puipui.kernel.KernelBuilder;
 import io.github.puipui.kernel.KernelInputs;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
+import io.github.puipui.toolchain.HostTools;
 import io.github.puipui.toolchain.ToolchainChoice;
 import io.github.puipui.userland.Component;
 import io.github.puipui.userland.UserlandBuilder;
@@ -286,6 +287,19 @@ public final class DistroBuild {
             prepared.add(p);
         }
         return prepared;
+    }
+
+    /** What the userland of an arch needs on the host: the C toolchain's tools and those of the recipes in use. */
+    public List<HostTools.Requirement> userlandHostTools(Arch arch) {
+        List<HostTools.Requirement> r = new ArrayList<>(HostTools.forUserland(arch));
+        for (Component c : definition.components()) {
+            UserlandBuilder.hostTools(c.recipe()).forEach((program, pkg) -> {
+                if (!r.contains(HostTools.Requirement.program(program, pkg))) {
+                    r.add(HostTools.Requirement.program(program, pkg));
+                }
+            });
+        }
+        return r;
     }
 
     /** Builds (or restores) the components of an arch into {@link Layout#userland}, with the CA bundle. */

@@ -56,6 +56,12 @@ public final class StepInputs {
         sb.append("\ndependsOn=").append(c.dependsOn()).append("\nconfigureArgs=").append(c.configureArgs())
                 .append("\nconfigureEnv=").append(new TreeMap<>(c.configureEnv())).append("\nmakeArgs=")
                 .append(c.makeArgs()).append("\ninstalls=").append(c.installs()).append("\noptions=").append(c.options());
+        if (c.staging() != null) {
+            sb.append("\nstaging=").append(c.stagesLibrary());
+        }
+        if (c.configureScript() != null) {
+            sb.append("\nconfigureScript=").append(c.configureScript());
+        }
         return sb.toString();
     }
 

@@ -15,13 +15,17 @@ import io.github.puipui.files.ConfinedPaths;
  * earlier components), {@code {host}} (the target triple), {@code {jobs}}. {@code config} and {@code patches} are
  * files; the patches are applied in order with {@code patch -p1} to the extracted source before the recipe runs.
  * <p>
+ * {@code staging}: the component is a library that later components use; its recipe installs it into the staging
+ * prefix ({@link #stagesLibrary}). {@code configureScript}: for the {@code make} recipe, the project's own configure
+ * script (relative to the source tree), run with {@code configureArgs}.
+ * <p>
  * {@code declaredSource} and {@code declaredRecipe} are what was declared, null when left out ({@link #source} and
  * {@link #recipe} give what applies); empty lists are elements left out. Immutable: the {@code with…} methods
  * return a changed copy.
  */
 public record Component(String name, String declaredSource, String declaredRecipe, String config, List<String> patches,
         List<String> dependsOn, List<String> configureArgs, Map<String, String> configureEnv, List<String> makeArgs,
-        List<String> installs, List<String> options) {
+        List<String> installs, List<String> options, Boolean staging, String configureScript) {
 
     public Component {
         declaredSource = declaredSource == null || declaredSource.isBlank() ? null : declaredSource;
@@ -33,11 +37,12 @@ public record Component(String name, String declaredSource, String declaredRecip
         makeArgs = copy(makeArgs);
         installs = copy(installs);
         options = copy(options);
+        configureScript = configureScript == null || configureScript.isBlank() ? null : configureScript.trim();
     }
 
     /** A component with only a name and a recipe (null: {@code autotools}). */
     public Component(String name, String recipe) {
-        this(name, null, recipe, null, null, null, null, null, null, null, null);
+        this(name, null, recipe, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static List<String> copy(List<String> list) {
@@ -53,6 +58,14 @@ public record Component(String name, String declaredSource, String declaredRecip
     /** The declared source this component is built from; by default the source with the component's name. */
     public String source() {
         return declaredSource == null ? name : declaredSource;
+    }
+
+    /**
+     * True when the component is a library for later components: its recipe installs it into the staging prefix
+     * ({@code {staging}}), where their pkg-config and {@code -config} scripts find it.
+     */
+    public boolean stagesLibrary() {
+        return Boolean.TRUE.equals(staging);
     }
 
     /** The recipe's name; {@code autotools} unless declared. */
@@ -81,12 +94,22 @@ public record Component(String name, String declaredSource, String declaredRecip
 
     public Component withSource(String source) {
         return new Component(name, source, declaredRecipe, config, patches, dependsOn, configureArgs, configureEnv,
-                makeArgs, installs, options);
+                makeArgs, installs, options, staging, configureScript);
+    }
+
+    public Component withStaging(boolean library) {
+        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
+                configureEnv, makeArgs, installs, options, library, configureScript);
+    }
+
+    public Component withConfigureScript(String script) {
+        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
+                configureEnv, makeArgs, installs, options, staging, script);
     }
 
     public Component withConfig(String path) {
         return new Component(name, declaredSource, declaredRecipe, path, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options);
+                configureEnv, makeArgs, installs, options, staging, configureScript);
     }
 
     /** With {@code paths} applied after this component's patches. */
@@ -96,40 +119,40 @@ public record Component(String name, String declaredSource, String declaredRecip
 
     private Component withPatchList(List<String> list) {
         return new Component(name, declaredSource, declaredRecipe, config, list, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options);
+                configureEnv, makeArgs, installs, options, staging, configureScript);
     }
 
     public Component withDependsOn(String... names) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, plus(dependsOn, names),
-                configureArgs, configureEnv, makeArgs, installs, options);
+                configureArgs, configureEnv, makeArgs, installs, options, staging, configureScript);
     }
 
     public Component withConfigureArgs(String... args) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn,
-                plus(configureArgs, args), configureEnv, makeArgs, installs, options);
+                plus(configureArgs, args), configureEnv, makeArgs, installs, options, staging, configureScript);
     }
 
     public Component withConfigureEnv(String variable, String value) {
         Map<String, String> env = new LinkedHashMap<>(configureEnv);
         env.put(variable, value);
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs, env,
-                makeArgs, installs, options);
+                makeArgs, installs, options, staging, configureScript);
     }
 
     public Component withMakeArgs(String... args) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, plus(makeArgs, args), installs, options);
+                configureEnv, plus(makeArgs, args), installs, options, staging, configureScript);
     }
 
     public Component withInstalls(String... specs) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, plus(installs, specs), options);
+                configureEnv, makeArgs, plus(installs, specs), options, staging, configureScript);
     }
 
     /** With recipe-specific options (for mbedtls: config symbols to define, or with a leading '!' to undefine). */
     public Component withOptions(String... more) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, plus(options, more));
+                configureEnv, makeArgs, installs, plus(options, more), staging, configureScript);
     }
 
     /** A copy whose file references ({@code config}, {@code patches}) are resolved against {@code dir}. */

@@ -15,11 +15,20 @@ import io.github.puipui.toolchain.Toolchain;
 public record ComponentBuild(Component component, String version, Toolchain toolchain, Path sourceDir, Path stagingDir,
         int jobs, OutputTimestamp timestamp, Path logFile, ProcessRunner runner) {
 
-    /** Expands {@code {staging}}, {@code {host}} and {@code {jobs}} in a declared argument. */
+    /**
+     * Expands {@code {staging}} (the staging prefix), {@code {host}} (the target triple), {@code {jobs}} and
+     * {@code {cc}} (the compiler command) in a declared argument.
+     */
     public String expand(String arg) {
         return arg.replace("{staging}", stagingDir.toString())
                 .replace("{host}", toolchain.hostTriple())
-                .replace("{jobs}", Integer.toString(jobs));
+                .replace("{jobs}", Integer.toString(jobs))
+                .replace("{cc}", environment().get("CC"));
+    }
+
+    /** The words of a command or flags string (split at blanks). */
+    public static List<String> words(String s) {
+        return s == null || s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
     }
 
     public List<String> expandAll(List<String> args) {

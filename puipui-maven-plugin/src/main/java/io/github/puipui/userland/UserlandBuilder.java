@@ -61,6 +61,11 @@ public final class UserlandBuilder {
     public record Installed(String component, String imagePath, long size, String how) {
     }
 
+    /** The host programs a recipe needs besides the C toolchain and make, as program → Debian package. */
+    public static Map<String, String> hostTools(String recipe) {
+        return Recipe.hostTools(recipe);
+    }
+
     public static void checkOrder(List<Component> components) {
         Set<String> seen = new HashSet<>();
         for (Component c : components) {

@@ -104,7 +104,7 @@ class DefinitionArchiveTest {
     @Test
     void aDefinitionOfAnotherFormatIsRefused() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("future"));
-        Files.writeString(dir.resolve("distro.xml"), "<distro format=\"2\"/>");
+        Files.writeString(dir.resolve("distro.xml"), "<distro format=\"3\"/>");
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> DefinitionArchive.read(dir));
         assertTrue(e.getMessage().contains("newer plugin"), e.getMessage());
@@ -161,5 +161,28 @@ class DefinitionArchiveTest {
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> Component.Install.parse("hello", bad), bad);
         }
+    }
+
+    @Test
+    void aLibraryComponentAndAProjectsOwnConfigureScriptAreKeptAndAnUnknownElementIsRefused() throws Exception {
+        Path dir = craftedBase("<component><name>hello</name><recipe>make</recipe><staging>true</staging>"
+                + "<configureScript>configure</configureScript><configureArgs><arg>--cc={cc}</arg></configureArgs>"
+                + "</component>");
+        Files.createDirectories(dir.resolve("fs"));
+        Component hello = DefinitionArchive.read(dir).components().get(0);
+        assertTrue(hello.stagesLibrary());
+        assertEquals("configure", hello.configureScript());
+        DistroDefinition d = DefinitionArchive.read(dir);
+        Path archive = tmp.resolve("v2.tar.gz");
+        DefinitionArchive.write(d, List.of(), archive, 1_764_028_800L);
+        Path top = new Extractor(Extractor.Kind.DEFINITION).extractTree(archive, Sha256.of(archive), tmp.resolve("v2"));
+        assertTrue(Files.readString(top.resolve("distro.xml")).contains("<distro format=\"2\">"));
+        Component back = DefinitionArchive.read(top).components().get(0);
+        assertEquals(StepInputs.declaration(hello), StepInputs.declaration(back), "the same key after a round trip");
+        // a newer plugin's element: refused by name rather than ignored
+        Path newer = craftedBase("<component><name>hello</name><sourceDirectory>src/x</sourceDirectory></component>");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> DefinitionArchive.read(newer));
+        assertTrue(e.getMessage().contains("<sourceDirectory>") && e.getMessage().contains("newer plugin"), e.getMessage());
     }
 }

@@ -31,6 +31,10 @@ assert page('README.html').contains('Make your own distro')
     'releasing.html'         : 'A maintainer releases with Maven 3.9 or later',
     'performance.html'       : 'How these are measured',
     'adding-a-component.html': 'and verifies the new source',
+    'recipe-autotools.html'  : 'configure is not run',
+    'recipe-cmake.html'      : 'a toolchain file generated from the musl toolchain',
+    'recipe-meson.html'      : 'a cross file generated from the musl toolchain',
+    'recipe-make.html'       : 'a project with a hand-written configure script',
 ].each { name, text -> assert page(name).contains(text) : "${name} lacks '${text}'" }
 println "plugin-site: ${site.list().findAll { it.endsWith('.html') }.size()} pages in ${site}"
 return true

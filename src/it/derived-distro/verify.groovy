@@ -9,7 +9,7 @@ def arch = new File(basedir, 'test.properties').readLines().find { it.startsWith
 def derived = runs[1]
 assert derived.contains('base distro io.github.puipui:puipui-distro:')
 assert derived =~ /${arch} kernel: (configuring from .*target\/puipui\/kconfig\/${arch}.config|restored from the build cache)/
-for (c in ['hello 2.10', 'socat 1.8.1.3']) {
+for (c in ['hello 2.10', 'socat 1.8.1.3', 'libpcap 1.10.3', 'tcpdump 4.99.3', 'serd 0.30.16', 'pciutils 3.9.0']) {
     assert derived =~ /${arch} ${c}: (building|restored from the build cache)/
 }
 for (c in ['busybox', 'dropbear', 'mbedtls', 'curl']) {
@@ -69,6 +69,17 @@ try {
     assert socat[0] == 0 && socat[1].contains('socat version 1.8.1.3+derived')
     assert ssh('test -e /usr/bin/alpine-chroot-install')[0] == 1
     assert ssh('curl --version')[0] == 0                                // a base component is still there
+    // one component per generic recipe, each run in the guest
+    def tcpdump = ssh('tcpdump --version')                              // cmake, linking the cmake library libpcap
+    assert tcpdump[0] == 0 && tcpdump[1].contains('tcpdump version 4.99.3') && tcpdump[1].contains('libpcap version 1.10.3')
+    def filter = ssh("tcpdump -i eth0 -d 'tcp port 80'")                 // libpcap compiles a filter in the guest
+    assert filter[0] == 0 && filter[1] =~ /ret\s+#0/ : filter[1]
+    assert ssh("printf '@prefix ex: <http://example.org/> .\\nex:a ex:b \"hello\" .\\n' | serdi -i turtle -o ntriples -") ==
+            [0, '<http://example.org/a> <http://example.org/b> "hello" .\n']   // meson
+    def lspci = ssh('pciutils-lspci --version')                          // make
+    assert lspci[0] == 0 && lspci[1].contains('lspci version 3.9.0') : lspci[1]
+    def pci = ssh('pciutils-lspci -n')                                   // reads the guest's PCI bus from /sys
+    assert pci[0] == 0 && pci[1].contains('1af4:') : pci[1]
 } finally {
     vm.destroy()
     if (!vm.waitFor(10, TimeUnit.SECONDS)) {

@@ -16,12 +16,13 @@ public record ComponentBuild(Component component, String version, Toolchain tool
         int jobs, OutputTimestamp timestamp, Path logFile, ProcessRunner runner) {
 
     /**
-     * Expands {@code {staging}} (the staging prefix), {@code {host}} (the target triple), {@code {jobs}} and
-     * {@code {cc}} (the compiler command) in a declared argument.
+     * Expands {@code {staging}} (the staging prefix), {@code {host}} (the target triple), {@code {arch}} (the arch:
+     * {@code aarch64}, {@code x86_64}), {@code {jobs}} and {@code {cc}} (the compiler command) in a declared argument.
      */
     public String expand(String arg) {
         return arg.replace("{staging}", stagingDir.toString())
                 .replace("{host}", toolchain.hostTriple())
+                .replace("{arch}", toolchain.arch().id())
                 .replace("{jobs}", Integer.toString(jobs))
                 .replace("{cc}", environment().get("CC"));
     }

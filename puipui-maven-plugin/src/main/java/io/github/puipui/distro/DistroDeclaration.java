@@ -8,20 +8,23 @@ import java.util.List;
 import io.github.puipui.BuildLog;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.Source;
+import io.github.puipui.files.ConfinedPaths;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.userland.Component;
 
 /**
  * What a distro project declares, as its build tool read it (the plugin's goals map their parameters into it): a
  * distro in full, or a {@code base} ({@code groupId:artifactId:version}) and what to change in it. Paths are as
- * declared; {@link #definition} resolves them against {@code basedir}, resolves the base and checks the result once.
+ * declared; {@link #definition} resolves them against {@code basedir}, checks that they stay inside {@code tree} (the
+ * project's tree: its directory, or the root of the multi-module build it belongs to), resolves the base and checks
+ * the result once.
  * <ul>
  * <li>{@code sources}: the declared sources and the components' own (a component may declare its source inline);</li>
  * <li>{@code outputTimestamp}: the project's; {@code outputTimestampDeclared}: whether the project chose it (a
  * derived distro that did not keeps its base's, so that its unchanged steps are the base's).</li>
  * </ul>
  */
-public record DistroDeclaration(Path basedir, String base, List<Source> sources, List<Component> components,
+public record DistroDeclaration(Path basedir, Path tree, String base, List<Source> sources, List<Component> components,
         List<String> removedComponents, List<KconfigFragment> kconfigFragments, Path kconfigDirectory,
         Path fsDirectory, Path overlayDirectory, List<String> removedFiles, List<String> fileModes,
         String outputTimestamp, boolean outputTimestampDeclared) {
@@ -72,6 +75,7 @@ public record DistroDeclaration(Path basedir, String base, List<Source> sources,
      */
     public DistroDefinition definition(BaseResolver resolver, Path baseWorkDir, BuildLog log) throws IOException {
         List<Component> declared = components.stream().map(c -> c.resolvedAgainst(basedir)).toList();
+        checkInsideTree(declared);
         if (!isDerived()) {
             if (sources.isEmpty()) {
                 throw new IllegalArgumentException("no <sources> declared in the puipui-maven-plugin configuration"
@@ -87,6 +91,29 @@ public record DistroDeclaration(Path basedir, String base, List<Source> sources,
         return new Derivation(sources, declared, removedComponents, kconfigFragments, overlayDirectory, removedFiles,
                 fileModes, outputTimestampDeclared ? outputTimestamp : null)
                 .applyTo(baseDefinition(resolver, baseWorkDir, log));
+    }
+
+    /** Refuses a file or directory the declaration names outside the project's tree, naming the element. */
+    private void checkInsideTree(List<Component> declared) throws IOException {
+        for (Component c : declared) {
+            if (c.config() != null) {
+                ConfinedPaths.insideTree(tree, "component " + c.name() + ": <config>", Path.of(c.config()));
+            }
+            for (String patch : c.patches()) {
+                ConfinedPaths.insideTree(tree, "component " + c.name() + ": <patch>", Path.of(patch));
+            }
+        }
+        for (KconfigFragment f : kconfigFragments) {
+            if (f.file() != null) {
+                ConfinedPaths.insideTree(tree, "<kconfigFragment>", basedir.resolve(f.file()));
+            }
+        }
+        for (Path[] d : new Path[][] {{kconfigDirectory}, {fsDirectory}, {overlayDirectory}}) {
+            if (d[0] != null) {
+                ConfinedPaths.insideTree(tree, d[0] == kconfigDirectory ? "<kconfigDirectory>"
+                        : d[0] == fsDirectory ? "<fsDirectory>" : "<overlayDirectory>", basedir.resolve(d[0]));
+            }
+        }
     }
 
     /** The Debian seeding list of this distro (of a derived one: what it adds to or changes in its base). */

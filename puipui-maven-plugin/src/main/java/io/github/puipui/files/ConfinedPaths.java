@@ -80,4 +80,21 @@ public final class ConfinedPaths {
         }
         return p;
     }
+
+    /**
+     * {@code p} if it lies inside {@code tree} once normalised, and, when it exists, once its links are followed;
+     * refused otherwise, naming {@code what}.
+     */
+    public static Path insideTree(Path tree, String what, Path p) throws IOException {
+        Path root = tree.toAbsolutePath().normalize();
+        Path abs = p.toAbsolutePath().normalize();
+        if (!abs.startsWith(root)) {
+            throw new IllegalArgumentException(what + " " + p + " is outside the project's tree " + root);
+        }
+        if (Files.exists(abs) && Files.exists(root) && !abs.toRealPath().startsWith(root.toRealPath())) {
+            throw new IllegalArgumentException(what + " " + p + " leads outside the project's tree " + root
+                    + " through a link");
+        }
+        return abs;
+    }
 }

@@ -141,6 +141,21 @@ abstract class DistroParameters extends AbstractMojo {
         return base != null && !base.isBlank();
     }
 
+    /**
+     * The project's tree: the directory of the top-most parent read from a file (the root of the multi-module build
+     * this project belongs to), else the project's own directory. What the POM declares must stay inside it.
+     */
+    private java.nio.file.Path projectTree() {
+        java.nio.file.Path tree = project.getBasedir().toPath().toAbsolutePath().normalize();
+        for (MavenProject p = project.getParent(); p != null && p.getFile() != null; p = p.getParent()) {
+            java.nio.file.Path dir = p.getFile().toPath().toAbsolutePath().normalize().getParent();
+            if (tree.startsWith(dir)) {
+                tree = dir;
+            }
+        }
+        return tree;
+    }
+
     /** The POM's declarations, mapped into the build core's record. */
     protected final DistroDeclaration declaration() {
         List<Source> inline = new ArrayList<>();
@@ -150,7 +165,7 @@ abstract class DistroParameters extends AbstractMojo {
                 inline.add(s);
             }
         }
-        return new DistroDeclaration(project.getBasedir().toPath(), base,
+        return new DistroDeclaration(project.getBasedir().toPath(), projectTree(), base,
                 DistroDeclaration.merged(sources.stream().map(SourceParameter::toSource).toList(),
                         inline),
                 components.stream().map(ComponentParameter::toComponent).toList(), removeComponents,

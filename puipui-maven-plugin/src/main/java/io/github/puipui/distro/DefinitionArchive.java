@@ -36,14 +36,16 @@ import io.github.puipui.userland.Component;
  * fs/                                the root file system template, overlays applied, removals left out
  * components/&lt;name&gt;/config           a component's config file
  * components/&lt;name&gt;/patches/NN-*     its patch series, in order
+ * components/&lt;name&gt;/source/          the files of a component built from a directory of its project
  * </pre>
  */
 public final class DefinitionArchive {
     public static final String TOP = "distro";
     /**
-     * The format this plugin writes. 2 added a component's {@code <staging>} and {@code <configureScript>} and the
-     * cmake, meson and make recipes; this plugin reads 1 and 2, and refuses an element it does not know, so that a
-     * definition made by a newer plugin fails clearly instead of building something else.
+     * The format this plugin writes. 2 added a component's {@code <staging>}, {@code <configureScript>},
+     * {@code <sourceDirectory>} (its files under {@code components/<name>/source/}), {@code <links>} and
+     * {@code <linkLists>}, and the cmake, meson and make recipes. This plugin reads 1 and 2, and refuses an element
+     * it does not know, so that a definition made by a newer plugin fails clearly instead of building something else.
      */
     public static final int FORMAT = 2;
 
@@ -130,6 +132,15 @@ public final class DefinitionArchive {
                 element(xml, 3, "staging", Boolean.toString(c.stagesLibrary()));
             }
             element(xml, 3, "configureScript", c.configureScript());
+            if (c.sourceDirectory() != null) {
+                String src = dir + "source";
+                element(xml, 3, "sourceDirectory", src);
+                for (FileTrees.Entry f : FileTrees.list(Path.of(c.sourceDirectory()))) {
+                    tree.put(src + "/" + f.relative(), f.path());
+                }
+            }
+            list(xml, 3, "links", "link", c.links());
+            list(xml, 3, "linkLists", "linkList", c.linkLists());
             xml.append("    </component>\n");
         }
         xml.append("  </components>\n</distro>\n");
@@ -277,11 +288,16 @@ public final class DefinitionArchive {
         for (Element e : children(child(root, "components"))) {
             // a base's definition is not pinned: what it names must stay inside it
             known(xmlFile, e, "name", "source", "recipe", "config", "patches", "dependsOn", "configureArgs",
-                    "configureEnv", "makeArgs", "installs", "options", "staging", "configureScript");
+                    "configureEnv", "makeArgs", "installs", "options", "staging", "configureScript", "sourceDirectory",
+                    "links", "linkLists");
             String name = ConfinedPaths.identifier("the base's component name", text(e, "name"));
             String config = text(e, "config");
             if (config != null) {
                 ConfinedPaths.inside(dir, "the base's component " + name + ": config", config);
+            }
+            String sourceDirectory = text(e, "sourceDirectory");
+            if (sourceDirectory != null) {
+                ConfinedPaths.inside(dir, "the base's component " + name + ": sourceDirectory", sourceDirectory);
             }
             List<String> patches = texts(e, "patches");
             for (String patch : patches) {
@@ -298,7 +314,8 @@ public final class DefinitionArchive {
             }
             Component c = new Component(name, text(e, "source"), text(e, "recipe"), config, patches,
                     texts(e, "dependsOn"), texts(e, "configureArgs"), env, texts(e, "makeArgs"), texts(e, "installs"),
-                    texts(e, "options"), staging == null ? null : Boolean.valueOf(staging), text(e, "configureScript"));
+                    texts(e, "options"), staging == null ? null : Boolean.valueOf(staging), text(e, "configureScript"),
+                    sourceDirectory, texts(e, "links"), texts(e, "linkLists"));
             components.add(c.resolvedAgainst(dir));
         }
         DistroDefinition d = DistroDefinition.of(sources, components, dir.resolve("kconfig"), dir.resolve("fs"),

@@ -98,6 +98,9 @@ public record Derivation(List<Source> sources, List<Component> components, List<
                 change.installs().isEmpty() ? base.installs() : change.installs(),
                 change.options().isEmpty() ? base.options() : change.options(),
                 change.staging() != null ? change.staging() : base.staging(),
-                change.configureScript() != null ? change.configureScript() : base.configureScript());
+                change.configureScript() != null ? change.configureScript() : base.configureScript(),
+                change.sourceDirectory() != null ? change.sourceDirectory() : base.sourceDirectory(),
+                change.links().isEmpty() ? base.links() : change.links(),
+                change.linkLists().isEmpty() ? base.linkLists() : change.linkLists());
     }
 }

@@ -102,6 +102,10 @@ public record DistroDeclaration(Path basedir, Path tree, String base, List<Sourc
             for (String patch : c.patches()) {
                 ConfinedPaths.insideTree(tree, "component " + c.name() + ": <patch>", Path.of(patch));
             }
+            if (c.sourceDirectory() != null) {
+                ConfinedPaths.insideTree(tree, "component " + c.name() + ": <sourceDirectory>",
+                        Path.of(c.sourceDirectory()));
+            }
         }
         for (KconfigFragment f : kconfigFragments) {
             if (f.file() != null) {

@@ -81,7 +81,7 @@ public record DistroDefinition(List<Source> sources, List<Component> components,
         }
         UserlandBuilder.checkOrder(components);
         for (Component c : components) {
-            if (!names.contains(c.source())) {
+            if (c.sourceDirectory() == null && !names.contains(c.source())) {
                 throw new IllegalArgumentException("component " + c.name() + " is built from source '"
                         + c.source() + "', which is not declared in <sources>");
             }

@@ -28,6 +28,9 @@ public class ComponentParameter {
     private List<String> options = new ArrayList<>();
     private Boolean staging;
     private String configureScript;
+    private String sourceDirectory;
+    private List<String> links = new ArrayList<>();
+    private List<String> linkLists = new ArrayList<>();
     private String version;
     private String license;
     private String url;
@@ -38,7 +41,7 @@ public class ComponentParameter {
 
     Component toComponent() {
         return new Component(name, source, recipe, config, patches, dependsOn, configureArgs, configureEnv, makeArgs,
-                installs, options, staging, configureScript);
+                installs, options, staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     /** The source declared inside the component, named after it; null when it names one of {@code <sources>}. */

@@ -31,6 +31,7 @@ import io.github.puipui.fetch.Transport;
 import io.github.puipui.fetch.UnsafeArchiveException;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.files.Sha256;
+import io.github.puipui.files.TreeManifest;
 import io.github.puipui.initramfs.ImageLayout;
 import io.github.puipui.initramfs.InitramfsWriter;
 import io.github.puipui.kernel.KernelBuild;
@@ -278,10 +279,22 @@ public final class DistroBuild {
         List<UserlandBuilder.Prepared> prepared = new ArrayList<>();
         Map<String, String> keys = new HashMap<>();
         for (Component c : definition.components()) {
-            Source s = definition.source(c.source());
-            Fetcher.Fetched f = fetcher.fetch(s);
-            UserlandBuilder.Prepared p = new UserlandBuilder.Prepared(c, s.version(), f.file(), f.sha256(),
-                    StepInputs.component(arch.id(), c, f.sha256(), toolchainIdentity, settings.timestamp(),
+            String version;
+            Path from;
+            String digest;
+            if (c.sourceDirectory() != null) { // a directory of the project: its whole content is the source
+                version = "(" + Path.of(c.sourceDirectory()).getFileName() + ")";
+                from = Path.of(c.sourceDirectory());
+                digest = Sha256.of(String.join("\n", TreeManifest.of(from)));
+            } else {
+                Source s = definition.source(c.source());
+                Fetcher.Fetched f = fetcher.fetch(s);
+                version = s.version();
+                from = f.file();
+                digest = f.sha256();
+            }
+            UserlandBuilder.Prepared p = new UserlandBuilder.Prepared(c, version, from, digest,
+                    StepInputs.component(arch.id(), c, digest, toolchainIdentity, settings.timestamp(),
                             settings.plugin(), keys));
             keys.put(c.name(), p.key());
             prepared.add(p);

@@ -62,6 +62,12 @@ public final class StepInputs {
         if (c.configureScript() != null) {
             sb.append("\nconfigureScript=").append(c.configureScript());
         }
+        if (!c.links().isEmpty()) {
+            sb.append("\nlinks=").append(c.links());
+        }
+        if (!c.linkLists().isEmpty()) {
+            sb.append("\nlinkLists=").append(c.linkLists());
+        }
         return sb.toString();
     }
 

@@ -17,7 +17,10 @@ import io.github.puipui.files.ConfinedPaths;
  * <p>
  * {@code staging}: the component is a library that later components use; its recipe installs it into the staging
  * prefix ({@link #stagesLibrary}). {@code configureScript}: for the {@code make} recipe, the project's own configure
- * script (relative to the source tree), run with {@code configureArgs}.
+ * script (relative to the source tree), run with {@code configureArgs}. {@code sourceDirectory}: the component is built
+ * from a directory of the project instead of a source archive. {@code links}: symbolic links made in the image
+ * ({@code /path/in/image:target}); {@code linkLists}: files of the build tree listing image paths, one per line, each
+ * made a link to a target ({@code path/in/build:/target}), such as busybox's {@code busybox.links}.
  * <p>
  * {@code declaredSource} and {@code declaredRecipe} are what was declared, null when left out ({@link #source} and
  * {@link #recipe} give what applies); empty lists are elements left out. Immutable: the {@code with…} methods
@@ -25,7 +28,8 @@ import io.github.puipui.files.ConfinedPaths;
  */
 public record Component(String name, String declaredSource, String declaredRecipe, String config, List<String> patches,
         List<String> dependsOn, List<String> configureArgs, Map<String, String> configureEnv, List<String> makeArgs,
-        List<String> installs, List<String> options, Boolean staging, String configureScript) {
+        List<String> installs, List<String> options, Boolean staging, String configureScript, String sourceDirectory,
+        List<String> links, List<String> linkLists) {
 
     public Component {
         declaredSource = declaredSource == null || declaredSource.isBlank() ? null : declaredSource;
@@ -38,11 +42,14 @@ public record Component(String name, String declaredSource, String declaredRecip
         installs = copy(installs);
         options = copy(options);
         configureScript = configureScript == null || configureScript.isBlank() ? null : configureScript.trim();
+        sourceDirectory = sourceDirectory == null || sourceDirectory.isBlank() ? null : sourceDirectory.trim();
+        links = copy(links);
+        linkLists = copy(linkLists);
     }
 
     /** A component with only a name and a recipe (null: {@code autotools}). */
     public Component(String name, String recipe) {
-        this(name, null, recipe, null, null, null, null, null, null, null, null, null, null);
+        this(name, null, recipe, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static List<String> copy(List<String> list) {
@@ -88,28 +95,94 @@ public record Component(String name, String declaredSource, String declaredRecip
         }
     }
 
+    /** A symbolic link in the image: {@code path} (absolute) pointing to {@code target}, as the guest resolves it. */
+    public record Link(String path, String target) {
+        /** {@code /path/in/image:target}: an image path, and a target that is an image path or relative to it. */
+        public static Link parse(String component, String spec) {
+            int colon = spec.indexOf(':');
+            String what = "component " + component + ": link '" + spec + "': ";
+            if (colon < 1 || colon == spec.length() - 1) {
+                throw new IllegalArgumentException(what + "is not '/path/in/image:target'");
+            }
+            String path = ConfinedPaths.imagePath(what + "the link", spec.substring(0, colon).trim());
+            String target = spec.substring(colon + 1).trim();
+            String resolved = target.startsWith("/") ? target
+                    : path.substring(0, path.lastIndexOf('/') + 1) + target;
+            ConfinedPaths.imagePath(what + "the target", resolved);
+            return new Link(path, target);
+        }
+
+        /** The target relative to the link's directory (what the image stores, so no tree it is put in is left). */
+        public String relativeTarget() {
+            if (!target.startsWith("/")) {
+                return target;
+            }
+            java.nio.file.Path dir = java.nio.file.Path.of(path).getParent();
+            String rel = dir.relativize(java.nio.file.Path.of(ConfinedPaths.imagePath("target", target))).toString();
+            return rel.isEmpty() ? "." : rel;
+        }
+    }
+
+    public List<Link> parsedLinks() {
+        return links.stream().map(s -> Link.parse(name, s)).toList();
+    }
+
+    /** A list of links: a file of the build tree naming image paths, each made a link to {@code target}. */
+    public record LinkList(String from, String target) {
+        public static LinkList parse(String component, String spec) {
+            String[] p = spec.trim().split(":");
+            String what = "component " + component + ": linkList '" + spec + "': ";
+            if (p.length != 2) {
+                throw new IllegalArgumentException(what + "is not 'path/in/build:/target/in/image'");
+            }
+            return new LinkList(ConfinedPaths.relative(what + "the list", p[0]),
+                    ConfinedPaths.imagePath(what + "the target", p[1]));
+        }
+    }
+
+    public List<LinkList> parsedLinkLists() {
+        return linkLists.stream().map(s -> LinkList.parse(name, s)).toList();
+    }
+
     public List<Install> parsedInstalls() {
         return installs.stream().map(s -> Install.parse(name, s)).toList();
     }
 
     public Component withSource(String source) {
         return new Component(name, source, declaredRecipe, config, patches, dependsOn, configureArgs, configureEnv,
-                makeArgs, installs, options, staging, configureScript);
+                makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     public Component withStaging(boolean library) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options, library, configureScript);
+                configureEnv, makeArgs, installs, options, library, configureScript, sourceDirectory, links, linkLists);
+    }
+
+    public Component withSourceDirectory(String dir) {
+        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
+                configureEnv, makeArgs, installs, options, staging, configureScript, dir, links, linkLists);
+    }
+
+    public Component withLinks(String... specs) {
+        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
+                configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory,
+                plus(links, specs), linkLists);
+    }
+
+    public Component withLinkLists(String... specs) {
+        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
+                configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory, links,
+                plus(linkLists, specs));
     }
 
     public Component withConfigureScript(String script) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options, staging, script);
+                configureEnv, makeArgs, installs, options, staging, script, sourceDirectory, links, linkLists);
     }
 
     public Component withConfig(String path) {
         return new Component(name, declaredSource, declaredRecipe, path, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options, staging, configureScript);
+                configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     /** With {@code paths} applied after this component's patches. */
@@ -119,45 +192,46 @@ public record Component(String name, String declaredSource, String declaredRecip
 
     private Component withPatchList(List<String> list) {
         return new Component(name, declaredSource, declaredRecipe, config, list, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options, staging, configureScript);
+                configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     public Component withDependsOn(String... names) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, plus(dependsOn, names),
-                configureArgs, configureEnv, makeArgs, installs, options, staging, configureScript);
+                configureArgs, configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     public Component withConfigureArgs(String... args) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn,
-                plus(configureArgs, args), configureEnv, makeArgs, installs, options, staging, configureScript);
+                plus(configureArgs, args), configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     public Component withConfigureEnv(String variable, String value) {
         Map<String, String> env = new LinkedHashMap<>(configureEnv);
         env.put(variable, value);
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs, env,
-                makeArgs, installs, options, staging, configureScript);
+                makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     public Component withMakeArgs(String... args) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, plus(makeArgs, args), installs, options, staging, configureScript);
+                configureEnv, plus(makeArgs, args), installs, options, staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     public Component withInstalls(String... specs) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, plus(installs, specs), options, staging, configureScript);
+                configureEnv, makeArgs, plus(installs, specs), options, staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     /** With recipe-specific options (for mbedtls: config symbols to define, or with a leading '!' to undefine). */
     public Component withOptions(String... more) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, plus(options, more), staging, configureScript);
+                configureEnv, makeArgs, installs, plus(options, more), staging, configureScript, sourceDirectory, links, linkLists);
     }
 
-    /** A copy whose file references ({@code config}, {@code patches}) are resolved against {@code dir}. */
+    /** A copy whose file references ({@code config}, {@code patches}, {@code sourceDirectory}) are resolved against {@code dir}. */
     public Component resolvedAgainst(Path dir) {
         return withConfig(config == null ? null : dir.resolve(config).normalize().toString())
+                .withSourceDirectory(sourceDirectory == null ? null : dir.resolve(sourceDirectory).normalize().toString())
                 .withPatchList(patches.stream().map(p -> dir.resolve(p).normalize().toString()).toList());
     }
 

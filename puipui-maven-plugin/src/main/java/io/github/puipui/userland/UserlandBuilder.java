@@ -18,6 +18,7 @@ import io.github.puipui.cache.CachedStep;
 import io.github.puipui.cache.OutputCache;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.PosixModes;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
@@ -76,6 +77,12 @@ public final class UserlandBuilder {
                     throw new IllegalArgumentException("component " + c.name() + ": patch " + patch + " is not a file");
                 }
             }
+            if (c.sourceDirectory() != null && !Files.isDirectory(Path.of(c.sourceDirectory()))) {
+                throw new IllegalArgumentException("component " + c.name() + ": sourceDirectory " + c.sourceDirectory()
+                        + " is not a directory");
+            }
+            c.parsedLinks();
+            c.parsedLinkLists();
             if (c.config() != null && !Files.isRegularFile(Path.of(c.config()))) {
                 throw new IllegalArgumentException("component " + c.name() + ": config " + c.config() + " is not a file");
             }
@@ -122,8 +129,18 @@ public final class UserlandBuilder {
                 Path to = imageDir.resolve(i.to().substring(1));
                 Files.createDirectories(to.getParent());
                 Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                Files.setPosixFilePermissions(to, PosixFilePermissions.fromString(modeString(i.mode())));
+                PosixModes.set(to, i.mode());
                 out.add(new Installed(c.name(), i.to(), Files.size(to), how.toString()));
+            }
+            if (Files.isDirectory(image)) {
+                for (FileTrees.Entry e : FileTrees.list(image)) {
+                    if (e.isLink()) {
+                        Path to = imageDir.resolve(e.relative());
+                        Files.createDirectories(to.getParent());
+                        Files.deleteIfExists(to);
+                        Files.createSymbolicLink(to, Files.readSymbolicLink(e.path()));
+                    }
+                }
             }
         }
         return out;
@@ -144,7 +161,13 @@ public final class UserlandBuilder {
         Map<String, String> before = digests(stagingDir);
         Path buildDir = workDir.resolve(name);
         FileTrees.deleteTree(buildDir);
-        Path sourceDir = new Extractor(Extractor.Kind.SOURCE).extractTree(p.archive(), p.archiveSha256(), buildDir);
+        Path sourceDir;
+        if (Files.isDirectory(p.archive())) { // a directory of the project: a copy, so the build cannot change it
+            sourceDir = buildDir.resolve(name);
+            copyTree(p.archive(), sourceDir);
+        } else {
+            sourceDir = new Extractor(Extractor.Kind.SOURCE).extractTree(p.archive(), p.archiveSha256(), buildDir);
+        }
         ComponentBuild b = new ComponentBuild(p.component(), p.version(), tc, sourceDir, stagingDir, jobs, ts, logFile, runner);
         for (String patch : p.component().patches()) {
             b.run("patch " + Path.of(patch).getFileName(), List.of("patch", "-p1", "--forward", "--batch",
@@ -156,6 +179,12 @@ public final class UserlandBuilder {
         for (Component.Install i : p.component().parsedInstalls()) {
             install(b, i, partial.resolve("image"));
         }
+        for (Component.Link l : links(p.component(), sourceDir)) {
+            Path at = partial.resolve("image").resolve(l.path().substring(1));
+            Files.createDirectories(at.getParent());
+            Files.deleteIfExists(at);
+            Files.createSymbolicLink(at, Path.of(l.relativeTarget()));
+        }
         for (Map.Entry<String, String> e : digests(stagingDir).entrySet()) {
             if (!e.getValue().equals(before.get(e.getKey()))) {
                 Path to = partial.resolve("staging").resolve(e.getKey());
@@ -163,6 +192,24 @@ public final class UserlandBuilder {
                 Files.copy(stagingDir.resolve(e.getKey()), to, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
+    }
+
+    /** The links of a component: those it declares, and those its link lists in the build tree name. */
+    static List<Component.Link> links(Component c, Path sourceDir) throws IOException {
+        List<Component.Link> out = new ArrayList<>(c.parsedLinks());
+        for (Component.LinkList list : c.parsedLinkLists()) {
+            Path file = sourceDir.resolve(list.from());
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("component " + c.name() + ": link list " + list.from() + " was not built");
+            }
+            for (String line : Files.readAllLines(file)) {
+                String path = line.strip();
+                if (!path.isEmpty() && !path.equals(list.target())) {
+                    out.add(Component.Link.parse(c.name(), path + ":" + list.target()));
+                }
+            }
+        }
+        return out;
     }
 
     /** The declared dependencies of {@code c} and theirs, in declaration order. */
@@ -229,7 +276,7 @@ public final class UserlandBuilder {
             runner.run(b.toolchain().arch() + " strip " + i.to(), List.of(b.toolchain().tool("strip"), "--strip-all",
                     "-R", ".comment", "-R", ".note", tmp.toString()), imageDir, java.util.Map.of(), b.logFile());
         }
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(modeString(i.mode())));
+        PosixModes.set(tmp, i.mode());
         Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -256,14 +303,5 @@ public final class UserlandBuilder {
             }
         }
         return false;
-    }
-
-    static String modeString(int mode) {
-        StringBuilder sb = new StringBuilder();
-        String rwx = "rwx";
-        for (int i = 8; i >= 0; i--) {
-            sb.append((mode & (1 << i)) != 0 ? rwx.charAt(2 - i % 3) : '-');
-        }
-        return sb.toString();
     }
 }

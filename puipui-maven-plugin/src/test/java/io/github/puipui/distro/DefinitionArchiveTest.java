@@ -180,9 +180,34 @@ class DefinitionArchiveTest {
         Component back = DefinitionArchive.read(top).components().get(0);
         assertEquals(StepInputs.declaration(hello), StepInputs.declaration(back), "the same key after a round trip");
         // a newer plugin's element: refused by name rather than ignored
-        Path newer = craftedBase("<component><name>hello</name><sourceDirectory>src/x</sourceDirectory></component>");
+        Path newer = craftedBase("<component><name>hello</name><binaries>x86_64</binaries></component>");
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> DefinitionArchive.read(newer));
-        assertTrue(e.getMessage().contains("<sourceDirectory>") && e.getMessage().contains("newer plugin"), e.getMessage());
+        assertTrue(e.getMessage().contains("<binaries>") && e.getMessage().contains("newer plugin"), e.getMessage());
+    }
+
+    @Test
+    void aComponentFromADirectoryIsPublishedWithItsFilesAndItsLinks() throws Exception {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.createDirectories(project.resolve("tools/report/src"));
+        Files.writeString(project.resolve("tools/report/Makefile"), "all:\n");
+        Files.writeString(project.resolve("tools/report/src/report.c"), "int main(void) { return 0; }\n");
+        Files.createDirectories(project.resolve("fs/etc"));
+        Source s = new Source("other", "1", "other-1.tar.gz", "https://example.org/other-1.tar.gz", "a".repeat(64));
+        Component report = new Component("report", "make").withSourceDirectory("tools/report")
+                .withInstalls("report:/usr/bin/report").withLinks("/usr/bin/rep:report")
+                .withLinkLists("report.links:/usr/bin/report").resolvedAgainst(project);
+        DistroDefinition d = DistroDefinition.of(List.of(s), List.of(report), project.resolve("kconfig"),
+                project.resolve("fs"), List.of()).validated();
+        Path archive = tmp.resolve("dir.tar.gz");
+        DefinitionArchive.write(d, List.of(), archive, 1_764_028_800L);
+        Path top = new Extractor(Extractor.Kind.DEFINITION).extractTree(archive, Sha256.of(archive), tmp.resolve("dir"));
+        Component back = DefinitionArchive.read(top).components().get(0);
+        assertTrue(back.sourceDirectory().endsWith("components/report/source"), back.sourceDirectory());
+        assertEquals("int main(void) { return 0; }\n",
+                Files.readString(Path.of(back.sourceDirectory()).resolve("src/report.c")));
+        assertEquals(List.of("/usr/bin/rep:report"), back.links());
+        assertEquals(List.of("report.links:/usr/bin/report"), back.linkLists());
+        assertEquals(StepInputs.declaration(report), StepInputs.declaration(back));
     }
 }

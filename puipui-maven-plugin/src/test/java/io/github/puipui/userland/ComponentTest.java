@@ -37,8 +37,16 @@ class ComponentTest {
     }
 
     @Test
-    void modeStrings() {
-        assertEquals("rwxr-xr-x", UserlandBuilder.modeString(0755));
-        assertEquals("rw-------", UserlandBuilder.modeString(0600));
+    void modesAreSetAsOctalNumbers() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("mode", ".bin");
+        try {
+            io.github.puipui.files.PosixModes.set(f, 0755);
+            assertEquals(0755, io.github.puipui.files.PosixModes.of(f));
+            io.github.puipui.files.PosixModes.set(f, 0600);
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(f)));
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
     }
 }

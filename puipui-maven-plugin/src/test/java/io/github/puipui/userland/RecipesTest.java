@@ -126,4 +126,38 @@ class RecipesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recipe.named("scons"));
         assertTrue(e.getMessage().contains("autotools, cmake, meson, make, busybox, mbedtls"), e.getMessage());
     }
+
+    @Test
+    void aComponentFromADirectoryOfTheProjectInstallsLinksAndTheLinksItsBuildLists() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("project/tools/multi"));
+        Files.writeString(dir.resolve("Makefile"), "multi: multi.c\n\t$(CC) $(CFLAGS) -o $@ multi.c $(LDFLAGS)\n"
+                + "\tprintf '/usr/bin/one\\n/usr/sbin/two\\n' > multi.links\n");
+        Files.writeString(dir.resolve("multi.c"), "#include <stdio.h>\n#include <string.h>\n"
+                + "int main(int c, char **v) { const char *n = strrchr(v[0], '/'); printf(\"%s\\n\", n ? n + 1 : v[0]); "
+                + "return 0; }\n");
+        Component multi = new Component("multi", "make").withSourceDirectory(dir.toString())
+                .withInstalls("multi:/bin/multi").withLinks("/bin/alias:multi").withLinkLists("multi.links:/bin/multi");
+        UserlandBuilder.Prepared p = new UserlandBuilder.Prepared(multi, "(multi)", dir,
+                Sha256.of(String.join("\n", io.github.puipui.files.TreeManifest.of(dir))), "multi inputs");
+        build(p);
+        Path image = tmp.resolve("userland");
+        assertEquals("../../bin/multi", Files.readSymbolicLink(image.resolve("usr/bin/one")).toString(),
+                "a link made relative, so that it points inside whatever tree holds the image");
+        assertEquals("../../bin/multi", Files.readSymbolicLink(image.resolve("usr/sbin/two")).toString());
+        assertEquals("multi", Files.readSymbolicLink(image.resolve("bin/alias")).toString());
+        assertEquals("one\n", run("/usr/bin/one"), "the program runs under the link's name");
+        assertEquals("alias\n", run("/bin/alias"));
+        assertTrue(Files.isRegularFile(dir.resolve("multi.c")) && !Files.exists(dir.resolve("multi")),
+                "the project's directory is copied, never built in");
+    }
+
+    @Test
+    void linksStayInsideTheImage() {
+        assertEquals("../../bin/busybox", Component.Link.parse("b", "/usr/bin/vi:/bin/busybox").relativeTarget());
+        assertEquals("busybox", Component.Link.parse("b", "/bin/sh:busybox").relativeTarget());
+        for (String bad : List.of("/usr/bin/x:../../../etc/passwd", "relative:busybox", "/bin/x:", "/:busybox")) {
+            assertThrows(IllegalArgumentException.class, () -> Component.Link.parse("b", bad), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Component.LinkList.parse("b", "../x.links:/bin/b"));
+    }
 }

@@ -102,7 +102,7 @@ public record Source(String name, String version, String file, String url, Strin
 
     /**
      * The line of the Debian seeding list: {@code package=version}, the orig tarball's name in Debian's archive,
-     * and the name the build looks for; null without {@link #getDebian}.
+     * and the name the build looks for; null without {@link #debian}.
      */
     public String debianLine() {
         String d = debian;

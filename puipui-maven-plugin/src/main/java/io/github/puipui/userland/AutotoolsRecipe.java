@@ -17,10 +17,9 @@ import io.github.puipui.process.BuildStepException;
 final class AutotoolsRecipe implements Recipe {
     @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
-        Map<String, String> env = b.environment();
-        b.component().configureEnv().forEach((k, v) -> env.put(k, b.expand(v)));
+        Map<String, String> env = b.recipeEnvironment();
         if (!Files.isRegularFile(b.sourceDir().resolve("Makefile"))) {
-            String prefix = b.component().stagesLibrary() ? b.stagingDir().toString() : "/usr";
+            String prefix = b.installPrefix();
             List<String> cmd = new ArrayList<>(List.of("./configure", "--host=" + b.toolchain().hostTriple(),
                     "--prefix=" + prefix, "--disable-shared", "--enable-static"));
             cmd.addAll(b.expandAll(b.component().configureArgs()));
@@ -29,8 +28,7 @@ final class AutotoolsRecipe implements Recipe {
         b.make(b.expandAll(b.component().makeArgs()), env);
         if (b.component().stagesLibrary()) {
             List<String> install = new ArrayList<>(List.of("install"));
-            install.addAll(b.expandAll(b.component().makeArgs()).stream().filter(a -> a.matches("[A-Za-z_]\\w*=.*"))
-                    .toList());
+            install.addAll(b.makeVariables());
             b.make(install, env);
         }
     }

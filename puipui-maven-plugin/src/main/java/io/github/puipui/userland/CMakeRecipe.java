@@ -22,13 +22,12 @@ final class CMakeRecipe implements Recipe {
 
     @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
-        Map<String, String> env = b.environment();
-        b.component().configureEnv().forEach((k, v) -> env.put(k, b.expand(v)));
+        Map<String, String> env = b.recipeEnvironment();
         Path dir = b.sourceDir().resolve(BUILD_DIR);
         Files.createDirectories(dir);
         Path toolchainFile = dir.resolve("toolchain.cmake");
         Files.writeString(toolchainFile, toolchainFile(b));
-        String prefix = b.component().stagesLibrary() ? b.stagingDir().toString() : "/usr";
+        String prefix = b.installPrefix();
         List<String> configure = new ArrayList<>(List.of("cmake", "-S", ".", "-B", BUILD_DIR, "-G", "Unix Makefiles",
                 "-DCMAKE_TOOLCHAIN_FILE=" + toolchainFile, "-DCMAKE_BUILD_TYPE=MinSizeRel", "-DBUILD_SHARED_LIBS=OFF",
                 "-DCMAKE_INSTALL_PREFIX=" + prefix, "-DCMAKE_INSTALL_LIBDIR=lib"));

@@ -197,12 +197,14 @@ public record Component(String name, String declaredSource, String declaredRecip
 
     public Component withDependsOn(String... names) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, plus(dependsOn, names),
-                configureArgs, configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
+                configureArgs, configureEnv, makeArgs, installs, options,
+                staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     public Component withConfigureArgs(String... args) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn,
-                plus(configureArgs, args), configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
+                plus(configureArgs, args), configureEnv, makeArgs, installs, options,
+                staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     public Component withConfigureEnv(String variable, String value) {
@@ -214,24 +216,24 @@ public record Component(String name, String declaredSource, String declaredRecip
 
     public Component withMakeArgs(String... args) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, plus(makeArgs, args), installs, options, staging, configureScript, sourceDirectory, links, linkLists);
+                configureEnv, plus(makeArgs, args), installs, options,
+                staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     public Component withInstalls(String... specs) {
         return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, plus(installs, specs), options, staging, configureScript, sourceDirectory, links, linkLists);
+                configureEnv, makeArgs, plus(installs, specs), options,
+                staging, configureScript, sourceDirectory, links, linkLists);
     }
 
-    /** With recipe-specific options (for mbedtls: config symbols to define, or with a leading '!' to undefine). */
-    public Component withOptions(String... more) {
-        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, plus(options, more), staging, configureScript, sourceDirectory, links, linkLists);
-    }
-
-    /** A copy whose file references ({@code config}, {@code patches}, {@code sourceDirectory}) are resolved against {@code dir}. */
+    /**
+     * A copy whose file references ({@code config}, {@code patches}, {@code sourceDirectory}) are resolved against
+     * {@code dir}.
+     */
     public Component resolvedAgainst(Path dir) {
         return withConfig(config == null ? null : dir.resolve(config).normalize().toString())
-                .withSourceDirectory(sourceDirectory == null ? null : dir.resolve(sourceDirectory).normalize().toString())
+                .withSourceDirectory(sourceDirectory == null ? null
+                        : dir.resolve(sourceDirectory).normalize().toString())
                 .withPatchList(patches.stream().map(p -> dir.resolve(p).normalize().toString()).toList());
     }
 

@@ -20,11 +20,11 @@ public record ComponentBuild(Component component, String version, Toolchain tool
      * {@code aarch64}, {@code x86_64}), {@code {jobs}} and {@code {cc}} (the compiler command) in a declared argument.
      */
     public String expand(String arg) {
-        return arg.replace("{staging}", stagingDir.toString())
+        String out = arg.replace("{staging}", stagingDir.toString())
                 .replace("{host}", toolchain.hostTriple())
                 .replace("{arch}", toolchain.arch().id())
-                .replace("{jobs}", Integer.toString(jobs))
-                .replace("{cc}", environment().get("CC"));
+                .replace("{jobs}", Integer.toString(jobs));
+        return out.contains("{cc}") ? out.replace("{cc}", environment().get("CC")) : out;
     }
 
     /** The words of a command or flags string (split at blanks). */
@@ -51,6 +51,23 @@ public record ComponentBuild(Component component, String version, Toolchain tool
         env.put("PKG_CONFIG_LIBDIR", stagingDir.resolve("lib/pkgconfig").toString());
         env.put("PKG_CONFIG_PATH", "");
         return env;
+    }
+
+    /** {@link #environment}, with the component's {@code <configureEnv>} (expanded) added: what a recipe runs with. */
+    public Map<String, String> recipeEnvironment() {
+        Map<String, String> env = environment();
+        component.configureEnv().forEach((k, v) -> env.put(k, expand(v)));
+        return env;
+    }
+
+    /** Where a recipe installs: the staging prefix for a library ({@code <staging>true}), else {@code /usr}. */
+    public String installPrefix() {
+        return component.stagesLibrary() ? stagingDir.toString() : "/usr";
+    }
+
+    /** The {@code VAR=value} entries of the expanded {@code <makeArgs>}: what an install run takes of them. */
+    public List<String> makeVariables() {
+        return expandAll(component.makeArgs()).stream().filter(a -> a.matches("[A-Za-z_]\\w*=.*")).toList();
     }
 
     public void run(String step, List<String> command, Map<String, String> env) throws BuildStepException {

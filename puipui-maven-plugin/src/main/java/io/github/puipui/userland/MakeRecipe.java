@@ -20,8 +20,7 @@ import io.github.puipui.process.BuildStepException;
 final class MakeRecipe implements Recipe {
     @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
-        Map<String, String> env = b.environment();
-        b.component().configureEnv().forEach((k, v) -> env.put(k, b.expand(v)));
+        Map<String, String> env = b.recipeEnvironment();
         String script = b.component().configureScript();
         if (script != null) {
             String rel = ConfinedPaths.relative("component " + b.component().name() + ": configureScript", script);
@@ -43,8 +42,7 @@ final class MakeRecipe implements Recipe {
         if (b.component().stagesLibrary()) {
             List<String> install = new ArrayList<>(List.of("install", "PREFIX=" + b.stagingDir(), "prefix=" + b.stagingDir()));
             install.addAll(tools);
-            install.addAll(b.expandAll(b.component().makeArgs()).stream().filter(a -> a.matches("[A-Za-z_]\\w*=.*"))
-                    .toList());
+            install.addAll(b.makeVariables());
             b.make(install, env);
         }
     }

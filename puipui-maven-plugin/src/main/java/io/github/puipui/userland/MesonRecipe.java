@@ -23,17 +23,14 @@ final class MesonRecipe implements Recipe {
 
     @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
-        Map<String, String> env = b.environment();
-        b.component().configureEnv().forEach((k, v) -> env.put(k, b.expand(v)));
+        Map<String, String> env = b.recipeEnvironment();
         // the cross file carries the compiler and flags; meson would add the environment's to the build machine's
         for (String v : List.of("CC", "CFLAGS", "LDFLAGS", "AR", "RANLIB", "STRIP", "NM", "LD", "OBJCOPY")) {
             env.put(v, null);
         }
-        Path dir = b.sourceDir().resolve(BUILD_DIR);
-        Files.createDirectories(dir.getParent());
         Path crossFile = b.sourceDir().resolve(BUILD_DIR + ".cross.ini");
         Files.writeString(crossFile, crossFile(b));
-        String prefix = b.component().stagesLibrary() ? b.stagingDir().toString() : "/usr";
+        String prefix = b.installPrefix();
         List<String> setup = new ArrayList<>(List.of("meson", "setup", BUILD_DIR, "--cross-file", crossFile.toString(),
                 "--prefix=" + prefix, "--libdir=lib", "--buildtype=minsize", "-Ddefault_library=static",
                 "-Dprefer_static=true", "--wrap-mode=nodownload"));

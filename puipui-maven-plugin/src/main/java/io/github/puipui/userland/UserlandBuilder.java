@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,11 +59,6 @@ public final class UserlandBuilder {
 
     /** A file installed into the image, with its stripped size, and how the component was obtained. */
     public record Installed(String component, String imagePath, long size, String how) {
-    }
-
-    /** The host programs a recipe needs besides the C toolchain and make, as program → Debian package. */
-    public static Map<String, String> hostTools(String recipe) {
-        return Recipe.hostTools(recipe);
     }
 
     public static void checkOrder(List<Component> components) {
@@ -135,10 +129,7 @@ public final class UserlandBuilder {
             if (Files.isDirectory(image)) {
                 for (FileTrees.Entry e : FileTrees.list(image)) {
                     if (e.isLink()) {
-                        Path to = imageDir.resolve(e.relative());
-                        Files.createDirectories(to.getParent());
-                        Files.deleteIfExists(to);
-                        Files.createSymbolicLink(to, Files.readSymbolicLink(e.path()));
+                        putLink(imageDir.resolve(e.relative()), Files.readSymbolicLink(e.path()));
                     }
                 }
             }
@@ -180,10 +171,7 @@ public final class UserlandBuilder {
             install(b, i, partial.resolve("image"));
         }
         for (Component.Link l : links(p.component(), sourceDir)) {
-            Path at = partial.resolve("image").resolve(l.path().substring(1));
-            Files.createDirectories(at.getParent());
-            Files.deleteIfExists(at);
-            Files.createSymbolicLink(at, Path.of(l.relativeTarget()));
+            putLink(partial.resolve("image").resolve(l.path().substring(1)), Path.of(l.relativeTarget()));
         }
         for (Map.Entry<String, String> e : digests(stagingDir).entrySet()) {
             if (!e.getValue().equals(before.get(e.getKey()))) {
@@ -192,6 +180,13 @@ public final class UserlandBuilder {
                 Files.copy(stagingDir.resolve(e.getKey()), to, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
+    }
+
+    /** Makes {@code at} a symbolic link to {@code target}, replacing what was there. */
+    private static void putLink(Path at, Path target) throws IOException {
+        Files.createDirectories(at.getParent());
+        Files.deleteIfExists(at);
+        Files.createSymbolicLink(at, target);
     }
 
     /** The links of a component: those it declares, and those its link lists in the build tree name. */

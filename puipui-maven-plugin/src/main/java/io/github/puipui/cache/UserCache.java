@@ -32,11 +32,6 @@ public final class UserCache {
         this.log = log;
     }
 
-    /** The shared root, as configured. */
-    public Path root() {
-        return root;
-    }
-
     /**
      * The root under which this build finds {@code areas}: the shared root when it and each of those areas are
      * trusted (created if missing), else the private root.

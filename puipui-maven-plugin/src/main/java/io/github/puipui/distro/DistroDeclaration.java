@@ -112,11 +112,14 @@ public record DistroDeclaration(Path basedir, Path tree, String base, List<Sourc
                 ConfinedPaths.insideTree(tree, "<kconfigFragment>", basedir.resolve(f.file()));
             }
         }
-        for (Path[] d : new Path[][] {{kconfigDirectory}, {fsDirectory}, {overlayDirectory}}) {
-            if (d[0] != null) {
-                ConfinedPaths.insideTree(tree, d[0] == kconfigDirectory ? "<kconfigDirectory>"
-                        : d[0] == fsDirectory ? "<fsDirectory>" : "<overlayDirectory>", basedir.resolve(d[0]));
-            }
+        checkDirectoryInsideTree("<kconfigDirectory>", kconfigDirectory);
+        checkDirectoryInsideTree("<fsDirectory>", fsDirectory);
+        checkDirectoryInsideTree("<overlayDirectory>", overlayDirectory);
+    }
+
+    private void checkDirectoryInsideTree(String element, Path dir) throws IOException {
+        if (dir != null) {
+            ConfinedPaths.insideTree(tree, element, basedir.resolve(dir));
         }
     }
 

@@ -122,11 +122,6 @@ public final class Extractor {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private Path extractOnce(Path archive, String archiveSha256, Path target) throws IOException {
-        Optional<String> untrusted = PrivateDirectories.problem(target);
-        if (untrusted.isPresent()) {
-            throw new UntrustedTreeException(target + " is not used: " + untrusted.get()
-                    + ". Another user could have put there what the build would run");
-        }
         if (isComplete(target, archiveSha256)) {
             return target;
         }
@@ -152,13 +147,6 @@ public final class Extractor {
                 throw new IOException(archive.getFileName() + " does not have a single top-level directory: " + dirs);
             }
             return dirs.get(0);
-        }
-    }
-
-    /** A tree in place that another user could have written: the caller extracts into a directory of its own. */
-    public static final class UntrustedTreeException extends IOException {
-        UntrustedTreeException(String message) {
-            super(message);
         }
     }
 

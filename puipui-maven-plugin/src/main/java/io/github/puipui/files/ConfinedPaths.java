@@ -2,7 +2,6 @@ package io.github.puipui.files;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -74,11 +73,7 @@ public final class ConfinedPaths {
      */
     public static Path inside(Path dir, String what, String path) throws IOException {
         Path root = dir.toAbsolutePath().normalize();
-        Path p = root.resolve(relative(what, path));
-        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !p.toRealPath().startsWith(root.toRealPath())) {
-            throw new IllegalArgumentException(what + " '" + path + "' leads outside " + root + " through a link");
-        }
-        return p;
+        return linksStayInside(root, root.resolve(relative(what, path)), what + " '" + path + "'", root.toString());
     }
 
     /**
@@ -91,10 +86,14 @@ public final class ConfinedPaths {
         if (!abs.startsWith(root)) {
             throw new IllegalArgumentException(what + " " + p + " is outside the project's tree " + root);
         }
-        if (Files.exists(abs) && Files.exists(root) && !abs.toRealPath().startsWith(root.toRealPath())) {
-            throw new IllegalArgumentException(what + " " + p + " leads outside the project's tree " + root
-                    + " through a link");
+        return linksStayInside(root, abs, what + " " + p, "the project's tree " + root);
+    }
+
+    /** {@code p}, normalised inside {@code root}, unless its links lead out of {@code root} (named {@code place}). */
+    private static Path linksStayInside(Path root, Path p, String subject, String place) throws IOException {
+        if (Files.exists(p) && Files.exists(root) && !p.toRealPath().startsWith(root.toRealPath())) {
+            throw new IllegalArgumentException(subject + " leads outside " + place + " through a link");
         }
-        return abs;
+        return p;
     }
 }

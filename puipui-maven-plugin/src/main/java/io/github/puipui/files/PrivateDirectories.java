@@ -5,9 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Directories a build may trust because nobody but the user running it can change them: the user cache's areas and
@@ -47,14 +45,17 @@ public final class PrivateDirectories {
         if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        // the path as written: links on the way must be the user's or root's; what they lead to is checked below
-        for (Path p = abs; p != null; p = p.getParent()) {
-            Optional<String> problem = Files.isSymbolicLink(p) ? ownerProblem(p, false) : directoryProblem(p, p == abs);
-            if (problem.isPresent()) {
-                return problem;
+        Path real = abs.toRealPath();
+        if (!real.equals(abs)) {
+            // the path as written: links on the way must be the user's or root's; what they lead to is checked below
+            for (Path p = abs; p != null; p = p.getParent()) {
+                Optional<String> problem = Files.isSymbolicLink(p) ? ownerProblem(p, false)
+                        : directoryProblem(p, p == abs);
+                if (problem.isPresent()) {
+                    return problem;
+                }
             }
         }
-        Path real = abs.toRealPath();
         for (Path p = real; p != null; p = p.getParent()) {
             Optional<String> problem = directoryProblem(p, p == real);
             if (problem.isPresent()) {
@@ -81,9 +82,9 @@ public final class PrivateDirectories {
         if (owner.isPresent()) {
             return owner;
         }
-        int mode = ((Number) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
+        int mode = PosixModes.of(p);
         boolean sticky = (mode & 01000) != 0;
-        String octal = String.format("%04o", mode & 07777);
+        String octal = String.format("%04o", mode);
         if ((mode & 0002) != 0 && !sticky) {
             return Optional.of(p + " is writable by every user (mode " + octal + ")");
         }
@@ -124,9 +125,28 @@ public final class PrivateDirectories {
 
     /** Drops the group and world write bits of one file or directory. */
     public static void restrict(Path p) throws IOException {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-        if (perms.remove(PosixFilePermission.GROUP_WRITE) | perms.remove(PosixFilePermission.OTHERS_WRITE)) {
-            Files.setPosixFilePermissions(p, perms);
+        int mode = PosixModes.of(p);
+        if ((mode & 0022) != 0) {
+            PosixModes.set(p, mode & ~0022);
+        }
+    }
+
+    /** A directory that must not be used because another user could have written it. */
+    public static final class UntrustedDirectoryException extends IOException {
+        UntrustedDirectoryException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Fails when {@code dir}, an entry of the user cache about to be used (an extracted tree, a toolchain), is not
+     * trusted ({@link #problem}): the caller then builds in a directory of its own.
+     */
+    public static void requireTrusted(Path dir) throws IOException {
+        Optional<String> untrusted = problem(dir);
+        if (untrusted.isPresent()) {
+            throw new UntrustedDirectoryException(dir + " is not used: " + untrusted.get()
+                    + ". Another user could have put there what the build would run");
         }
     }
 

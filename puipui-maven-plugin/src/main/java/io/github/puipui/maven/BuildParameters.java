@@ -3,9 +3,7 @@ package io.github.puipui.maven;
 import java.io.File;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -194,9 +192,9 @@ abstract class BuildParameters extends DistroParameters {
 
     /** Where the build works and what it may use, with {@code proxy} (null for none). */
     protected final DistroBuild.Environment environment(ProxyConfig proxy) {
-        Set<URI> all = new LinkedHashSet<>(Fetcher.parseMirrors(mirrors));
+        List<URI> all = new ArrayList<>(Fetcher.parseMirrors(mirrors)); // the environment drops repeated ones
         all.addAll(Fetcher.parseMirrors(System.getenv("PUIPUI_MIRRORS")));
-        return new DistroBuild.Environment(workDirectory.toPath(), cacheRoot(), new ArrayList<>(all),
+        return new DistroBuild.Environment(workDirectory.toPath(), cacheRoot(), all,
                 session.isOffline(), proxy, buildCache ? Math.max(1, buildCacheMaxMegabytes) << 20 : 0);
     }
 

@@ -30,6 +30,7 @@ import io.github.puipui.fetch.SourceCache;
 import io.github.puipui.fetch.Transport;
 import io.github.puipui.fetch.UnsafeArchiveException;
 import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.PrivateDirectories;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.files.TreeManifest;
 import io.github.puipui.initramfs.ImageLayout;
@@ -42,6 +43,7 @@ import io.github.puipui.process.ProcessRunner;
 import io.github.puipui.toolchain.HostTools;
 import io.github.puipui.toolchain.ToolchainChoice;
 import io.github.puipui.userland.Component;
+import io.github.puipui.userland.Recipe;
 import io.github.puipui.userland.UserlandBuilder;
 
 /**
@@ -82,7 +84,7 @@ public final class DistroBuild {
             ProxyConfig proxy, long buildCacheBytes) {
         /** The user cache's areas this build may trust, with a private fallback under the work directory. */
         public UserCache trustedCache(BuildLog log) {
-            return new UserCache(userCache, new Layout(workDirectory).work().resolve("private-cache"), log);
+            return new UserCache(userCache, new Layout(workDirectory).privateCache(), log);
         }
 
         /** The mirrors, then the user cache's {@code mirror/}. */
@@ -109,11 +111,6 @@ public final class DistroBuild {
                 : new OutputCache(user.rootFor("outputs").resolve("outputs"), env.buildCacheBytes(), log);
         return new DistroBuild(definition, new Layout(env.workDirectory()), user.rootFor("src", "toolchain"),
                 env.fetcher(log), cache, settings, log);
-    }
-
-    /** The fetcher of this build: its cache, mirrors and network. */
-    public Fetcher fetcher() {
-        return fetcher;
     }
 
     /** {@code cache}: the build cache, or null to build everything here. */
@@ -172,6 +169,7 @@ public final class DistroBuild {
         // without rewriting paths, which would change the __FILE__ strings in the kernel
         Path shared = cacheRoot.resolve("src").resolve(s.name() + "-" + s.version() + "-" + f.sha256().substring(0, 12));
         try {
+            PrivateDirectories.requireTrusted(shared);
             return extractTree(f, shared);
         } catch (IOException e) {
             if (e instanceof UnsafeArchiveException) {
@@ -306,7 +304,7 @@ public final class DistroBuild {
     public List<HostTools.Requirement> userlandHostTools(Arch arch) {
         List<HostTools.Requirement> r = new ArrayList<>(HostTools.forUserland(arch));
         for (Component c : definition.components()) {
-            UserlandBuilder.hostTools(c.recipe()).forEach((program, pkg) -> {
+            Recipe.hostTools(c.recipe()).forEach((program, pkg) -> {
                 if (!r.contains(HostTools.Requirement.program(program, pkg))) {
                     r.add(HostTools.Requirement.program(program, pkg));
                 }

@@ -16,6 +16,11 @@ public record Layout(Path work) {
         return work.resolve("src");
     }
 
+    /** The user cache's areas this build cannot trust, kept privately instead (see {@code UserCache}). */
+    public Path privateCache() {
+        return work.resolve("private-cache");
+    }
+
     /** The base distro's extracted definition (derived distros). */
     public Path base() {
         return work.resolve("base");

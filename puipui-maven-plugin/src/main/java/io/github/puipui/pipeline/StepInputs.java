@@ -11,9 +11,10 @@ import io.github.puipui.userland.Component;
 
 /**
  * The text of every step's inputs, whose digest is the step's key in the build cache (the kernel's is
- * {@link io.github.puipui.kernel.KernelInputs}, the tarballs' {@link io.github.puipui.distpackage.DistroPackager#tarballInputs}). Each names what the step's bytes depend on and nothing else: files
- * by their content's digest, never by path, so that another clone, another directory or a derived distro with the
- * same inputs finds the same entry.
+ * {@link io.github.puipui.kernel.KernelInputs}, the tarballs'
+ * {@link io.github.puipui.distpackage.DistroPackager#tarballInputs}). Each names what the step's bytes depend on and
+ * nothing else: files by their content's digest, never by path, so that another clone, another directory or a
+ * derived distro with the same inputs finds the same entry.
  */
 public final class StepInputs {
     private StepInputs() {

@@ -6,9 +6,9 @@ import java.util.List;
 
 import io.github.puipui.Arch;
 import io.github.puipui.BuildLog;
-import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.files.PrivateDirectories;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
@@ -107,8 +107,9 @@ public final class ToolchainChoice {
         return new Plan("prebuilt " + f.sha256() + " " + p.prefix(), memoized(() -> {
             Path root;
             try {
+                PrivateDirectories.requireTrusted(cacheDir.resolve(dirName));
                 root = f.extractTree(cacheDir.resolve(dirName));
-            } catch (Extractor.UntrustedTreeException e) {
+            } catch (PrivateDirectories.UntrustedDirectoryException e) {
                 Path own = work.dir().resolve("toolchain").resolve(dirName);
                 log.warn(e.getMessage() + "; extracting the toolchain into " + own);
                 root = f.extractTree(own);

@@ -39,6 +39,12 @@ for (c in classifiers) {
 def definition = deployedFile('definition', 'tar.gz')
 checkSidecars(definition)
 assert hex('SHA-256', definition) == hex('SHA-256', builtFile('definition', 'tar.gz'))
+// the JSON Schema of the guest report, published as it is
+def schema = deployedFile('report-schema', 'json')
+checkSidecars(schema)
+assert schema.bytes == new File(basedir, '../../../puipui-distro/src/main/schema/guest-report.schema.json').bytes
+assert new JsonSlurper().parse(schema).'$id' == 'urn:puipui:guest-report:1'
+assert published["file:${builtFile('report-schema', 'json').name}"] == hex('SHA-256', schema) : 'the SBOM lists the schema'
 def sources = sbom.components.findAll { it.type != 'file' }
 assert sources*.name.containsAll(['linux', 'busybox', 'dropbear', 'socat', 'curl', 'mbedtls', 'musl'])
 sources.each { s ->
@@ -50,6 +56,6 @@ arches.each { a -> assert sbom.metadata.component.properties.find { it.name == "
 def pom = versionDir.listFiles().find { it.name.endsWith('.pom') }
 assert pom != null && pom.text.contains('<packaging>puipui-distro</packaging>') : "the POM is the main artifact: ${files}"
 def metadata = new File(versionDir, 'maven-metadata.xml').text
-(classifiers + ['cyclonedx', 'definition']).each { assert metadata.contains("<classifier>${it}</classifier>") }
+(classifiers + ['cyclonedx', 'definition', 'report-schema']).each { assert metadata.contains("<classifier>${it}</classifier>") }
 assert metadata.contains('<extension>tar.gz</extension>') && metadata.contains('<extension>json</extension>')
 return true

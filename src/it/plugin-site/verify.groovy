@@ -23,6 +23,7 @@ assert page('README.html').contains('Make your own distro')
 [
     'internals.html'         : 'Why one command can build a plugin and a project that uses it',
     'kernel.html'            : 'Changing the kernel configuration',
+    'guest-report.html'      : 'Exit status',
     'userland.html'          : 'Declared as data in',
     'image.html'             : 'The file system template',
     'build-cache.html'       : 'Stopping a build',

@@ -15,7 +15,7 @@ try {
     def arches = puipuiArches.split(/[,\s]+/) as List
     def expected = ['puipui': ['.pom'],
                     'puipui-maven-plugin': ['.pom', '.jar', '-sources.jar', '-javadoc.jar', '-cyclonedx.json'],
-                    'puipui-distro': ['.pom', '-definition.tar.gz', '-cyclonedx.json'] + arches.collectMany {
+                    'puipui-distro': ['.pom', '-definition.tar.gz', '-cyclonedx.json', '-report-schema.json'] + arches.collectMany {
                         it == 'aarch64' ? ['-aarch64.tar.gz', '-aarch64-image.tar.gz'] : ['-x86_64.tar.gz', '-x86_64-vmlinux.tar.gz']
                     }]
     expected.each { artifact, endings ->

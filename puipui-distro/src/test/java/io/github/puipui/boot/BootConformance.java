@@ -190,9 +190,10 @@ abstract class BootConformance {
 
     @Test
     void guestScriptsPassBusyboxAshSyntaxCheck() throws Exception {
-        String scripts = guest.sh("for f in /init /etc/init.d/rcS /etc/acpi/PWRF/* /usr/share/udhcpc/default.script /usr/bin/alpine-chroot-install;"
+        String scripts = guest.sh("for f in /init /etc/init.d/rcS /etc/init.d/report /etc/acpi/PWRF/*"
+                + " /usr/share/udhcpc/default.script /usr/bin/alpine-chroot-install /usr/bin/puipui-report /usr/bin/puipui-check;"
                 + " do sh -n \"$f\" || exit 1; echo \"$f\"; done");
-        assertEquals(5, scripts.lines().count(), scripts);
+        assertEquals(8, scripts.lines().count(), scripts);
     }
 
     @Test

@@ -40,6 +40,8 @@ final class Guest implements AutoCloseable {
     final Path hvcLog;
     final Path qmpSocket;
     final int sshPort;
+    /** The loopback port forwarded to the guest report's TCP port (2223). */
+    final int reportPort;
     final long startNanos;
     private final Options options;
     private final Process qemu;
@@ -70,6 +72,14 @@ final class Guest implements AutoCloseable {
         Path virtiofs;
         /** Export {@link #virtiofs} read-only: through a read-only bind mount in a mount namespace of virtiofsd's own. */
         boolean virtiofsReadOnly;
+        /** The NIC's MAC address; null: QEMU's default. */
+        String mac;
+        /** A virtio keyboard (virtio-input). */
+        boolean input;
+        /** A pvpanic device (ISA on x86_64, PCI on aarch64): a guest panic ends QEMU with status 1. */
+        boolean pvpanic;
+        /** isa-debug-exit at I/O port 0xf4 (x86_64): a write of v ends QEMU with status 2v+1. */
+        boolean debugExit;
     }
 
     private Process virtiofsd;
@@ -93,6 +103,7 @@ final class Guest implements AutoCloseable {
         this.qmpSocket = dir.resolve("qmp.sock");
         Files.deleteIfExists(qmpSocket);
         this.sshPort = freePort();
+        this.reportPort = freePort();
         Arch a = Arch.of(arch);
         boolean mmio = o.microvm;
         List<String> cmd = QemuCommand.machine(a, false, o.microvm, o.memMiB, o.cpus);
@@ -101,7 +112,7 @@ final class Guest implements AutoCloseable {
         cmd.addAll(List.of("-display", "none", "-no-reboot", "-nodefaults",
                 "-kernel", kernel.toString(), "-initrd", initramfs.toString(), "-append", cmdline,
                 "-serial", o.serial ? "file:" + serialLog : "none",
-                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
+                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off", "-action", "panic=exit-failure"));
         if (o.virtconsole) {
             cmd.addAll(List.of("-device", QemuCommand.virtioDevice("virtio-serial", mmio, null),
                     "-chardev", "file,id=hvc,path=" + hvcLog, "-device", "virtconsole,chardev=hvc"));
@@ -114,8 +125,9 @@ final class Guest implements AutoCloseable {
                     "-device", QemuCommand.virtioDevice("virtio-gpu", mmio, null)));
         }
         if (o.nic) {
-            cmd.addAll(List.of("-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
-                    "-device", QemuCommand.virtioDevice("virtio-net", mmio, "netdev=n0")));
+            cmd.addAll(List.of("-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22"
+                    + ",hostfwd=tcp:127.0.0.1:" + reportPort + "-:2223",
+                    "-device", QemuCommand.virtioDevice("virtio-net", mmio, "netdev=n0" + (o.mac == null ? "" : ",mac=" + o.mac))));
         }
         if (o.share != null) {
             cmd.addAll(List.of("-fsdev", "local,id=f0,path=" + o.share + ",security_model=none",
@@ -129,6 +141,15 @@ final class Guest implements AutoCloseable {
             Path sock = startVirtiofsd(o.virtiofs, o.virtiofsReadOnly);
             cmd.addAll(List.of("-chardev", "socket,id=vfs,path=" + sock,
                     "-device", (mmio ? "vhost-user-fs-device" : "vhost-user-fs-pci") + ",chardev=vfs,tag=hostfs"));
+        }
+        if (o.input) {
+            cmd.addAll(List.of("-device", QemuCommand.virtioDevice("virtio-keyboard", mmio, null)));
+        }
+        if (o.pvpanic) {
+            cmd.addAll(List.of("-device", a == Arch.X86_64 ? "pvpanic" : "pvpanic-pci"));
+        }
+        if (o.debugExit) {
+            cmd.addAll(List.of("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"));
         }
         if (o.memfd || o.virtiofs != null) {
             cmd.addAll(List.of("-object", "memory-backend-memfd,id=mem,size=" + o.memMiB + "M,share=on",
@@ -268,6 +289,37 @@ final class Guest implements AutoCloseable {
         } finally {
             open.remove(s);
         }
+    }
+
+    /**
+     * Reads the guest report from its TCP port (forwarded from {@link #reportPort}) and returns it. QEMU's user
+     * network accepts a connection before the guest listens and then closes it empty, so an empty answer is retried.
+     */
+    String report(Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (!qemu.isAlive()) {
+                throw new AssertionError(arch + ": QEMU exited before the report was served; see " + dir);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", reportPort), 1000);
+                s.setSoTimeout(5000);
+                String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!r.isEmpty()) {
+                    return r;
+                }
+            } catch (IOException e) {
+                // not served yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(arch + ": no report on TCP port 2223 within " + timeout + "; see " + consoleLog());
+    }
+
+    /** The lines of one console log ({@link #serialLog} or {@link #hvcLog}), without carriage returns. */
+    List<String> consoleLines(Path log) throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1).replace("\r", "").lines().toList()
+                : List.of();
     }
 
     double secondsSinceStart() {

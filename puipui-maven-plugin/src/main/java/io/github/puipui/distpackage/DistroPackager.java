@@ -18,6 +18,7 @@ import io.github.puipui.distro.DefinitionArchive;
 import io.github.puipui.distro.DistroDefinition;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.Source;
+import io.github.puipui.files.ConfinedPaths;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.process.BuildStepException;
 
@@ -29,6 +30,20 @@ import io.github.puipui.process.BuildStepException;
 public final class DistroPackager {
     /** A published file: its classifier and type, and where it is; {@code written} when its bytes were new. */
     public record Published(String classifier, String type, Path file, boolean written) {
+    }
+
+    /**
+     * A file the distro publishes as it is, beside its tarballs, such as the JSON Schema of the guest report:
+     * attached as {@code <baseName>-<classifier>.<type>} and listed in the SBOM.
+     */
+    public record Attachment(String classifier, String type, Path file) {
+        public Attachment {
+            ConfinedPaths.identifier("attachment classifier", classifier);
+            ConfinedPaths.identifier("attachment type", type);
+            if (file == null || !Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("attachment " + classifier + ": " + file + " is not a file");
+            }
+        }
     }
 
     /** Where the step finds an arch's finished pieces and keeps its own outputs. */
@@ -57,10 +72,12 @@ public final class DistroPackager {
 
     /**
      * Packs {@code archs} into {@code targetDir} as {@code <baseName>-<classifier>.tar.gz}, then writes the SBOM
-     * (every fetched source, each arch's kernel config, every published file) and {@code definition}.
+     * (every fetched source, each arch's kernel config, every published file) and {@code definition}; the
+     * {@code attachments} are published as they are.
      */
     public List<Published> packageAll(List<Arch> archs, List<Fetcher.Fetched> sources, DistroDefinition definition,
-            Sbom sbom, Path targetDir, String baseName) throws IOException, BuildStepException {
+            Sbom sbom, Path targetDir, String baseName, List<Attachment> attachments)
+            throws IOException, BuildStepException {
         List<Published> out = new ArrayList<>();
         for (Fetcher.Fetched f : sources) {
             Source s = f.source();
@@ -75,6 +92,12 @@ public final class DistroPackager {
                     targetDir, baseName));
             out.add(tarball(arch, arch.uncompressedClassifier(), arch.uncompressedImageName(),
                     dir.resolve(arch.uncompressedImageName()), initramfs, sbom, targetDir, baseName));
+        }
+        for (Attachment a : attachments) {
+            Path published = targetDir.resolve(baseName + "-" + a.classifier() + "." + a.type());
+            out.add(new Published(a.classifier(), a.type(), published, CachedStep.publish(a.file(), published)));
+            sbom.file(new Sbom.PublishedFile(published.getFileName().toString(), "any", a.classifier(), null,
+                    Sha256.of(published), Files.size(published)));
         }
         String sbomName = baseName + "-cyclonedx.json";
         Path staged = places.staging().resolve(sbomName);

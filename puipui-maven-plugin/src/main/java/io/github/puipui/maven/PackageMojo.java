@@ -1,6 +1,7 @@
 package io.github.puipui.maven;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.maven.plugin.MojoExecutionException;
@@ -8,6 +9,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProjectHelper;
 
 import io.github.puipui.distpackage.DistroPackager;
@@ -20,8 +22,8 @@ import io.github.puipui.pipeline.DistroBuild;
  * initramfs.cpio.gz); {@code …-aarch64-image.tar.gz} and {@code …-x86_64-vmlinux.tar.gz} hold the uncompressed kernel
  * (arm64 Image; x86 ELF vmlinux with the PVH entry) with the same initramfs. Then writes and attaches the CycloneDX
  * SBOM of the build ({@code …-cyclonedx.json}: sources, kernel config digests, every published file's sha256) and the
- * distro's definition ({@code …-definition.tar.gz}), from which other distros derive. The POM is the main artifact,
- * as for packaging pom.
+ * distro's definition ({@code …-definition.tar.gz}), from which other distros derive, and attaches the files of
+ * {@code <attachments>} as they are. The POM is the main artifact, as for packaging pom.
  *
  * @since 0.1.0
  */
@@ -30,6 +32,13 @@ public class PackageMojo extends AbstractPuipuiMojo {
 
     @Component
     private MavenProjectHelper projectHelper;
+
+    /**
+     * Files published as they are, each with its {@code <file>}, {@code <classifier>} and {@code <type>} (the
+     * extension): the distro attaches the JSON Schema of its guest report this way.
+     */
+    @Parameter
+    private List<AttachmentParameter> attachments = new ArrayList<>();
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
@@ -41,7 +50,8 @@ public class PackageMojo extends AbstractPuipuiMojo {
         Sbom sbom = new Sbom(project.getGroupId(), project.getArtifactId(), project.getVersion(), timestamp().instant());
         List<io.github.puipui.Arch> archs = archs();
         List<DistroPackager.Published> published = core("package", () -> build.packageAll(archs, sbom,
-                Path.of(project.getBuild().getDirectory()), project.getArtifactId() + "-" + project.getVersion()));
+                Path.of(project.getBuild().getDirectory()), project.getArtifactId() + "-" + project.getVersion(),
+                attachments.stream().map(AttachmentParameter::toAttachment).toList()));
         for (DistroPackager.Published p : published) {
             projectHelper.attachArtifact(project, p.type(), p.classifier(), p.file().toFile());
             if (p.written()) {

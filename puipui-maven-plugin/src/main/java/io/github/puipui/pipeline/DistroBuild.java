@@ -377,9 +377,12 @@ public final class DistroBuild {
 
     // ---- package
 
-    /** Packs the arches' tarballs, the SBOM and the definition into {@code targetDir} (see {@link DistroPackager}). */
-    public List<DistroPackager.Published> packageAll(List<Arch> archs, Sbom sbom, Path targetDir, String baseName)
-            throws IOException, BuildStepException, FetchException {
+    /**
+     * Packs the arches' tarballs, the attachments, the SBOM and the definition into {@code targetDir} (see
+     * {@link DistroPackager}).
+     */
+    public List<DistroPackager.Published> packageAll(List<Arch> archs, Sbom sbom, Path targetDir, String baseName,
+            List<DistroPackager.Attachment> attachments) throws IOException, BuildStepException, FetchException {
         DistroPackager.Places places = new DistroPackager.Places() {
             @Override
             public Path finished(Arch arch) {
@@ -397,6 +400,6 @@ public final class DistroBuild {
             }
         };
         return new DistroPackager(places, settings.plugin(), settings.timestamp(), log).packageAll(archs, fetchAll(),
-                definition, sbom, targetDir, baseName);
+                definition, sbom, targetDir, baseName, attachments);
     }
 }

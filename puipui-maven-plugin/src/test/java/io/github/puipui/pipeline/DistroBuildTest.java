@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -196,14 +197,28 @@ class DistroBuildTest {
         Function<List<DistroPackager.Published>, Map<String, Boolean>> written = ps -> ps.stream()
                 .collect(Collectors.toMap(DistroPackager.Published::classifier, DistroPackager.Published::written));
         Path target = tmp.resolve("target");
-        List<DistroPackager.Published> first = b.packageAll(List.of(Arch.X86_64),
-                new Sbom("g", "a", "1", TS.instant()), target, "a-1");
-        assertEquals(Map.of("x86_64", true, "x86_64-vmlinux", true, "cyclonedx", true, "definition", true),
-                written.apply(first));
+        Path schema = Files.writeString(tmp.resolve("report.schema.json"), "{}\n");
+        List<DistroPackager.Attachment> attachments = List.of(new DistroPackager.Attachment("report-schema", "json", schema));
+        Sbom sbom = new Sbom("g", "a", "1", TS.instant());
+        List<DistroPackager.Published> first = b.packageAll(List.of(Arch.X86_64), sbom, target, "a-1", attachments);
+        assertEquals(Map.of("x86_64", true, "x86_64-vmlinux", true, "report-schema", true, "cyclonedx", true,
+                "definition", true), written.apply(first));
         assertTrue(Files.isRegularFile(target.resolve("a-1-definition.tar.gz")));
+        assertEquals("{}\n", Files.readString(target.resolve("a-1-report-schema.json")));
+        assertTrue(sbom.json().contains("\"a-1-report-schema.json\""), "the attachment is in the SBOM");
         List<DistroPackager.Published> again = b.packageAll(List.of(Arch.X86_64),
-                new Sbom("g", "a", "1", TS.instant()), target, "a-1");
+                new Sbom("g", "a", "1", TS.instant()), target, "a-1", attachments);
         assertFalse(written.apply(again).containsValue(true), "nothing changed, nothing written: " + written.apply(again));
+    }
+
+    @Test
+    void anAttachmentMustBeAFileWithAPlainClassifierAndType() throws Exception {
+        Path file = Files.writeString(tmp.resolve("schema.json"), "{}");
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> new DistroPackager.Attachment("report-schema", "json", tmp.resolve("missing.json")));
+        assertTrue(missing.getMessage().contains("missing.json is not a file"), missing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new DistroPackager.Attachment("../x", "json", file));
+        assertThrows(IllegalArgumentException.class, () -> new DistroPackager.Attachment("schema", "json/../x", file));
     }
 
     @Test

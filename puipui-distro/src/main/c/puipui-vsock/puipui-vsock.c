@@ -1,0 +1,120 @@
+/*
+ * puipui-vsock: the vsock facts a shell cannot read.
+ *
+ *   puipui-vsock cid         print the guest's CID, as the kernel reports it on /dev/vsock
+ *   puipui-vsock bound PORT  exit 0 if a vsock socket is bound to PORT (a listener is up), 1 if not
+ *   puipui-vsock echo CID    bind a listener on CID, connect to it, send bytes and read them back
+ *
+ * Exit status: 0 yes/pass, 1 no/fail (with the reason on stderr), 2 usage.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/vm_sockets.h>
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "puipui-vsock: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static unsigned parse(const char *s, unsigned max)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v > max) {
+		fprintf(stderr, "puipui-vsock: not a number up to %u: %s\n", max, s);
+		exit(2);
+	}
+	return (unsigned)v;
+}
+
+static struct sockaddr_vm address(unsigned cid, unsigned port)
+{
+	struct sockaddr_vm a;
+	memset(&a, 0, sizeof a);
+	a.svm_family = AF_VSOCK;
+	a.svm_cid = cid;
+	a.svm_port = port;
+	return a;
+}
+
+static int cid(void)
+{
+	unsigned int c;
+	int fd = open("/dev/vsock", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("/dev/vsock");
+	if (ioctl(fd, IOCTL_VM_SOCKETS_GET_LOCAL_CID, &c) < 0)
+		return fail("IOCTL_VM_SOCKETS_GET_LOCAL_CID");
+	printf("%u\n", c);
+	return 0;
+}
+
+static int bound(unsigned port)
+{
+	struct sockaddr_vm a = address(VMADDR_CID_ANY, port);
+	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail("socket");
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0)
+		return 1;
+	if (errno == EADDRINUSE)
+		return 0;
+	return fail("bind");
+}
+
+static int echo(unsigned c)
+{
+	static const char sent[] = "puipui vsock ok\n";
+	char got[sizeof sent], back[sizeof sent];
+	struct sockaddr_vm a = address(c, VMADDR_PORT_ANY);
+	socklen_t len = sizeof a;
+	int l, s, p;
+
+	alarm(10);
+	if ((l = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return fail("socket");
+	if (bind(l, (struct sockaddr *)&a, sizeof a) < 0)
+		return fail("bind on the guest's CID");
+	if (listen(l, 1) < 0 || getsockname(l, (struct sockaddr *)&a, &len) < 0)
+		return fail("listen");
+	if ((s = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return fail("socket");
+	if (connect(s, (struct sockaddr *)&a, sizeof a) < 0)
+		return fail("connect to the listener");
+	if ((p = accept(l, NULL, NULL)) < 0)
+		return fail("accept");
+	if (write(s, sent, sizeof sent) != sizeof sent)
+		return fail("send");
+	if (recv(p, got, sizeof got, MSG_WAITALL) != sizeof got)
+		return fail("receive");
+	if (write(p, got, sizeof got) != sizeof got)
+		return fail("echo");
+	if (recv(s, back, sizeof back, MSG_WAITALL) != sizeof back)
+		return fail("receive the echo");
+	if (memcmp(sent, back, sizeof sent) != 0) {
+		fprintf(stderr, "puipui-vsock: the echo differs from what was sent\n");
+		return 1;
+	}
+	printf("a listener on CID %u port %u accepted a connection and echoed %zu bytes\n", a.svm_cid, a.svm_port,
+	       sizeof sent);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "cid") == 0)
+		return cid();
+	if (argc == 3 && strcmp(argv[1], "bound") == 0)
+		return bound(parse(argv[2], 0xffffffffu - 1));
+	if (argc == 3 && strcmp(argv[1], "echo") == 0)
+		return echo(parse(argv[2], 0xffffffffu - 1));
+	fprintf(stderr, "usage: puipui-vsock cid | bound PORT | echo CID\n");
+	return 2;
+}

@@ -23,7 +23,7 @@ import io.github.puipui.pipeline.DistroBuild;
  * (arm64 Image; x86 ELF vmlinux with the PVH entry) with the same initramfs. Then writes and attaches the CycloneDX
  * SBOM of the build ({@code …-cyclonedx.json}: sources, kernel config digests, every published file's sha256) and the
  * distro's definition ({@code …-definition.tar.gz}), from which other distros derive, and attaches the files of
- * {@code <attachments>} as they are. The POM is the main artifact, as for packaging pom.
+ * the attachments parameter as they are. The POM is the main artifact, as for packaging pom.
  *
  * @since 0.1.0
  */
@@ -34,8 +34,10 @@ public class PackageMojo extends AbstractPuipuiMojo {
     private MavenProjectHelper projectHelper;
 
     /**
-     * Files published as they are, each with its {@code <file>}, {@code <classifier>} and {@code <type>} (the
-     * extension): the distro attaches the JSON Schema of its guest report this way.
+     * Files published as they are, each an attachment with its file, classifier and type (the extension): the
+     * distro attaches the JSON Schema of its guest report this way.
+     *
+     * @since 0.1.0
      */
     @Parameter
     private List<AttachmentParameter> attachments = new ArrayList<>();

@@ -238,8 +238,10 @@ public final class DistroBuild {
                     Files.copy(builder.build(b), partial.resolve(arch.imageName()));
                     Files.copy(builder.uncompressedImage(b), partial.resolve(arch.uncompressedImageName()));
                     Files.copy(b.dotConfig(), partial.resolve("kernel.config"));
+                    // not published: it names the addresses of initcall_debug for the benchmark's boot profile
+                    Files.copy(b.objectDir().resolve("System.map"), partial.resolve("System.map"));
                 });
-        for (String f : List.of(arch.imageName(), arch.uncompressedImageName(), "kernel.config")) {
+        for (String f : List.of(arch.imageName(), arch.uncompressedImageName(), "kernel.config", "System.map")) {
             CachedStep.publish(outputs.resolve(f), layout.out(arch).resolve(f));
         }
         return how;

@@ -40,7 +40,7 @@ public record Layout(Path work) {
         return arch(arch).resolve("linux");
     }
 
-    /** The kernel step's outputs: both images and the resolved {@code kernel.config}. */
+    /** The kernel step's outputs: both images, the resolved {@code kernel.config} and {@code System.map}. */
     public Path kernelOutputs(Arch arch) {
         return arch(arch).resolve("kernel.out");
     }
@@ -76,7 +76,7 @@ public record Layout(Path work) {
         return arch(arch).resolve(classifier + ".tarball.out");
     }
 
-    /** An arch's finished pieces: kernel images, {@code kernel.config}, {@code initramfs.cpio.gz}. */
+    /** An arch's finished pieces: kernel images, {@code kernel.config}, {@code System.map}, {@code initramfs.cpio.gz}. */
     public Path out(Arch arch) {
         return arch(arch).resolve("out");
     }

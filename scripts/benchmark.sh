@@ -5,6 +5,12 @@
 #   scripts/benchmark.sh --parallel  also a clean build with -Dpuipui.parallelArches, compared with the serial one
 #   scripts/benchmark.sh --sizes     only the sizes of the current build
 #   scripts/benchmark.sh --overhead  only the plugin overhead over raw make (OVERHEAD_ROUNDS rounds, default 2)
+#   scripts/benchmark.sh --boot [LABEL=DIR…]
+#                                    only the boot profile of the current build (BOOT_RUNS rounds, default 5), beside
+#                                    the images of each DIR (another build's puipui-distro/target/puipui), then the
+#                                    boot guard: fails when a boot form's median is more than 10 % slower than the
+#                                    figure scripts/boot-figures.tsv records for this machine, and records one where
+#                                    there is none
 # Runs offline (mvn -o): build once online first. The clean build starts from an empty puipui-distro/target and
 # bypasses the build cache; the source and toolchain caches in ~/.cache/puipui stay warm.
 set -euo pipefail
@@ -83,6 +89,23 @@ if [[ "${1:-}" == --overhead ]]; then
   exit 0
 fi
 
+# The boot profile (puipui-distro's BootProfile, on the boot suite's consumer profiles): per profile the phases of
+# the boot, alternating runs with minimum, median and maximum, the slowest init and rcS steps, the slowest
+# initcalls (named through the build's System.map), then the guard on the first image's times to ssh.
+boot_profile() {
+  mvn_q -f puipui-distro compiler:testCompile
+  local cp
+  cp=puipui-distro/target/test-classes:puipui-maven-plugin/target/classes
+  java -cp "$cp" io.github.puipui.boot.BootProfile --runs "${BOOT_RUNS:-5}" --guard scripts/boot-figures.tsv \
+    "current=$target/puipui" "$@"
+}
+
+if [[ "${1:-}" == --boot ]]; then
+  shift
+  boot_profile "$@"
+  exit $?
+fi
+
 if [[ "${1:-}" != --sizes ]]; then
   rm -rf "$target"
   t=$(secs mvn_q package -Dpuipui.buildCache=false)
@@ -152,13 +175,5 @@ done
 for f in "$target"/puipui-distro-*-cyclonedx.json; do
   [[ -f $f ]] && printf '  %-8s %-40s %10d bytes\n' "" "$(basename "$f")" "$(stat -c %s "$f")"
 done
-# ssh-ready.txt: the full test guest; ssh-ready-<profile>.txt: each consumer's way of booting (vz, vfkit,
-# upstream-ci, microvm)
-for arch in aarch64 x86_64; do
-  for f in "$target"/boot/$arch/ssh-ready*.txt; do
-    [[ -f $f ]] || continue
-    profile=$(basename "$f" .txt); profile=${profile#ssh-ready}; profile=${profile#-}
-    printf 'ssh-ready %s %s (QEMU TCG, from the last mvn verify): %s s\n' "$arch" "${profile:-full guest}" "$(cat "$f")"
-  done
-done
-exit 0
+[[ "${1:-}" == --sizes ]] && exit 0
+boot_profile

@@ -240,6 +240,11 @@ final class Guest implements AutoCloseable {
      * the earlier ones (each given 1.5 s) keep waiting, the first banner wins, and all probes are closed then.
      */
     String awaitSshBanner(Duration timeout) throws Exception {
+        return awaitSshBanner(timeout, 100);
+    }
+
+    /** As {@link #awaitSshBanner(Duration)}, with a new probe every {@code intervalMillis}: the time's resolution. */
+    String awaitSshBanner(Duration timeout, int intervalMillis) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         CompletableFuture<String> banner = new CompletableFuture<>();
         Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -258,7 +263,7 @@ final class Guest implements AutoCloseable {
                 }
                 probes.execute(() -> probe(banner, open));
                 try {
-                    return banner.get(100, TimeUnit.MILLISECONDS);
+                    return banner.get(intervalMillis, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     // not up yet: start another probe
                 }
@@ -371,7 +376,28 @@ final class Guest implements AutoCloseable {
         return run(cmd, "[over vsock " + vsockPort + "] " + command, timeout);
     }
 
+    /**
+     * Runs an ssh client. dropbear closes a connection at once while five unauthenticated ones from the same address
+     * are open, and the banner probes of {@link #awaitSshBanner} may still count as such for a moment after they
+     * closed: a connection closed before the key exchange is tried again, for up to 10 s.
+     */
     private Result run(List<String> cmd, String what, Duration timeout) throws Exception {
+        Result r = runOnce(cmd, what, timeout);
+        for (int i = 0; i < 50 && closedBeforeKeyExchange(r); i++) {
+            Thread.sleep(200);
+            r = runOnce(cmd, what, timeout);
+        }
+        return r;
+    }
+
+    /** The client's status when the server closed the connection before the key exchange (nothing else said). */
+    private static boolean closedBeforeKeyExchange(Result r) {
+        String out = r.out().trim();
+        return r.exit() == 255 && (out.isEmpty() || out.startsWith("kex_exchange_identification")
+                || out.startsWith("Connection closed by") || out.startsWith("Connection reset by"));
+    }
+
+    private Result runOnce(List<String> cmd, String what, Duration timeout) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
             try {

@@ -12,7 +12,9 @@ import io.github.puipui.process.BuildStepException;
 
 /**
  * Busybox: the declared full {@code .config} (component {@code <config>}), completed non-interactively, then make
- * with the toolchain's compiler. The build identity (KCONFIG_NOTIMESTAMP, SOURCE_DATE_EPOCH) is pinned.
+ * with the toolchain's compiler, then {@code make busybox.links}: the list of every applet's path, which a
+ * {@code <linkList>} turns into links in the image (it needs the generated headers, so it cannot run in the same
+ * parallel make). The build identity (KCONFIG_NOTIMESTAMP, SOURCE_DATE_EPOCH) is pinned.
  */
 final class BusyboxRecipe implements Recipe {
     @Override
@@ -32,6 +34,8 @@ final class BusyboxRecipe implements Recipe {
         List<String> args = new ArrayList<>(List.of("CC=" + b.environment().get("CC"), "CROSS_COMPILE=" + b.toolchain().binutilsPrefix(),
                 "HOSTCC=gcc", "CONFIG_EXTRA_CFLAGS=", "SKIP_STRIP=y"));
         args.addAll(b.expandAll(b.component().makeArgs()));
+        b.make(args, env);
+        args.add("busybox.links");
         b.make(args, env);
     }
 }

@@ -240,11 +240,6 @@ final class Guest implements AutoCloseable {
      * the earlier ones (each given 1.5 s) keep waiting, the first banner wins, and all probes are closed then.
      */
     String awaitSshBanner(Duration timeout) throws Exception {
-        return awaitSshBanner(timeout, 100);
-    }
-
-    /** As {@link #awaitSshBanner(Duration)}, with a new probe every {@code intervalMillis}: the time's resolution. */
-    String awaitSshBanner(Duration timeout, int intervalMillis) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         CompletableFuture<String> banner = new CompletableFuture<>();
         Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -263,7 +258,7 @@ final class Guest implements AutoCloseable {
                 }
                 probes.execute(() -> probe(banner, open));
                 try {
-                    return banner.get(intervalMillis, TimeUnit.MILLISECONDS);
+                    return banner.get(100, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     // not up yet: start another probe
                 }

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class BootProfile {
-    static final List<String> PROFILES = List.of("full", "vz", "vfkit", "upstream-ci", "microvm");
+    static final List<String> PROFILES = java.util.Arrays.stream(ConsumerProfile.values()).map(p -> p.id).toList();
     private static final Pattern PRINTK = Pattern.compile("^\\[\\s*(\\d+\\.\\d+)\\]");
     private static final Pattern INITCALL = Pattern.compile("initcall (\\S+) returned -?\\d+ after (\\d+) usecs");
 
@@ -107,39 +107,11 @@ public final class BootProfile {
         return arch + " " + profile + " " + label;
     }
 
+    /** The consumer's options, with {@code printk.time=1} where the host sees its early console. */
     static Guest.Options options(String arch, String profile, Path dir) throws IOException {
-        Guest.Options o = new Guest.Options();
-        boolean serial = true;
-        switch (profile) {
-            case "full" -> {
-            }
-            case "vz" -> {
-                o.cmdline = "console=hvc0";
-                serial = o.serial = false;
-                o.virtiofs = Files.createDirectories(dir.resolve("vz-share"));
-                o.virtiofsReadOnly = true;
-            }
-            case "vfkit" -> {
-                o.cmdline = "quiet";
-                serial = false;
-                o.cpus = 2;
-                o.memMiB = 1024;
-                o.virtiofs = Files.createDirectories(dir.resolve("vfkit-share"));
-            }
-            case "upstream-ci" -> {
-                o.cmdline = "console=hvc0";
-                serial = o.serial = false;
-                o.memfd = true;
-            }
-            case "microvm" -> {
-                o.microvm = true;
-                o.cmdline = QemuCommand.serialConsole(io.github.puipui.Arch.of(arch));
-                o.virtconsole = false;
-                o.balloonAndGpu = false;
-            }
-            default -> throw new IllegalArgumentException("no profile " + profile);
-        }
-        if (serial) { // the host sees the kernel's messages: take their timestamps
+        ConsumerProfile p = ConsumerProfile.of(profile);
+        Guest.Options o = p.options(arch, Files.createDirectories(dir.resolve(profile + "-share")));
+        if (p.hostSeesEarlyConsole()) { // take the timestamps of the kernel's messages
             if (o.cmdline == null) {
                 o.extraCmdline = "printk.time=1";
             } else {
@@ -147,12 +119,6 @@ public final class BootProfile {
             }
         }
         return o;
-    }
-
-    static Path kernel(String arch, String profile, Path dir) {
-        boolean x86 = arch.equals("x86_64");
-        boolean uncompressed = profile.equals("microvm") || (!x86 && (profile.equals("vz") || profile.equals("vfkit")));
-        return dir.resolve(uncompressed ? (x86 ? "vmlinux" : "Image") : (x86 ? "bzImage" : "Image.gz"));
     }
 
     /** Boots once and measures; {@code initcallDebug} adds initcall_debug (and nokaslr, for System.map's addresses). */
@@ -163,7 +129,7 @@ public final class BootProfile {
             o.extraCmdline = (o.extraCmdline + " initcall_debug nokaslr log_buf_len=4M").trim();
         }
         ConsoleClock clock = new ConsoleClock(dir.resolve("serial.log"));
-        try (Guest g = new Guest(arch, null, kernel(arch, profile, images), images.resolve("initramfs.cpio.gz"), dir, o)) {
+        try (Guest g = new Guest(arch, null, images.resolve(ConsumerProfile.of(profile).kernelName(arch)), images.resolve("initramfs.cpio.gz"), dir, o)) {
             clock.start(g.startNanos);
             g.awaitSshBanner(Duration.ofSeconds(120));
             double ssh = g.secondsSinceStart();

@@ -53,8 +53,9 @@ abstract class ConsumerConformance {
     }
 
     /** Boots a guest and waits for ssh; records the time from QEMU's start to dropbear's banner. */
-    private Guest boot(String profile, Path kernel, Guest.Options o) throws Exception {
-        Guest g = new Guest(arch(), null, kernel, images.initramfs, images.work.resolve(profile), o);
+    private Guest boot(ConsumerProfile profile, Guest.Options o) throws Exception {
+        Path kernel = profile.uncompressedKernel(arch()) ? images.uncompressedKernel : images.kernel;
+        Guest g = new Guest(arch(), null, kernel, images.initramfs, images.work.resolve(profile.id), o);
         try {
             assertTrue(g.awaitSshBanner(BOOT).startsWith("SSH-2.0-dropbear"));
         } catch (Throwable t) {
@@ -62,8 +63,8 @@ abstract class ConsumerConformance {
             throw t;
         }
         double ready = g.secondsSinceStart();
-        Files.writeString(images.work.resolve("ssh-ready-" + profile + ".txt"), String.format("%.2f%n", ready));
-        System.out.printf("ssh-ready %s %s (%s): %.2f s after QEMU started (TCG)%n", arch(), profile,
+        Files.writeString(images.work.resolve("ssh-ready-" + profile.id + ".txt"), String.format("%.2f%n", ready));
+        System.out.printf("ssh-ready %s %s (%s): %.2f s after QEMU started (TCG)%n", arch(), profile.id,
                 kernel.getFileName(), ready);
         return g;
     }
@@ -114,13 +115,10 @@ abstract class ConsumerConformance {
         int vsockPort = ThreadLocalRandom.current().nextInt(3000, 60000);
         Path shared = images.dir("vz-readonly");
         Files.writeString(shared.resolve("from-host.txt"), "read-only share\n");
-        Guest.Options o = new Guest.Options();
-        o.cmdline = "console=hvc0 vsock_port=" + vsockPort;
-        o.serial = false;
-        o.virtiofs = shared;
-        o.virtiofsReadOnly = true;
+        Guest.Options o = ConsumerProfile.VZ.options(arch(), shared);
+        o.cmdline += " vsock_port=" + vsockPort;
         o.mac = GuestReport.randomMac();
-        try (Guest g = boot("vz", x86() ? images.kernel : images.uncompressedKernel, o)) {
+        try (Guest g = boot(ConsumerProfile.VZ, o)) {
             assertEquals("0", g.sh("id -u").trim(), "ssh as root/passwd over TCP");
             GuestReport report = GuestReport.read(g, List.of(g.hvcLog));
             report.matches(o, images.kernelVersion);
@@ -151,13 +149,9 @@ abstract class ConsumerConformance {
 
     @Test
     void vfkitLike() throws Exception {
-        Guest.Options o = new Guest.Options();
-        o.cmdline = "quiet";
-        o.cpus = 2;
-        o.memMiB = 1024;
-        o.virtiofs = images.dir("vfkit-share");
+        Guest.Options o = ConsumerProfile.VFKIT.options(arch(), images.dir("vfkit-share"));
         o.mac = GuestReport.randomMac();
-        try (Guest g = boot("vfkit", x86() ? images.kernel : images.uncompressedKernel, o)) {
+        try (Guest g = boot(ConsumerProfile.VFKIT, o)) {
             // quiet, no console=: the kernel's default console, which is no log of this test on x86_64
             GuestReport.read(g, x86() ? List.of() : List.of(g.serialLog)).matches(o, images.kernelVersion);
             assertTrue(g.sh("ps").contains("VSOCK-LISTEN:2222"), "no vsock_port=: the bridge listens on 2222");
@@ -190,12 +184,9 @@ abstract class ConsumerConformance {
 
     @Test
     void upstreamCiLike() throws Exception {
-        Guest.Options o = new Guest.Options();
-        o.cmdline = "console=hvc0";
-        o.serial = false;
-        o.memfd = true;
+        Guest.Options o = ConsumerProfile.UPSTREAM_CI.options(arch(), null);
         o.mac = GuestReport.randomMac();
-        try (Guest g = boot("upstream-ci", images.kernel, o)) {
+        try (Guest g = boot(ConsumerProfile.UPSTREAM_CI, o)) {
             GuestReport.read(g, List.of(g.hvcLog)).matches(o, images.kernelVersion);
             g.sh("test -c /dev/hvc0 && test -c /dev/hwrng");
             assertEquals(images.kernelVersion, g.sh("uname -r").trim(), "uname -r is the plain kernel version");
@@ -209,19 +200,14 @@ abstract class ConsumerConformance {
 
     /** A serial console, net and an entropy device on virtio-mmio, as Firecracker gives a guest. */
     private Guest.Options microVm() {
-        Guest.Options o = new Guest.Options();
-        o.microvm = true;
-        o.cmdline = QemuCommand.serialConsole(io.github.puipui.Arch.of(arch()));
-        o.virtconsole = false;
-        o.balloonAndGpu = false;
-        return o;
+        return ConsumerProfile.MICROVM.options(arch(), null);
     }
 
     @Test
     void microVmLike() throws Exception {
         Guest.Options o = microVm();
         o.mac = GuestReport.randomMac();
-        try (Guest g = boot("microvm", images.uncompressedKernel, o)) {
+        try (Guest g = boot(ConsumerProfile.MICROVM, o)) {
             GuestReport report = GuestReport.read(g, List.of(g.serialLog));
             report.matches(o, images.kernelVersion);
             assertEquals(List.of("net", "rng"), report.list("virtio").stream().map(v -> v.get("type")).sorted().toList());

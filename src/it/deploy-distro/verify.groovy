@@ -35,10 +35,22 @@ for (c in classifiers) {
     checkSidecars(d)
     assert published["file:${b.name}"] == hex('SHA-256', d) : "the SBOM lists ${b.name} with its sha256"
 }
+// each arch's binaries, which derived distros take their unchanged steps from, named with their digest in the definition
+for (a in arches) {
+    def d = deployedFile("${a}-binaries", 'tar.gz')
+    checkSidecars(d)
+    assert hex('SHA-256', d) == hex('SHA-256', builtFile("${a}-binaries", 'tar.gz'))
+    assert published["file:${builtFile("${a}-binaries", 'tar.gz').name}"] == hex('SHA-256', d)
+}
 // the distro's definition, from which other distros derive (see the derived-distro test)
 def definition = deployedFile('definition', 'tar.gz')
 checkSidecars(definition)
 assert hex('SHA-256', definition) == hex('SHA-256', builtFile('definition', 'tar.gz'))
+def distroXml = new java.util.zip.GZIPInputStream(new FileInputStream(definition)).withCloseable { new String(it.readAllBytes(), 'UTF-8') }
+for (a in arches) {
+    def sha = hex('SHA-256', deployedFile("${a}-binaries", 'tar.gz'))
+    assert distroXml.contains("<arch>${a}</arch>\n      <sha256>${sha}</sha256>") : "the definition names the ${a} binaries' sha256"
+}
 // the JSON Schema of the guest report, published as it is
 def schema = deployedFile('report-schema', 'json')
 checkSidecars(schema)
@@ -56,6 +68,6 @@ arches.each { a -> assert sbom.metadata.component.properties.find { it.name == "
 def pom = versionDir.listFiles().find { it.name.endsWith('.pom') }
 assert pom != null && pom.text.contains('<packaging>puipui-distro</packaging>') : "the POM is the main artifact: ${files}"
 def metadata = new File(versionDir, 'maven-metadata.xml').text
-(classifiers + ['cyclonedx', 'definition', 'report-schema']).each { assert metadata.contains("<classifier>${it}</classifier>") }
+(classifiers + arches.collect { "${it}-binaries" } + ['cyclonedx', 'definition', 'report-schema']).each { assert metadata.contains("<classifier>${it}</classifier>") }
 assert metadata.contains('<extension>tar.gz</extension>') && metadata.contains('<extension>json</extension>')
 return true

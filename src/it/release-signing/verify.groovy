@@ -16,7 +16,8 @@ try {
     def expected = ['puipui': ['.pom'],
                     'puipui-maven-plugin': ['.pom', '.jar', '-sources.jar', '-javadoc.jar', '-cyclonedx.json'],
                     'puipui-distro': ['.pom', '-definition.tar.gz', '-cyclonedx.json', '-report-schema.json'] + arches.collectMany {
-                        it == 'aarch64' ? ['-aarch64.tar.gz', '-aarch64-image.tar.gz'] : ['-x86_64.tar.gz', '-x86_64-vmlinux.tar.gz']
+                        (it == 'aarch64' ? ['-aarch64.tar.gz', '-aarch64-image.tar.gz'] : ['-x86_64.tar.gz', '-x86_64-vmlinux.tar.gz']) +
+                                ["-${it}-binaries.tar.gz".toString()]
                     }]
     expected.each { artifact, endings ->
         def files = deployed.findAll { it.parentFile.parentFile.name == artifact }*.name

@@ -28,7 +28,7 @@ public final class CachedStep {
 
     /** How the outputs were obtained. */
     public enum How {
-        UP_TO_DATE("up to date"), CACHED("cached"), BUILT("built");
+        UP_TO_DATE("up to date"), CACHED("cached"), BASE("the base's"), BUILT("built");
 
         private final String text;
 
@@ -44,11 +44,25 @@ public final class CachedStep {
 
     private final OutputCache cache;
     private final BuildLog log;
+    private final boolean base;
 
     /** {@code cache}: the shared build cache, or null to use only the local outputs. */
     public CachedStep(OutputCache cache, BuildLog log) {
+        this(cache, log, false);
+    }
+
+    private CachedStep(OutputCache cache, BuildLog log, boolean base) {
         this.cache = cache;
         this.log = log;
+        this.base = base;
+    }
+
+    /**
+     * A step a derived distro takes from its base's published binaries ({@code entries}, keyed by the digest of the
+     * step's declared inputs) instead of building it: up to date, or restored from them; never stored into them.
+     */
+    public static CachedStep fromBase(OutputCache entries, BuildLog log) {
+        return new CachedStep(entries, log, true);
     }
 
     /**
@@ -83,9 +97,10 @@ public final class CachedStep {
         }
         Files.deleteIfExists(stamp);
         if (restore(what, key, outputs, relocate)) {
-            log.info(what + ": restored from the build cache (" + key.substring(0, 12) + ")");
+            log.info(what + (base ? ": the base's, from its published binaries (" : ": restored from the build cache (")
+                    + key.substring(0, 12) + ")");
             Files.writeString(stamp, key);
-            return How.CACHED;
+            return base ? How.BASE : How.CACHED;
         }
         Path partial = outputs.resolveSibling(outputs.getFileName() + ".partial");
         FileTrees.deleteTree(partial);
@@ -100,7 +115,7 @@ public final class CachedStep {
 
     /** Stores the outputs in the build cache unless it has them; a failing cache is left alone, never the step. */
     private void store(String what, String key, String inputs, Path outputs, String relocate) {
-        if (cache == null || !cache.usable() || cache.contains(key)) {
+        if (base || cache == null || !cache.usable() || cache.contains(key)) {
             return;
         }
         try {

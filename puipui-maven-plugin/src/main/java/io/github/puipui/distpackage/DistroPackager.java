@@ -15,8 +15,8 @@ import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.CachedStep;
 import io.github.puipui.distro.DefinitionArchive;
+import io.github.puipui.distro.DistroBinaries;
 import io.github.puipui.distro.DistroDefinition;
-import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.files.ConfinedPaths;
 import io.github.puipui.files.Sha256;
@@ -56,6 +56,9 @@ public final class DistroPackager {
 
         /** Where the SBOM and the definition are staged before they are published. */
         Path staging();
+
+        /** The steps of an arch's binaries (see {@link DistroBinaries}): the kernel, the toolchain, each component. */
+        List<DistroBinaries.Step> binarySteps(Arch arch) throws IOException;
     }
 
     private final Places places;
@@ -71,19 +74,19 @@ public final class DistroPackager {
     }
 
     /**
-     * Packs {@code archs} into {@code targetDir} as {@code <baseName>-<classifier>.tar.gz}, then writes the SBOM
-     * (every fetched source, each arch's kernel config, every published file) and {@code definition}; the
-     * {@code attachments} are published as they are.
+     * Packs {@code archs} into {@code targetDir} as {@code <baseName>-<classifier>.tar.gz} and each arch's binaries
+     * as {@code <baseName>-<arch>-binaries.tar.gz}, then writes the SBOM (every declared source, each arch's kernel
+     * config, every published file) and {@code definition} with the binaries' index; the {@code attachments} are
+     * published as they are. Sources are named by their declared digests: packing downloads nothing.
      */
-    public List<Published> packageAll(List<Arch> archs, List<Fetcher.Fetched> sources, DistroDefinition definition,
-            Sbom sbom, Path targetDir, String baseName, List<Attachment> attachments)
-            throws IOException, BuildStepException {
+    public List<Published> packageAll(List<Arch> archs, DistroDefinition definition, Sbom sbom, Path targetDir,
+            String baseName, List<Attachment> attachments) throws IOException, BuildStepException {
         List<Published> out = new ArrayList<>();
-        for (Fetcher.Fetched f : sources) {
-            Source s = f.source();
+        for (Source s : definition.sources()) {
             sbom.component(new Sbom.Component(s.name(), s.version(), s.license(), s.url(), s.file(), s.sha256(),
-                    f.file().getFileName().toString(), f.sha256()));
+                    s.file(), s.sha256()));
         }
+        List<DistroBinaries.Index> binaries = new ArrayList<>();
         for (Arch arch : archs) {
             Path dir = places.finished(arch);
             sbom.kernelConfig(arch.id(), Sha256.of(dir.resolve("kernel.config")));
@@ -92,6 +95,13 @@ public final class DistroPackager {
                     targetDir, baseName));
             out.add(tarball(arch, arch.uncompressedClassifier(), arch.uncompressedImageName(),
                     dir.resolve(arch.uncompressedImageName()), initramfs, sbom, targetDir, baseName));
+            Path file = targetDir.resolve(binariesName(baseName, arch));
+            String before = Files.isRegularFile(file) ? Sha256.of(file) : "";
+            DistroBinaries.Index index = binaries(arch, places.binarySteps(arch), targetDir, baseName);
+            binaries.add(index);
+            out.add(new Published(binariesClassifier(arch), "tar.gz", file, !before.equals(index.sha256())));
+            sbom.file(new Sbom.PublishedFile(file.getFileName().toString(), arch.id(), binariesClassifier(arch), null,
+                    index.sha256(), Files.size(file)));
         }
         for (Attachment a : attachments) {
             Path published = targetDir.resolve(baseName + "-" + a.classifier() + "." + a.type());
@@ -108,11 +118,47 @@ public final class DistroPackager {
 
         String definitionName = baseName + "-definition.tar.gz";
         Path stagedDefinition = places.staging().resolve(definitionName);
-        DefinitionArchive.write(definition, definition.kconfigArches(), stagedDefinition, timestamp.epochSecond());
+        DefinitionArchive.write(definition, definition.kconfigArches(), binaries, stagedDefinition,
+                timestamp.epochSecond());
         Path publishedDefinition = targetDir.resolve(definitionName);
         out.add(new Published("definition", "tar.gz", publishedDefinition,
                 CachedStep.publish(stagedDefinition, publishedDefinition)));
         return out;
+    }
+
+    public static String binariesClassifier(Arch arch) {
+        return arch.id() + "-binaries";
+    }
+
+    private static String binariesName(String baseName, Arch arch) {
+        return baseName + "-" + binariesClassifier(arch) + ".tar.gz";
+    }
+
+    /**
+     * Writes an arch's binaries unless their steps are unchanged (each step's id, declared key and the stamp of its
+     * outputs, so that a no-op build rewrites nothing); returns their index.
+     */
+    private DistroBinaries.Index binaries(Arch arch, List<DistroBinaries.Step> steps, Path targetDir, String baseName)
+            throws IOException, BuildStepException {
+        String name = binariesName(baseName, arch);
+        StringBuilder inputs = new StringBuilder("step=binaries\nname=" + name + "\nplugin=" + plugin + "\ntimestamp="
+                + timestamp.instant() + "\n");
+        for (DistroBinaries.Step s : steps) {
+            Path stamp = s.outputs() == null ? null : CachedStep.stampOf(s.outputs());
+            inputs.append(s.id()).append(' ').append(io.github.puipui.cache.OutputCache.key(s.declaredInputs()))
+                    .append(' ').append(stamp != null && Files.isRegularFile(stamp) ? Files.readString(stamp)
+                            : s.outputs() == null ? "base " + s.from().index().sha256() : "-")
+                    .append('\n');
+        }
+        Path outputs = places.tarballOutputs(arch, binariesClassifier(arch));
+        new CachedStep(null, log).run(arch + " binaries", outputs, inputs.toString(), null, partial -> {
+            DistroBinaries.Index i = DistroBinaries.write(arch.id(), steps, places.staging().resolve("binaries-"
+                    + arch.id()), partial.resolve(name), timestamp.epochSecond(), log);
+            Files.writeString(partial.resolve("index"), String.join("\n", i.lines()) + "\n");
+        });
+        Path published = targetDir.resolve(name);
+        CachedStep.publish(outputs.resolve(name), published);
+        return DistroBinaries.Index.of(arch.id(), Sha256.of(published), Files.readAllLines(outputs.resolve("index")));
     }
 
     /** A tarball's inputs: its name, the plugin, the timestamp and each member's name and digest. */

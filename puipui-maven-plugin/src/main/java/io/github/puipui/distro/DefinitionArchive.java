@@ -1,11 +1,8 @@
 package io.github.puipui.distro;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +11,6 @@ import java.util.TreeMap;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipParameters;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -25,6 +18,7 @@ import org.w3c.dom.Node;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.files.ConfinedPaths;
 import io.github.puipui.files.FileTrees;
+import io.github.puipui.files.ReproducibleTar;
 import io.github.puipui.userland.Component;
 
 /**
@@ -44,16 +38,21 @@ public final class DefinitionArchive {
     /**
      * The format this plugin writes. 2 added a component's {@code <staging>}, {@code <configureScript>},
      * {@code <sourceDirectory>} (its files under {@code components/<name>/source/}), {@code <links>} and
-     * {@code <linkLists>}, and the cmake, meson and make recipes. This plugin reads 1 and 2, and refuses an element
+     * {@code <linkLists>}, and the cmake, meson and make recipes; 3 added {@code <binaries>}, the digest and the steps
+     * of each arch's published binaries ({@link DistroBinaries}). This plugin reads 1 to 3, and refuses an element
      * it does not know, so that a definition made by a newer plugin fails clearly instead of building something else.
      */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
 
     private DefinitionArchive() {
     }
 
-    /** Writes the definition of {@code d} (with these arches' kernel configs) to {@code target}, atomically. */
-    public static void write(DistroDefinition d, List<String> archIds, Path target, long mtime) throws IOException {
+    /**
+     * Writes the definition of {@code d} (with these arches' kernel configs, and the index of each arch's published
+     * binaries) to {@code target}, atomically.
+     */
+    public static void write(DistroDefinition d, List<String> archIds, List<DistroBinaries.Index> binaries, Path target,
+            long mtime) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         Map<String, Path> tree = new TreeMap<>();
         Map<String, Integer> modes = new TreeMap<>();
@@ -143,80 +142,25 @@ public final class DefinitionArchive {
             list(xml, 3, "linkLists", "linkList", c.linkLists());
             xml.append("    </component>\n");
         }
-        xml.append("  </components>\n</distro>\n");
+        xml.append("  </components>\n");
+        if (!binaries.isEmpty()) {
+            xml.append("  <binaries>\n");
+            for (DistroBinaries.Index b : binaries) {
+                xml.append("    <binary>\n");
+                element(xml, 3, "arch", b.arch());
+                element(xml, 3, "sha256", b.sha256());
+                list(xml, 3, "steps", "step", b.lines());
+                xml.append("    </binary>\n");
+            }
+            xml.append("  </binaries>\n");
+        }
+        xml.append("</distro>\n");
         files.put("distro.xml", xml.toString().getBytes(StandardCharsets.UTF_8));
         for (String f : files.keySet()) {
             modes.put(f, 0644);
         }
 
-        FileTrees.writeAtomically(target, tmp -> writeTar(tmp, tree, files, mtime));
-    }
-
-    private static void writeTar(Path tmp, Map<String, Path> tree, Map<String, byte[]> files, long mtime)
-            throws IOException {
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-            GzipParameters gz = new GzipParameters();
-            gz.setCompressionLevel(9);
-            gz.setModificationTime(0);
-            gz.setOperatingSystem(3);
-            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(file, gz),
-                    StandardCharsets.UTF_8.name())) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                Map<String, Object> all = new TreeMap<>();
-                all.putAll(tree);
-                all.putAll(files);
-                java.util.Set<String> dirs = new java.util.TreeSet<>();
-                for (String name : all.keySet()) {
-                    for (int i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
-                        dirs.add(name.substring(0, i));
-                    }
-                }
-                for (String dir : tree.keySet()) {
-                    if (tree.get(dir) != null && Files.isDirectory(tree.get(dir), LinkOption.NOFOLLOW_LINKS)) {
-                        dirs.add(dir);
-                    }
-                }
-                Map<String, Object> entries = new TreeMap<>(all);
-                dirs.forEach(dir -> entries.putIfAbsent(dir, null));
-                entry(tar, TOP + "/", TarArchiveEntry.LF_DIR, 0755, null, null, mtime);
-                for (Map.Entry<String, Object> e : entries.entrySet()) {
-                    String name = TOP + "/" + e.getKey();
-                    Object v = e.getValue();
-                    if (v == null || (v instanceof Path p && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
-                        entry(tar, name + "/", TarArchiveEntry.LF_DIR, 0755, null, null, mtime);
-                    } else if (v instanceof Path p && Files.isSymbolicLink(p)) {
-                        entry(tar, name, TarArchiveEntry.LF_SYMLINK, 0777, null, Files.readSymbolicLink(p).toString(), mtime);
-                    } else if (v instanceof Path p) {
-                        entry(tar, name, TarArchiveEntry.LF_NORMAL, Files.isExecutable(p) ? 0755 : 0644,
-                                Files.readAllBytes(p), null, mtime);
-                    } else {
-                        entry(tar, name, TarArchiveEntry.LF_NORMAL, 0644, (byte[]) v, null, mtime);
-                    }
-                }
-                tar.finish();
-            }
-        }
-    }
-
-    private static void entry(TarArchiveOutputStream tar, String name, byte type, int mode, byte[] data, String link,
-            long mtime) throws IOException {
-        TarArchiveEntry e = new TarArchiveEntry(name, type);
-        e.setMode(mode);
-        e.setIds(0, 0);
-        e.setNames("root", "root");
-        e.setModTime(mtime * 1000);
-        if (link != null) {
-            e.setLinkName(link);
-        }
-        if (data != null) {
-            e.setSize(data.length);
-        }
-        tar.putArchiveEntry(e);
-        if (data != null) {
-            tar.write(data);
-        }
-        tar.closeArchiveEntry();
+        ReproducibleTar.write(target, TOP, tree, files, mtime);
     }
 
     /** Adds every file, link and directory under {@code root} to {@code tree} as {@code prefix/relative path}. */
@@ -251,28 +195,8 @@ public final class DefinitionArchive {
     /** Reads the definition extracted at {@code dir} (the archive's top directory); its files stay there. */
     public static DistroDefinition read(Path dir) throws IOException {
         Path xmlFile = dir.resolve("distro.xml");
-        Document doc;
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setExpandEntityReferences(false);
-            javax.xml.parsers.DocumentBuilder builder = f.newDocumentBuilder();
-            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
-                @Override
-                public void fatalError(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXException {
-                    throw e;
-                }
-            });
-            doc = builder.parse(xmlFile.toFile());
-        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
-            throw new IOException("cannot read " + xmlFile + ": " + e.getMessage(), e);
-        }
-        Element root = doc.getDocumentElement();
-        if (!"distro".equals(root.getTagName()) || !List.of("1", "2").contains(root.getAttribute("format"))) {
-            throw new IOException(xmlFile + " is not a distro definition of format 1 or " + FORMAT
-                    + " (a newer plugin may be needed to derive from it)");
-        }
-        known(xmlFile, root, "outputTimestamp", "fileModes", "sources", "components");
+        Element root = parse(xmlFile);
+
         List<Source> sources = new ArrayList<>();
         for (Element s : children(child(root, "sources"))) {
             known(xmlFile, s, "name", "version", "license", "file", "url", "sha256", "debian", "alternatives");
@@ -322,6 +246,49 @@ public final class DefinitionArchive {
                 texts(root, "fileModes"));
         return new DistroDefinition(d.sources(), d.components(), d.kconfigFiles(), List.of(), d.fsLayers(), List.of(),
                 d.fileModes(), text(root, "outputTimestamp"));
+    }
+
+    /**
+     * The index of each arch's published binaries in the definition extracted at {@code dir}, by arch; empty for a
+     * definition without (format 1 and 2, or a distro that published none).
+     */
+    public static Map<String, DistroBinaries.Index> readBinaries(Path dir) throws IOException {
+        Path xmlFile = dir.resolve("distro.xml");
+        Map<String, DistroBinaries.Index> out = new TreeMap<>();
+        for (Element b : children(child(parse(xmlFile), "binaries"))) {
+            known(xmlFile, b, "arch", "sha256", "steps");
+            String arch = ConfinedPaths.identifier("the base's binaries arch", text(b, "arch"));
+            if (out.put(arch, DistroBinaries.Index.of(arch, text(b, "sha256"), texts(b, "steps"))) != null) {
+                throw new IOException(xmlFile + ": the binaries of " + arch + " are listed twice");
+            }
+        }
+        return out;
+    }
+
+    private static Element parse(Path xmlFile) throws IOException {
+        Document doc;
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setExpandEntityReferences(false);
+            javax.xml.parsers.DocumentBuilder builder = f.newDocumentBuilder();
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+                @Override
+                public void fatalError(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXException {
+                    throw e;
+                }
+            });
+            doc = builder.parse(xmlFile.toFile());
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new IOException("cannot read " + xmlFile + ": " + e.getMessage(), e);
+        }
+        Element root = doc.getDocumentElement();
+        if (!"distro".equals(root.getTagName()) || !List.of("1", "2", "3").contains(root.getAttribute("format"))) {
+            throw new IOException(xmlFile + " is not a distro definition of format 1 to " + FORMAT
+                    + " (a newer plugin may be needed to derive from it)");
+        }
+        known(xmlFile, root, "outputTimestamp", "fileModes", "sources", "components", "binaries");
+        return root;
     }
 
     /** Refuses a child element of {@code parent} that is none of {@code names}: a newer plugin's definition. */

@@ -44,29 +44,67 @@ public record DistroDeclaration(Path basedir, Path tree, String base, List<Sourc
         Path definitionArchive(String groupId, String artifactId, String version) throws IOException;
     }
 
+    private static final String PIN = "@sha256:";
+
     public boolean isDerived() {
         return base != null;
     }
 
-    /** The base's coordinates, checked: {@code groupId:artifactId:version}. */
+    /**
+     * The base's coordinates, checked: {@code groupId:artifactId:version}, optionally pinned as
+     * {@code groupId:artifactId:version@sha256:<digest of its definition archive>}.
+     */
     private String[] baseCoordinates() {
-        String[] gav = base.split(":");
-        if (gav.length != 3 || java.util.Arrays.stream(gav).anyMatch(String::isBlank)) {
+        String gavText = base.contains(PIN) ? base.substring(0, base.indexOf(PIN)) : base;
+        String[] gav = gavText.split(":");
+        if (gav.length != 3 || java.util.Arrays.stream(gav).anyMatch(String::isBlank)
+                || (base.contains(PIN) && !Sha256.isDigest(basePin()))) {
             throw new IllegalArgumentException("<base> is '" + base + "'; it is groupId:artifactId:version, e.g."
-                    + " io.github.puipui:puipui-distro:0.1.0");
+                    + " io.github.puipui:puipui-distro:0.1.0, or pinned to its definition's digest with"
+                    + " @sha256:<64 hex digits> after the version");
         }
         return gav;
     }
 
-    /** The base's definition, resolved and extracted into {@code workDir} (once per archive). */
-    public DistroDefinition baseDefinition(BaseResolver resolver, Path workDir, BuildLog log) throws IOException {
+    /** The digest the base is pinned to, or null. */
+    private String basePin() {
+        return base.contains(PIN) ? base.substring(base.indexOf(PIN) + PIN.length()) : null;
+    }
+
+    /**
+     * The base's definition archive extracted into {@code workDir} (once per archive), checked against the pin; returns
+     * its top directory. A pinned definition pins everything resolved from it: it names its binaries' digests.
+     */
+    private Path baseDefinitionTree(BaseResolver resolver, Path workDir, BuildLog log) throws IOException {
         String[] gav = baseCoordinates();
         Path file = resolver.definitionArchive(gav[0], gav[1], gav[2]);
         String sha = Sha256.of(file);
+        String pin = basePin();
+        if (pin != null && !pin.equals(sha)) {
+            throw new IOException("the base distro " + String.join(":", gav) + " resolved to " + file + ", whose sha256"
+                    + " is " + sha + ", not the " + pin + " that <base> pins: not the base this distro was written for");
+        }
         if (!Extractor.isComplete(workDir, sha)) {
             log.info("base distro " + base + ": " + file);
         }
-        return DefinitionArchive.read(new Extractor(Extractor.Kind.DEFINITION).extractTree(file, sha, workDir));
+        return new Extractor(Extractor.Kind.DEFINITION).extractTree(file, sha, workDir);
+    }
+
+    /** The base's definition, resolved and extracted into {@code workDir} (once per archive). */
+    public DistroDefinition baseDefinition(BaseResolver resolver, Path workDir, BuildLog log) throws IOException {
+        return DefinitionArchive.read(baseDefinitionTree(resolver, workDir, log));
+    }
+
+    /** The index of each arch's binaries the base published, by arch (empty without a base, or for an older base). */
+    public java.util.Map<String, DistroBinaries.Index> baseBinaries(BaseResolver resolver, Path workDir, BuildLog log)
+            throws IOException {
+        return isDerived() ? DefinitionArchive.readBinaries(baseDefinitionTree(resolver, workDir, log))
+                : java.util.Map.of();
+    }
+
+    /** The base's {@code groupId:artifactId:version}, without a pin. */
+    public String baseCoordinatesText() {
+        return String.join(":", baseCoordinates());
     }
 
     /**

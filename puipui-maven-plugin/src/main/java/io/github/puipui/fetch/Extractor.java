@@ -60,7 +60,12 @@ public final class Extractor {
          * A distro definition a base hands over, not pinned: a bound near its own size, 16 times it plus 1 MiB, and an
          * entry per 64 bytes plus 2,000.
          */
-        DEFINITION("distro definition", 1L << 20, 16, 2_000, 64);
+        DEFINITION("distro definition", 1L << 20, 16, 2_000, 64),
+        /**
+         * A base distro's binaries for one arch, pinned by the digest its definition gives: 16 times its size plus
+         * 16 MiB (kernel images and static binaries compress by 2 to 4), and an entry per 256 bytes plus 2,000.
+         */
+        BINARIES("distro binaries", 16L << 20, 16, 2_000, 256);
 
         private final String label;
         private final long baseBytes;

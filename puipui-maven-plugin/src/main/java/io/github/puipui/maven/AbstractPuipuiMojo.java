@@ -110,14 +110,20 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
 
     /** Resolves a base distro's definition artifact from the local repository or the project's repositories. */
     private Path resolveBase(String groupId, String artifactId, String version) throws java.io.IOException {
+        return resolveBaseArtifact(groupId, artifactId, version, "definition");
+    }
+
+    /** Resolves an artifact of the base distro (its definition, an arch's binaries) like a dependency. */
+    private Path resolveBaseArtifact(String groupId, String artifactId, String version, String classifier)
+            throws java.io.IOException {
         org.eclipse.aether.artifact.Artifact wanted = new org.eclipse.aether.artifact.DefaultArtifact(groupId,
-                artifactId, "definition", "tar.gz", version);
+                artifactId, classifier, "tar.gz", version);
         try {
             return repositorySystem.resolveArtifact(session.getRepositorySession(),
                     new org.eclipse.aether.resolution.ArtifactRequest(wanted, project.getRemoteProjectRepositories(), null))
                     .getArtifact().getFile().toPath();
         } catch (org.eclipse.aether.resolution.ArtifactResolutionException e) {
-            throw new java.io.IOException("cannot resolve the base distro " + base + " (its definition " + wanted
+            throw new java.io.IOException("cannot resolve the base distro " + base + " (its " + classifier + " " + wanted
                     + "): " + e.getMessage() + ". A distro publishes it with mvn install or mvn deploy.", e);
         }
     }
@@ -153,8 +159,21 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
     /** The build core of this distro, set up from the goal's parameters (one per goal execution). */
     protected final synchronized DistroBuild distroBuild() throws MojoExecutionException, MojoFailureException {
         if (distroBuild == null) {
-            distroBuild = DistroBuild.open(definition(), environment(proxy()), settings(timestamp(), pluginIdentity()),
-                    buildLog());
+            DistroBuild build = DistroBuild.open(definition(), environment(proxy()), settings(timestamp(),
+                    pluginIdentity()), buildLog());
+            if (isDerived()) {
+                io.github.puipui.distro.DistroDeclaration d = declaration();
+                java.util.Map<String, io.github.puipui.distro.DistroBinaries.Index> indexes = core(
+                        "reading the base distro's definition", () -> d.baseBinaries(this::resolveBase, layout().base(),
+                                buildLog()));
+                if (indexes.isEmpty()) {
+                    getLog().info("base distro " + base + " publishes no binaries: every step is built here");
+                }
+                String[] gav = d.baseCoordinatesText().split(":");
+                build.withBase(new DistroBuild.Base(indexes, archId -> resolveBaseArtifact(gav[0], gav[1], gav[2],
+                        archId + "-binaries")));
+            }
+            distroBuild = build;
         }
         return distroBuild;
     }

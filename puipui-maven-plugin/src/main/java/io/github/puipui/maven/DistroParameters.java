@@ -27,6 +27,11 @@ abstract class DistroParameters extends AbstractMojo {
      * The distro this one derives from, as {@code groupId:artifactId:version}: its published definition
      * ({@code ARTIFACTID-VERSION-definition.tar.gz}) is resolved from the local or a remote repository and is
      * the starting point; everything below then changes it. Without a base, the distro is declared here in full.
+     * Every step whose declared inputs equal the base's (the kernel, the musl sysroot, each component, the CA bundle)
+     * is taken from the base's published binaries ({@code ARTIFACTID-VERSION-ARCH-binaries.tar.gz}), verified
+     * against the digests its definition gives, instead of being built. Pinned as
+     * {@code groupId:artifactId:version@sha256:DIGEST} (the definition archive's sha256), the base cannot change
+     * under the build: the definition pins its binaries. A base is code you trust: its recipes run on your machine.
      *
      * @since 0.1.0
      */

@@ -6,6 +6,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 import io.github.puipui.fetch.Fetcher;
+import io.github.puipui.pipeline.DistroBuild;
 
 /**
  * Downloads (or finds in the cache or on a mirror) every declared source and verifies its sha256.
@@ -43,11 +44,21 @@ public class FetchMojo extends AbstractPuipuiMojo {
                         + " declarations; write it again with mvn puipui:debian-sources");
             }
         }
-        // fetching needs no build settings (no output timestamp): the fetcher alone
+        // a distro without a base fetches every source; a derived one only those of the steps it builds
+        java.util.List<io.github.puipui.fetch.Source> needed = definition().sources();
+        if (isDerived()) {
+            DistroBuild build = distroBuild();
+            java.util.List<io.github.puipui.Arch> archs = archs();
+            needed = core("planning the build", () -> build.sourcesToFetch(archs));
+        }
+        if (needed.isEmpty()) {
+            getLog().info("sources: none needed (every step is the base's)");
+            return;
+        }
         Fetcher fetcher = fetcher();
         getLog().info("sources: cache " + cacheRoot() + (session.isOffline() ? " (offline)" : "") + ", mirrors "
                 + fetcher.mirrors());
-        for (io.github.puipui.fetch.Source s : definition().sources()) {
+        for (io.github.puipui.fetch.Source s : needed) {
             Fetcher.Fetched f = core("fetch", () -> fetcher.fetch(s));
             getLog().info(String.format("  %-10s %-12s %s", s.name(), s.version(), f.file().getFileName()));
         }

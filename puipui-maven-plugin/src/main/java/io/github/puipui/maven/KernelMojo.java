@@ -27,12 +27,21 @@ public class KernelMojo extends AbstractKernelMojo {
             return;
         }
         List<Arch> archs = archs();
-        requireHostTools("kernel", archs, arch -> HostTools.forKernel(arch, zopfliIterations() > 0));
         for (Arch arch : archs) {
             kconfigFile(arch);
         }
         DistroBuild build = distroBuild();
-        core("fetching the kernel", () -> build.fetch(DistroBuild.KERNEL_SOURCE));
+        List<Arch> toBuild = new java.util.ArrayList<>();
+        for (Arch arch : archs) {
+            if (!core("planning the kernel", () -> build.kernelFromBase(arch))) {
+                toBuild.add(arch);
+            }
+        }
+        // host tools and the kernel source only for a kernel that is not the base's
+        requireHostTools("kernel", toBuild, arch -> HostTools.forKernel(arch, zopfliIterations() > 0));
+        if (!toBuild.isEmpty()) {
+            core("fetching the kernel", () -> build.fetch(DistroBuild.KERNEL_SOURCE));
+        }
         forEachArch(archs, (arch, jobs) -> core(arch + " kernel", () -> build.kernel(arch, jobs)));
     }
 }

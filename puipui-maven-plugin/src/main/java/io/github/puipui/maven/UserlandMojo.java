@@ -27,7 +27,7 @@ public class UserlandMojo extends AbstractKernelMojo {
         List<Arch> archs = archs();
         DistroBuild build = distroBuild();
         requireHostTools("userland", archs, build::userlandHostTools);
-        core("fetching the sources", build::fetchAll);
+        core("fetching the sources", () -> build.fetchNeeded(archs));
         forEachArch(archs, (arch, jobs) -> {
             List<UserlandBuilder.Installed> installed = core(arch + " userland", () -> build.userland(arch, jobs));
             for (UserlandBuilder.Installed i : installed) {

@@ -20,6 +20,7 @@ import io.github.puipui.cache.OutputCache;
 import io.github.puipui.cache.UserCache;
 import io.github.puipui.distpackage.DistroPackager;
 import io.github.puipui.distpackage.Sbom;
+import io.github.puipui.distro.DistroBinaries;
 import io.github.puipui.distro.DistroDefinition;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.FetchException;
@@ -74,6 +75,20 @@ public final class DistroBuild {
     private final OutputCache cache;
     private final Settings settings;
     private final BuildLog log;
+    private Base base;
+    private final Map<String, DistroBinaries> openedBase = new HashMap<>();
+
+    /**
+     * A derived distro's base binaries: the index the base's definition gives for each arch it published, and how to
+     * get an arch's archive (the plugin resolves it through Maven, as it resolves the base's definition).
+     */
+    public record Base(Map<String, DistroBinaries.Index> indexes, BinariesResolver resolver) {
+    }
+
+    /** Finds the published binaries archive of the base for an arch. */
+    public interface BinariesResolver {
+        Path binaries(String archId) throws IOException;
+    }
 
     /**
      * Where a build works and what it may use: its work directory ({@code target/puipui}), the user cache, the mirrors
@@ -136,6 +151,46 @@ public final class DistroBuild {
 
     public Layout layout() {
         return layout;
+    }
+
+    /** Takes the steps whose declared inputs equal the base's from the base's binaries (a derived distro). */
+    public DistroBuild withBase(Base base) {
+        this.base = base;
+        return this;
+    }
+
+    private DistroBinaries.Index baseIndex(Arch arch) {
+        return base == null ? null : base.indexes().get(arch.id());
+    }
+
+    /** True when the base published the step {@code id} of {@code arch} with these declared inputs. */
+    private boolean fromBase(Arch arch, String id, String declaredInputs) {
+        DistroBinaries.Index i = baseIndex(arch);
+        return i != null && i.has(id, declaredInputs);
+    }
+
+    /** The base's binaries of an arch: resolved, verified against the base's definition and extracted once. */
+    private DistroBinaries baseBinaries(Arch arch) throws IOException {
+        synchronized (openedBase) {
+            DistroBinaries b = openedBase.get(arch.id());
+            if (b == null) {
+                b = DistroBinaries.open(baseIndex(arch), base.resolver().binaries(arch.id()), layout.baseBinaries(arch),
+                        log);
+                openedBase.put(arch.id(), b);
+            }
+            return b;
+        }
+    }
+
+    /** Restores a step from the base's binaries into {@code outputs} (up to date when it is there already). */
+    private CachedStep.How restoreFromBase(Arch arch, String what, String id, String declaredInputs, Path outputs,
+            String relocate) throws IOException, BuildStepException {
+        DistroBinaries b = baseBinaries(arch);
+        return CachedStep.fromBase(b.entries(), log).run(what, outputs, declaredInputs, relocate, partial -> {
+            FileTrees.deleteTree(layout.baseBinaries(arch)); // extracted again next time
+            throw new IOException("the base's binaries of " + arch + " lack the step " + id + " although the base's"
+                    + " definition lists it, or it is damaged in " + layout.baseBinaries(arch) + "; build again");
+        });
     }
 
     public DistroDefinition definition() {
@@ -222,11 +277,36 @@ public final class DistroBuild {
                 sourceSha256, settings.plugin());
     }
 
-    /** Builds (or finds up to date, or restores) an arch's kernel and publishes its images to {@link Layout#out}. */
+    /** The kernel's declared inputs (see {@link StepInputs#kernelDeclared}). */
+    public String kernelDeclared(Arch arch) throws IOException {
+        return StepInputs.kernelDeclared(arch.id(), definition.kconfigText(arch.id()), definition.source(KERNEL_SOURCE),
+                settings.timestamp());
+    }
+
+    /** True when a derived distro takes the kernel of {@code arch} from its base's binaries: nothing to build. */
+    public boolean kernelFromBase(Arch arch) throws IOException {
+        return fromBase(arch, DistroBinaries.KERNEL, kernelDeclared(arch));
+    }
+
+    /**
+     * Builds (or finds up to date, or restores, or takes from the base's binaries) an arch's kernel and publishes its
+     * images to {@link Layout#out}.
+     */
     public CachedStep.How kernel(Arch arch, int jobs) throws IOException, BuildStepException, FetchException {
-        Fetcher.Fetched linux = fetch(KERNEL_SOURCE);
         Path outputs = layout.kernelOutputs(arch);
-        CachedStep.How how = new CachedStep(cache, log).run(arch + " kernel", outputs, kernelInputs(arch, linux.sha256()),
+        CachedStep.How how = kernelFromBase(arch)
+                ? restoreFromBase(arch, arch + " kernel", DistroBinaries.KERNEL, kernelDeclared(arch), outputs, null)
+                : buildKernel(arch, jobs, outputs);
+        for (String f : List.of(arch.imageName(), arch.uncompressedImageName(), "kernel.config", "System.map")) {
+            CachedStep.publish(outputs.resolve(f), layout.out(arch).resolve(f));
+        }
+        return how;
+    }
+
+    private CachedStep.How buildKernel(Arch arch, int jobs, Path outputs) throws IOException, BuildStepException,
+            FetchException {
+        Fetcher.Fetched linux = fetch(KERNEL_SOURCE);
+        return new CachedStep(cache, log).run(arch + " kernel", outputs, kernelInputs(arch, linux.sha256()),
                 null, partial -> {
                     KernelBuild b;
                     try {
@@ -238,16 +318,27 @@ public final class DistroBuild {
                     Files.copy(builder.build(b), partial.resolve(arch.imageName()));
                     Files.copy(builder.uncompressedImage(b), partial.resolve(arch.uncompressedImageName()));
                     Files.copy(b.dotConfig(), partial.resolve("kernel.config"));
-                    // not published: it names the addresses of initcall_debug for the benchmark's boot profile
+                    // not in the tarballs: it names the addresses of initcall_debug for the benchmark's boot profile
                     Files.copy(b.objectDir().resolve("System.map"), partial.resolve("System.map"));
                 });
-        for (String f : List.of(arch.imageName(), arch.uncompressedImageName(), "kernel.config", "System.map")) {
-            CachedStep.publish(outputs.resolve(f), layout.out(arch).resolve(f));
-        }
-        return how;
     }
 
     // ---- toolchain
+
+    /** The musl sysroot's declared inputs (see {@link StepInputs#toolchainDeclared}). */
+    public String toolchainDeclared(Arch arch) {
+        return StepInputs.toolchainDeclared(arch.id(), definition.source(MUSL_SOURCE), definition.source(KERNEL_SOURCE));
+    }
+
+    /** True when the musl sysroot of {@code arch} is the base's (used only if a component has to be compiled). */
+    private boolean toolchainFromBase(Arch arch) {
+        return fromBase(arch, DistroBinaries.TOOLCHAIN, toolchainDeclared(arch));
+    }
+
+    private ToolchainChoice toolchainChoice() {
+        return new ToolchainChoice(settings.prebuiltToolchains(), cacheRoot.resolve("toolchain"), settings.plugin(),
+                settings.compilerLauncher(), log);
+    }
 
     /** The userland toolchain of an arch (see {@link ToolchainChoice}). */
     public ToolchainChoice.Plan toolchain(Arch arch, ProcessRunner runner, int jobs) throws IOException, FetchException {
@@ -262,20 +353,115 @@ public final class DistroBuild {
                 return sourceTree(KERNEL_SOURCE);
             }
         };
-        return new ToolchainChoice(settings.prebuiltToolchains(), cacheRoot.resolve("toolchain"), settings.plugin(),
-                settings.compilerLauncher(), log).plan(arch, sources, MUSL_SOURCE, KERNEL_SOURCE,
-                        new ToolchainChoice.ArchWork(layout.arch(arch), layout.logs(arch).resolve("toolchain.log")),
-                        runner, jobs);
+        ToolchainChoice.BaseSysroot baseSysroot = !toolchainFromBase(arch) ? null : new ToolchainChoice.BaseSysroot() {
+            @Override
+            public String identity() {
+                return "musl sysroot of the base " + OutputCache.key(toolchainDeclared(arch));
+            }
+
+            @Override
+            public Path restore() throws IOException, BuildStepException {
+                Path prefix = layout.baseSysroot(arch);
+                restoreFromBase(arch, arch + " toolchain: musl sysroot", DistroBinaries.TOOLCHAIN,
+                        toolchainDeclared(arch), prefix, prefix.toString());
+                return prefix;
+            }
+        };
+        return toolchainChoice().plan(arch, sources, MUSL_SOURCE, KERNEL_SOURCE, baseSysroot,
+                new ToolchainChoice.ArchWork(layout.arch(arch), layout.logs(arch).resolve("toolchain.log")), runner,
+                jobs);
     }
 
     // ---- userland
 
+    /** Each component's declared inputs (see {@link StepInputs#componentDeclared}) by name, in build order. */
+    public Map<String, String> componentsDeclared(Arch arch) throws IOException {
+        String toolchain = OutputCache.key(toolchainDeclared(arch));
+        Map<String, String> keys = new HashMap<>();
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Component c : definition.components()) {
+            String digest = c.sourceDirectory() != null ? StepInputs.directoryDeclared(Path.of(c.sourceDirectory()))
+                    : definition.source(c.source()).sha256();
+            String in = StepInputs.componentDeclared(arch.id(), c, digest, toolchain, settings.timestamp(), keys);
+            keys.put(c.name(), OutputCache.key(in));
+            out.put(c.name(), in);
+        }
+        return out;
+    }
+
+    /** The components of {@code arch} a derived distro takes from its base's binaries: none of them is compiled. */
+    public Set<String> componentsFromBase(Arch arch) throws IOException {
+        Set<String> out = new LinkedHashSet<>();
+        if (baseIndex(arch) == null) {
+            return out;
+        }
+        for (Map.Entry<String, String> e : componentsDeclared(arch).entrySet()) {
+            if (fromBase(arch, DistroBinaries.component(e.getKey()), e.getValue())) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    /** True when every component of {@code arch} comes from the base's binaries: no toolchain, no compiler. */
+    public boolean compilesNothing(Arch arch) throws IOException {
+        return componentsFromBase(arch).size() == definition.components().size();
+    }
+
     /**
-     * The components of an arch, in build order, each with its inputs (see {@link StepInputs#component}): the plan
-     * the userland step carries out.
+     * The sources the builds of {@code archs} need: every declared one for a distro without a base; for a derived
+     * distro only those of the steps it does not take from its base's binaries.
+     */
+    public List<Source> sourcesToFetch(List<Arch> archs) throws IOException {
+        if (base == null) {
+            return definition.sources();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (Arch arch : archs) {
+            if (!kernelFromBase(arch)) {
+                names.add(KERNEL_SOURCE);
+            }
+            Set<String> fromBase = componentsFromBase(arch);
+            boolean compiles = false;
+            for (Component c : definition.components()) {
+                if (!fromBase.contains(c.name())) {
+                    compiles = true;
+                    if (c.source() != null) {
+                        names.add(c.source());
+                    }
+                }
+            }
+            if (compiles) {
+                java.util.Optional<ToolchainChoice.Prebuilt> p = toolchainChoice().prebuiltFor(arch);
+                if (p.isPresent()) {
+                    names.add(p.get().source());
+                } else if (!toolchainFromBase(arch)) {
+                    names.add(MUSL_SOURCE);
+                    names.add(KERNEL_SOURCE);
+                }
+            }
+        }
+        return definition.sources().stream().filter(s -> names.contains(s.name())).toList();
+    }
+
+    /** Fetches and verifies the sources the builds of {@code archs} need (see {@link #sourcesToFetch}). */
+    public List<Fetcher.Fetched> fetchNeeded(List<Arch> archs) throws IOException, FetchException {
+        List<Fetcher.Fetched> out = new ArrayList<>();
+        for (Source s : sourcesToFetch(archs)) {
+            out.add(fetcher.fetch(s));
+        }
+        return out;
+    }
+
+    /**
+     * The components of an arch, in build order, each with its inputs: those taken from the base's binaries with
+     * their declared inputs, the others with all their inputs (see {@link StepInputs#component}; a dependency taken
+     * from the base counts by its declared key). {@code toolchainIdentity}: null when nothing is compiled.
      */
     public List<UserlandBuilder.Prepared> userlandPlan(Arch arch, String toolchainIdentity) throws IOException,
             FetchException {
+        Set<String> fromBase = componentsFromBase(arch);
+        Map<String, String> declared = fromBase.isEmpty() ? Map.of() : componentsDeclared(arch);
         List<UserlandBuilder.Prepared> prepared = new ArrayList<>();
         Map<String, String> keys = new HashMap<>();
         for (Component c : definition.components()) {
@@ -283,9 +469,15 @@ public final class DistroBuild {
             Path from;
             String digest;
             if (c.sourceDirectory() != null) { // a directory of the project: its whole content is the source
-                version = "(" + Path.of(c.sourceDirectory()).getFileName() + ")";
+                // named by its content, as the base's is wherever its definition was extracted
+                version = "dir-" + StepInputs.directoryDeclared(Path.of(c.sourceDirectory())).substring(0, 12);
                 from = Path.of(c.sourceDirectory());
-                digest = Sha256.of(String.join("\n", TreeManifest.of(from)));
+                digest = fromBase.contains(c.name()) ? null : Sha256.of(String.join("\n", TreeManifest.of(from)));
+            } else if (fromBase.contains(c.name())) {
+                Source s = definition.source(c.source());
+                version = s.version();
+                from = null;
+                digest = s.sha256();
             } else {
                 Source s = definition.source(c.source());
                 Fetcher.Fetched f = fetcher.fetch(s);
@@ -293,17 +485,28 @@ public final class DistroBuild {
                 from = f.file();
                 digest = f.sha256();
             }
-            UserlandBuilder.Prepared p = new UserlandBuilder.Prepared(c, version, from, digest,
-                    StepInputs.component(arch.id(), c, digest, toolchainIdentity, settings.timestamp(),
-                            settings.plugin(), keys));
+            UserlandBuilder.Prepared p = fromBase.contains(c.name())
+                    ? new UserlandBuilder.Prepared(c, version, from, digest, declared.get(c.name()), true)
+                    : new UserlandBuilder.Prepared(c, version, from, digest, StepInputs.component(arch.id(), c, digest,
+                            toolchainIdentity, settings.timestamp(), settings.plugin(), keys), false);
             keys.put(c.name(), p.key());
             prepared.add(p);
         }
         return prepared;
     }
 
-    /** What the userland of an arch needs on the host: the C toolchain's tools and those of the recipes in use. */
+    /**
+     * What the userland of an arch needs on the host: the C toolchain's tools and those of the recipes in use; nothing
+     * when every component comes from the base's binaries.
+     */
     public List<HostTools.Requirement> userlandHostTools(Arch arch) {
+        try {
+            if (compilesNothing(arch)) {
+                return List.of();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         List<HostTools.Requirement> r = new ArrayList<>(HostTools.forUserland(arch));
         for (Component c : definition.components()) {
             Recipe.hostTools(c.recipe()).forEach((program, pkg) -> {
@@ -315,25 +518,89 @@ public final class DistroBuild {
         return r;
     }
 
-    /** Builds (or restores) the components of an arch into {@link Layout#userland}, with the CA bundle. */
+    /**
+     * Builds (or restores, or takes from the base's binaries) the components of an arch into
+     * {@link Layout#userland}, with the CA bundle (a derived distro's is its base's).
+     */
     public List<UserlandBuilder.Installed> userland(Arch arch, int jobs) throws IOException, BuildStepException,
             FetchException {
+        Path caOutputs = caBundle(arch);
+        ProcessRunner runner = new ProcessRunner(log);
+        ToolchainChoice.Plan tc = compilesNothing(arch) ? null : toolchain(arch, runner, jobs);
+        List<UserlandBuilder.Prepared> prepared = userlandPlan(arch, tc == null ? null : tc.identity());
+        Path imageDir = layout.userland(arch);
+        FileTrees.deleteTree(imageDir);
+        OutputCache baseEntries = baseIndex(arch) == null ? null : baseBinaries(arch).entries();
+        List<UserlandBuilder.Installed> installed = new UserlandBuilder(runner, log, cache, baseEntries).build(arch,
+                tc == null ? null : tc.supplier(), prepared, layout.componentWork(arch), layout.staging(arch), imageDir,
+                layout.logs(arch), jobs, settings.timestamp());
+        Path ca = imageDir.resolve("etc/ssl/certs/ca-certificates.crt");
+        Files.createDirectories(ca.getParent());
+        Files.copy(caOutputs.resolve(CA_BUNDLE), ca, StandardCopyOption.REPLACE_EXISTING);
+        return installed;
+    }
+
+    private static final String CA_BUNDLE = "ca-certificates.crt";
+
+    /** The CA bundle of an arch's image in {@link Layout#caBundleOutputs}: the base's, else the host's. */
+    private Path caBundle(Arch arch) throws IOException, BuildStepException {
+        Path outputs = layout.caBundleOutputs(arch);
+        if (fromBase(arch, DistroBinaries.CA_BUNDLE, StepInputs.caBundleDeclared())) {
+            restoreFromBase(arch, arch + " CA bundle", DistroBinaries.CA_BUNDLE, StepInputs.caBundleDeclared(), outputs,
+                    null);
+            return outputs;
+        }
         if (!Files.isRegularFile(settings.caBundle())) {
             throw new IllegalArgumentException("CA bundle " + settings.caBundle() + " not found (Debian/Ubuntu package"
                     + " ca-certificates), or set -Dpuipui.caBundle=FILE");
         }
-        ProcessRunner runner = new ProcessRunner(log);
-        ToolchainChoice.Plan tc = toolchain(arch, runner, jobs);
-        List<UserlandBuilder.Prepared> prepared = userlandPlan(arch, tc.identity());
-        Path imageDir = layout.userland(arch);
-        FileTrees.deleteTree(imageDir);
-        List<UserlandBuilder.Installed> installed = new UserlandBuilder(runner, log, cache).build(arch, tc.supplier(),
-                prepared, layout.componentWork(arch), layout.staging(arch), imageDir, layout.logs(arch), jobs,
-                settings.timestamp());
-        Path ca = imageDir.resolve("etc/ssl/certs/ca-certificates.crt");
-        Files.createDirectories(ca.getParent());
-        Files.copy(settings.caBundle(), ca, StandardCopyOption.REPLACE_EXISTING);
-        return installed;
+        new CachedStep(null, log).run(arch + " CA bundle", outputs, "step=CA bundle\nsha256=" + Sha256.of(
+                settings.caBundle()) + "\n", null, partial -> Files.copy(settings.caBundle(), partial.resolve(CA_BUNDLE)));
+        return outputs;
+    }
+
+    // ---- binaries
+
+    /**
+     * The steps of an arch's published binaries ({@link DistroBinaries}): the kernel, the musl sysroot (unless a
+     * prebuilt toolchain builds the userland), each component and the CA bundle, each with its declared inputs; a
+     * step taken from the base is handed on as the base published it.
+     */
+    public List<DistroBinaries.Step> binarySteps(Arch arch) throws IOException {
+        List<DistroBinaries.Step> steps = new ArrayList<>();
+        steps.add(binaryStep(arch, DistroBinaries.KERNEL, kernelDeclared(arch), layout.kernelOutputs(arch), null));
+        if (toolchainChoice().prebuiltFor(arch).isEmpty()) {
+            if (toolchainFromBase(arch)) {
+                steps.add(binaryStep(arch, DistroBinaries.TOOLCHAIN, toolchainDeclared(arch), null, null));
+            } else {
+                Path prefix;
+                try {
+                    prefix = toolchain(arch, new ProcessRunner(log), settings.jobs()).supplier().get().root();
+                } catch (FetchException | BuildStepException e) {
+                    throw new IOException(arch + " toolchain: " + e.getMessage(), e);
+                }
+                steps.add(binaryStep(arch, DistroBinaries.TOOLCHAIN, toolchainDeclared(arch), prefix, prefix.toString()));
+            }
+        }
+        for (Map.Entry<String, String> c : componentsDeclared(arch).entrySet()) {
+            steps.add(binaryStep(arch, DistroBinaries.component(c.getKey()), c.getValue(),
+                    UserlandBuilder.outputsOf(layout.componentWork(arch), c.getKey()), layout.staging(arch).toString()));
+        }
+        steps.add(binaryStep(arch, DistroBinaries.CA_BUNDLE, StepInputs.caBundleDeclared(), layout.caBundleOutputs(arch),
+                null));
+        return steps;
+    }
+
+    private DistroBinaries.Step binaryStep(Arch arch, String id, String declared, Path outputs, String relocate)
+            throws IOException {
+        if (fromBase(arch, id, declared)) {
+            return new DistroBinaries.Step(id, declared, null, null, baseBinaries(arch));
+        }
+        if (outputs == null || !Files.isDirectory(outputs)) {
+            throw new IOException(arch + ": no outputs of the step " + id + " to publish (" + outputs + "); build it"
+                    + " with mvn compile");
+        }
+        return new DistroBinaries.Step(id, declared, outputs, relocate, null);
     }
 
     // ---- initramfs
@@ -400,8 +667,13 @@ public final class DistroBuild {
             public Path staging() {
                 return layout.work();
             }
+
+            @Override
+            public List<DistroBinaries.Step> binarySteps(Arch arch) throws IOException {
+                return DistroBuild.this.binarySteps(arch);
+            }
         };
-        return new DistroPackager(places, settings.plugin(), settings.timestamp(), log).packageAll(archs, fetchAll(),
-                definition, sbom, targetDir, baseName, attachments);
+        return new DistroPackager(places, settings.plugin(), settings.timestamp(), log).packageAll(archs, definition,
+                sbom, targetDir, baseName, attachments);
     }
 }

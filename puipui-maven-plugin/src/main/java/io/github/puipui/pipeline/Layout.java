@@ -26,6 +26,21 @@ public record Layout(Path work) {
         return work.resolve("base");
     }
 
+    /** The base distro's binaries of an arch, extracted (derived distros). */
+    public Path baseBinaries(Arch arch) {
+        return work.resolve("base-binaries").resolve(arch.id());
+    }
+
+    /** The base's musl sysroot of an arch, restored from its binaries when a component has to be compiled. */
+    public Path baseSysroot(Arch arch) {
+        return arch(arch).resolve("base-sysroot");
+    }
+
+    /** The CA bundle the image of an arch carries ({@code ca-certificates.crt}). */
+    public Path caBundleOutputs(Arch arch) {
+        return arch(arch).resolve("ca-bundle.out");
+    }
+
     /** An arch's kernel config with the kconfig fragments merged onto it. */
     public Path mergedKconfig(Arch arch) {
         return work.resolve("kconfig").resolve(arch.id() + ".config");

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.puipui.OutputTimestamp;
+import io.github.puipui.fetch.Source;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.userland.Component;
 
@@ -31,13 +32,7 @@ public final class StepInputs {
                 .append("\ntoolchain=").append(toolchain)
                 .append("\ntimestamp=").append(ts.instant())
                 .append("\nplugin=").append(plugin);
-        for (String dep : c.dependsOn()) {
-            String key = dependencyKeys.get(dep);
-            if (key == null) {
-                throw new IllegalArgumentException("component " + c.name() + ": no key for its dependency " + dep);
-            }
-            in.append("\ndep ").append(dep).append('=').append(key);
-        }
+        dependencies(in, c, dependencyKeys);
         return in.append('\n').toString();
     }
 
@@ -70,6 +65,80 @@ public final class StepInputs {
             sb.append("\nlinkLists=").append(c.linkLists());
         }
         return sb.toString();
+    }
+
+    // ---- declared inputs: what a derived distro's step compares with its base's
+
+    /**
+     * A kernel's declared inputs: the arch, the merged kernel config, the kernel source as declared and the output
+     * timestamp. The host's tools and the plugin are not part of them: the base's published kernel is the base's,
+     * whoever builds the derived distro and wherever (see {@code DistroBinaries}).
+     */
+    public static String kernelDeclared(String archId, String kconfigText, Source linux, OutputTimestamp ts) {
+        return "step=kernel (declared inputs)\narch=" + archId + "\nkconfig=" + Sha256.of(kconfigText)
+                + "\nsource=" + declared(linux) + "\ntimestamp=" + ts.instant() + "\n";
+    }
+
+    /** A musl sysroot's declared inputs: the arch, musl's source and the kernel source its headers come from. */
+    public static String toolchainDeclared(String archId, Source musl, Source linux) {
+        return "step=musl sysroot (declared inputs)\narch=" + archId + "\nmusl=" + declared(musl) + "\nlinux="
+                + declared(linux) + "\n";
+    }
+
+    /**
+     * A component's declared inputs: its declaration, its source's declared digest (or its directory's), the
+     * toolchain's declared key, the output timestamp, and the declared keys of the components it depends on.
+     */
+    public static String componentDeclared(String archId, Component c, String sourceSha256, String toolchainKey,
+            OutputTimestamp ts, Map<String, String> dependencyKeys) throws IOException {
+        StringBuilder in = new StringBuilder("step=component (declared inputs) ").append(archId).append('\n')
+                .append(declaration(c)).append("\nsource-sha256=").append(sourceSha256)
+                .append("\ntoolchain=").append(toolchainKey)
+                .append("\ntimestamp=").append(ts.instant());
+        dependencies(in, c, dependencyKeys);
+        return in.append('\n').toString();
+    }
+
+    /**
+     * The declared digest of a component built from a directory of its project: each file's path, digest and
+     * executable bit, and each link, so that a checkout's umask or a definition archive's modes do not change it.
+     */
+    public static String directoryDeclared(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (io.github.puipui.files.FileTrees.Entry e : io.github.puipui.files.FileTrees.list(dir)) {
+            if (e.isLink()) {
+                sb.append("link ").append(java.nio.file.Files.readSymbolicLink(e.path())).append(' ');
+            } else if (e.isFile()) {
+                sb.append(Sha256.of(e.path())).append(java.nio.file.Files.isExecutable(e.path()) ? " x " : " - ");
+            } else {
+                continue;
+            }
+            sb.append(e.relative()).append('\n');
+        }
+        return Sha256.of(sb.toString());
+    }
+
+    /** The CA bundle the image carries: a derived distro's is its base's. */
+    public static String caBundleDeclared() {
+        return "step=CA bundle (the base's)\n";
+    }
+
+    /**
+     * A source as a distro declares it: name, version and digest. An accepted alternative (Debian's repack of the
+     * same release) is the same source, whichever file a machine fetched.
+     */
+    private static String declared(Source s) {
+        return s.name() + " " + s.version() + " sha256 " + s.sha256();
+    }
+
+    private static void dependencies(StringBuilder in, Component c, Map<String, String> dependencyKeys) {
+        for (String dep : c.dependsOn()) {
+            String key = dependencyKeys.get(dep);
+            if (key == null) {
+                throw new IllegalArgumentException("component " + c.name() + ": no key for its dependency " + dep);
+            }
+            in.append("\ndep ").append(dep).append('=').append(key);
+        }
     }
 
     /** An initramfs: the digest of the archive's whole content (paths, kinds, modes, bytes, mtime) and the plugin. */

@@ -44,6 +44,16 @@ public final class ToolchainChoice {
     public record ArchWork(Path dir, Path logFile) {
     }
 
+    /**
+     * A musl sysroot that a base distro published for the same declared sources: what identifies it, and where it is
+     * once restored (which happens only when a component has to be compiled).
+     */
+    public interface BaseSysroot {
+        String identity();
+
+        Path restore() throws IOException, BuildStepException;
+    }
+
     private final List<Prebuilt> prebuilt;
     private final Path cacheDir;
     private final String plugin;
@@ -63,29 +73,37 @@ public final class ToolchainChoice {
         this.log = log;
     }
 
-    /** The toolchain of {@code arch}, from {@code musl} and {@code kernel} (source names) unless a prebuilt one fits. */
-    public Plan plan(Arch arch, Sources sources, String musl, String kernel, ArchWork work, ProcessRunner runner,
-            int jobs) throws IOException, FetchException {
-        for (Prebuilt p : prebuilt) {
-            if (arch.id().equals(p.arch()) && Arch.host().id().equals(p.hostArch())) {
-                return prebuilt(arch, p, sources.fetch(p.source()), work);
-            }
+    /** The prebuilt toolchain that builds {@code arch} on this host, if one is declared. */
+    public java.util.Optional<Prebuilt> prebuiltFor(Arch arch) {
+        return prebuilt.stream().filter(p -> arch.id().equals(p.arch()) && Arch.host().id().equals(p.hostArch()))
+                .findFirst();
+    }
+
+    /**
+     * The toolchain of {@code arch}: a prebuilt one that fits, else the host compiler with the base's musl sysroot
+     * ({@code base}, or null), else with one built from {@code musl} and {@code kernel} (source names).
+     */
+    public Plan plan(Arch arch, Sources sources, String musl, String kernel, BaseSysroot base, ArchWork work,
+            ProcessRunner runner, int jobs) throws IOException, FetchException {
+        java.util.Optional<Prebuilt> p = prebuiltFor(arch);
+        if (p.isPresent()) {
+            return prebuilt(arch, p.get(), sources.fetch(p.get().source()), work);
+        }
+        String gcc = arch.crossPrefix() + "gcc";
+        if (base != null) {
+            return new Plan(base.identity() + " with " + gcc + " " + HostTools.firstLine(gcc, "--version") + "\n"
+                    + compilerTools(arch), memoized(() -> MuslSysrootBuilder.toolchain(arch, base.restore())));
         }
         Fetcher.Fetched muslArchive = sources.fetch(musl);
         Fetcher.Fetched linuxArchive = sources.fetch(kernel);
-        String gcc = arch.crossPrefix() + "gcc";
         String identity = String.join(" ", "musl", muslArchive.sha256(), "linux", linuxArchive.sha256(), arch.id(),
                 gcc, HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
                 "plugin", plugin);
         String name = "musl-" + muslArchive.source().version() + "-" + arch.id() + "-"
                 + Sha256.of(identity).substring(0, 16);
         Path prefix = cacheDir.resolve(name);
-        // the components' key: the sysroot, and the compiler and binutils that build them, to the byte
-        String cross = arch.crossPrefix();
-        String tools = String.join("\n", HostTools.output(gcc, "-v"), HostTools.identity(gcc),
-                HostTools.identity(cross + "ld"), HostTools.identity(cross + "ar"), HostTools.identity(cross + "strip"));
         return new Plan("musl sysroot " + name + " with " + gcc + " " + HostTools.firstLine(gcc, "--version") + "\n"
-                + tools, memoized(() -> {
+                + compilerTools(arch), memoized(() -> {
                     if (MuslSysrootBuilder.problem(prefix, identity).isEmpty()) {
                         log.info(arch + " toolchain: cached musl sysroot " + prefix);
                         return MuslSysrootBuilder.toolchain(arch, prefix);
@@ -100,6 +118,14 @@ public final class ToolchainChoice {
                     return new MuslSysrootBuilder(runner, log).build(new MuslSysrootBuilder.Inputs(arch, identity,
                             muslSrc, kernelSource, prefix, work.dir(), jobs, work.logFile()));
                 }));
+    }
+
+    /** The components' key: the compiler and binutils that build them, to the byte. */
+    private static String compilerTools(Arch arch) {
+        String cross = arch.crossPrefix();
+        String gcc = cross + "gcc";
+        return String.join("\n", HostTools.output(gcc, "-v"), HostTools.identity(gcc), HostTools.identity(cross + "ld"),
+                HostTools.identity(cross + "ar"), HostTools.identity(cross + "strip"));
     }
 
     private Plan prebuilt(Arch arch, Prebuilt p, Fetcher.Fetched f, ArchWork work) {

@@ -39,19 +39,26 @@ public final class UserlandBuilder {
     private final ProcessRunner runner;
     private final BuildLog log;
     private final OutputCache cache;
+    private final OutputCache base;
 
-    /** {@code cache}: the shared output cache, or null to build everything here. */
-    public UserlandBuilder(ProcessRunner runner, BuildLog log, OutputCache cache) {
+    /**
+     * {@code cache}: the shared output cache, or null to build everything here; {@code base}: the entries of a base
+     * distro's binaries, or null.
+     */
+    public UserlandBuilder(ProcessRunner runner, BuildLog log, OutputCache cache, OutputCache base) {
         this.runner = runner;
         this.log = log;
         this.cache = cache;
+        this.base = base;
     }
 
     /**
      * A component to build: its declaration, version, verified source archive, and the text of all its inputs (the
-     * declaration, the source digest, the toolchain identity, its dependencies' keys); its key is their digest.
+     * declaration, the source digest, the toolchain identity, its dependencies' keys); its key is their digest. One
+     * {@code fromBase} is taken from the base's binaries: its inputs are its declared ones, it has no archive.
      */
-    public record Prepared(Component component, String version, Path archive, String archiveSha256, String inputs) {
+    public record Prepared(Component component, String version, Path archive, String archiveSha256, String inputs,
+            boolean fromBase) {
         public String key() {
             return OutputCache.key(inputs);
         }
@@ -104,6 +111,7 @@ public final class UserlandBuilder {
         Map<String, Component> byName = new java.util.LinkedHashMap<>();
         List<Installed> out = new ArrayList<>();
         CachedStep step = new CachedStep(cache, log);
+        CachedStep fromBase = base == null ? null : CachedStep.fromBase(base, log);
         for (Prepared p : components) {
             Component c = p.component();
             byName.put(c.name(), c);
@@ -111,7 +119,12 @@ public final class UserlandBuilder {
             Path outputs = outputsOf(workDir, c.name());
             String what = arch + " " + c.name() + " " + p.version();
             List<String> deps = transitiveDependencies(c, byName);
-            CachedStep.How how = step.run(what, outputs, p.inputs(), stagingDir.toString(), partial -> {
+            if (p.fromBase() && fromBase == null) {
+                throw new IllegalArgumentException(what + ": no base binaries to take it from");
+            }
+            CachedStep.How how = p.fromBase() ? fromBase.run(what, outputs, p.inputs(), stagingDir.toString(), partial -> {
+                throw new IOException(what + ": the base's binaries lack it or it is damaged there; build again");
+            }) : step.run(what, outputs, p.inputs(), stagingDir.toString(), partial -> {
                 Path logFile = logDir.resolve(c.name() + ".log");
                 log.info(what + ": building (log: " + logFile + ")");
                 compile(p, toolchain.get(), deps, workDir, stagingDir, logFile, jobs, ts, partial);

@@ -59,7 +59,7 @@ class DefinitionArchiveTest {
     void whatIsWrittenIsReadBack() throws Exception {
         DistroDefinition d = declared();
         Path archive = tmp.resolve("distro-definition.tar.gz");
-        DefinitionArchive.write(d, List.of("aarch64", "x86_64"), archive, 1_764_028_800L);
+        DefinitionArchive.write(d, List.of("aarch64", "x86_64"), List.of(), archive, 1_764_028_800L);
         Path top = new Extractor(Extractor.Kind.SOURCE).extractTree(archive, Sha256.of(archive), tmp.resolve("read"));
         DistroDefinition r = DefinitionArchive.read(top);
 
@@ -96,15 +96,15 @@ class DefinitionArchiveTest {
         DistroDefinition d = declared();
         Path one = tmp.resolve("one.tar.gz");
         Path two = tmp.resolve("two.tar.gz");
-        DefinitionArchive.write(d, List.of("aarch64", "x86_64"), one, 1_764_028_800L);
-        DefinitionArchive.write(d, List.of("aarch64", "x86_64"), two, 1_764_028_800L);
+        DefinitionArchive.write(d, List.of("aarch64", "x86_64"), List.of(), one, 1_764_028_800L);
+        DefinitionArchive.write(d, List.of("aarch64", "x86_64"), List.of(), two, 1_764_028_800L);
         assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(two));
     }
 
     @Test
     void aDefinitionOfAnotherFormatIsRefused() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("future"));
-        Files.writeString(dir.resolve("distro.xml"), "<distro format=\"3\"/>");
+        Files.writeString(dir.resolve("distro.xml"), "<distro format=\"4\"/>");
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> DefinitionArchive.read(dir));
         assertTrue(e.getMessage().contains("newer plugin"), e.getMessage());
@@ -174,9 +174,9 @@ class DefinitionArchiveTest {
         assertEquals("configure", hello.configureScript());
         DistroDefinition d = DefinitionArchive.read(dir);
         Path archive = tmp.resolve("v2.tar.gz");
-        DefinitionArchive.write(d, List.of(), archive, 1_764_028_800L);
+        DefinitionArchive.write(d, List.of(), List.of(), archive, 1_764_028_800L);
         Path top = new Extractor(Extractor.Kind.DEFINITION).extractTree(archive, Sha256.of(archive), tmp.resolve("v2"));
-        assertTrue(Files.readString(top.resolve("distro.xml")).contains("<distro format=\"2\">"));
+        assertTrue(Files.readString(top.resolve("distro.xml")).contains("<distro format=\"3\">"));
         Component back = DefinitionArchive.read(top).components().get(0);
         assertEquals(StepInputs.declaration(hello), StepInputs.declaration(back), "the same key after a round trip");
         // a newer plugin's element: refused by name rather than ignored
@@ -200,7 +200,7 @@ class DefinitionArchiveTest {
         DistroDefinition d = DistroDefinition.of(List.of(s), List.of(report), project.resolve("kconfig"),
                 project.resolve("fs"), List.of()).validated();
         Path archive = tmp.resolve("dir.tar.gz");
-        DefinitionArchive.write(d, List.of(), archive, 1_764_028_800L);
+        DefinitionArchive.write(d, List.of(), List.of(), archive, 1_764_028_800L);
         Path top = new Extractor(Extractor.Kind.DEFINITION).extractTree(archive, Sha256.of(archive), tmp.resolve("dir"));
         Component back = DefinitionArchive.read(top).components().get(0);
         assertTrue(back.sourceDirectory().endsWith("components/report/source"), back.sourceDirectory());

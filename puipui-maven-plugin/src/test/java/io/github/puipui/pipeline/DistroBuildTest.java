@@ -186,8 +186,9 @@ class DistroBuildTest {
 
     @Test
     void packagingPublishesEachTarballTheSbomAndTheDefinitionAndRewritesNothingUnchanged() throws Exception {
-        DistroDefinition d = declared(tmp.resolve("a"), "p1");
-        DistroBuild b = build(d, tmp.resolve("work"), TS);
+        DistroDefinition d = withKernelAndMusl(declared(tmp.resolve("a"), "p1"));
+        DistroBuild b = withPrebuiltToolchain(d, tmp.resolve("work"));
+        fakeOutputs(b);
         Path out = b.layout().out(Arch.X86_64);
         Files.createDirectories(out);
         Files.writeString(out.resolve("bzImage"), "kernel");
@@ -201,14 +202,127 @@ class DistroBuildTest {
         List<DistroPackager.Attachment> attachments = List.of(new DistroPackager.Attachment("report-schema", "json", schema));
         Sbom sbom = new Sbom("g", "a", "1", TS.instant());
         List<DistroPackager.Published> first = b.packageAll(List.of(Arch.X86_64), sbom, target, "a-1", attachments);
-        assertEquals(Map.of("x86_64", true, "x86_64-vmlinux", true, "report-schema", true, "cyclonedx", true,
-                "definition", true), written.apply(first));
+        assertEquals(Map.of("x86_64", true, "x86_64-vmlinux", true, "x86_64-binaries", true, "report-schema", true,
+                "cyclonedx", true, "definition", true), written.apply(first));
         assertTrue(Files.isRegularFile(target.resolve("a-1-definition.tar.gz")));
         assertEquals("{}\n", Files.readString(target.resolve("a-1-report-schema.json")));
         assertTrue(sbom.json().contains("\"a-1-report-schema.json\""), "the attachment is in the SBOM");
         List<DistroPackager.Published> again = b.packageAll(List.of(Arch.X86_64),
                 new Sbom("g", "a", "1", TS.instant()), target, "a-1", attachments);
         assertFalse(written.apply(again).containsValue(true), "nothing changed, nothing written: " + written.apply(again));
+    }
+
+    /** The fake outputs of every step of a base build, as its goals leave them. */
+    private static void fakeOutputs(DistroBuild b) throws Exception {
+        Layout l = b.layout();
+        Path kernel = Files.createDirectories(l.kernelOutputs(Arch.X86_64));
+        for (String f : List.of("bzImage", "vmlinux", "kernel.config", "System.map")) {
+            Files.writeString(kernel.resolve(f), f + " of the base\n");
+        }
+        for (Component c : b.definition().components()) {
+            Path out = UserlandBuilder.outputsOf(l.componentWork(Arch.X86_64), c.name());
+            Files.createDirectories(out.resolve("image/usr/bin"));
+            Files.writeString(out.resolve("image/usr/bin/" + c.name()), c.name() + " binary\n");
+            Files.createDirectories(out.resolve("staging/lib/pkgconfig"));
+            // a text file naming the staging prefix: relocated into the derived build's own
+            Files.writeString(out.resolve("staging/lib/pkgconfig/" + c.name() + ".pc"), "prefix="
+                    + l.staging(Arch.X86_64) + "\n");
+        }
+        Files.createDirectories(l.caBundleOutputs(Arch.X86_64));
+        Files.writeString(l.caBundleOutputs(Arch.X86_64).resolve("ca-certificates.crt"), "the base's CAs\n");
+    }
+
+    private DistroBuild withPrebuiltToolchain(DistroDefinition d, Path work) {
+        Fetcher fetcher = new Fetcher(new SourceCache(tmp.resolve("cache"), BuildLog.SILENT), new Transport(null),
+                List.of(tmp.resolve("mirror").toUri()), true, BuildLog.SILENT);
+        // a prebuilt toolchain for this host: the binaries hold no musl sysroot, and nothing here runs a compiler
+        List<io.github.puipui.toolchain.ToolchainChoice.Prebuilt> prebuilt = List.of(
+                new io.github.puipui.toolchain.ToolchainChoice.Prebuilt("x86_64", Arch.host().id(), "musl", "x-"));
+        return new DistroBuild(d, new Layout(work), tmp.resolve("cache"), fetcher, null,
+                new DistroBuild.Settings(TS, "plugin 1 sha256 abc", 2, "", 5, List.of(), tmp.resolve("ca.crt"), prebuilt),
+                BuildLog.SILENT);
+    }
+
+    private DistroDefinition withKernelAndMusl(DistroDefinition d) throws Exception {
+        return new Derivation(List.of(source("linux"), source("musl")), List.of(), List.of(), List.of(), null,
+                List.of(), List.of(), null).applyTo(d);
+    }
+
+    /** A base build of {@code base} with every step's outputs in place. */
+    private DistroBuild builtBase(DistroDefinition base) throws Exception {
+        DistroBuild baseBuild = withPrebuiltToolchain(base, tmp.resolve("base"));
+        fakeOutputs(baseBuild);
+        return baseBuild;
+    }
+
+    /** The binaries {@code baseBuild} publishes, written to {@code archive}. */
+    private io.github.puipui.distro.DistroBinaries.Index publish(DistroBuild baseBuild, Path archive) throws Exception {
+        Files.createDirectories(archive.getParent());
+        return io.github.puipui.distro.DistroBinaries.write("x86_64", baseBuild.binarySteps(Arch.X86_64),
+                tmp.resolve("bw"), archive, TS.epochSecond(), BuildLog.SILENT);
+    }
+
+    @Test
+    void aDerivedDistroTakesEveryUnchangedStepFromItsBasesBinariesAndNeedsNoSource() throws Exception {
+        DistroDefinition base = withKernelAndMusl(declared(tmp.resolve("a"), "p1"));
+        Path archive = tmp.resolve("repo/a-1-x86_64-binaries.tar.gz");
+        io.github.puipui.distro.DistroBinaries.Index index = publish(builtBase(base), archive);
+        assertEquals(List.of("kernel", "component:mbedtls", "component:curl", "component:socat", "ca-bundle"),
+                List.copyOf(index.steps().keySet()));
+        DistroBuild.Base published = new DistroBuild.Base(Map.of("x86_64", index), arch -> archive);
+
+        Path overlay = Files.createDirectories(tmp.resolve("overlay/etc"));
+        Files.writeString(overlay.resolve("motd"), "derived\n");
+        DistroDefinition overlayOnly = new Derivation(List.of(), List.of(), List.of(), List.of(), tmp.resolve("overlay"),
+                List.of(), List.of(), null).applyTo(base);
+        DistroBuild derived = build(overlayOnly, tmp.resolve("derived"), TS).withBase(published);
+        assertTrue(derived.kernelFromBase(Arch.X86_64));
+        assertTrue(derived.compilesNothing(Arch.X86_64));
+        assertEquals(List.of(), derived.sourcesToFetch(List.of(Arch.X86_64)), "nothing to fetch");
+        assertEquals(List.of(), derived.userlandHostTools(Arch.X86_64), "no compiler, no make needed");
+
+        assertEquals(io.github.puipui.cache.CachedStep.How.BASE, derived.kernel(Arch.X86_64, 1));
+        assertEquals("bzImage of the base\n", Files.readString(derived.layout().out(Arch.X86_64).resolve("bzImage")));
+        assertEquals(io.github.puipui.cache.CachedStep.How.UP_TO_DATE, derived.kernel(Arch.X86_64, 1));
+        List<UserlandBuilder.Installed> installed = derived.userland(Arch.X86_64, 1);
+        assertTrue(installed.isEmpty(), "the test components install nothing: " + installed);
+        Layout l = derived.layout();
+        assertEquals("prefix=" + l.staging(Arch.X86_64) + "\n", Files.readString(UserlandBuilder.outputsOf(
+                l.componentWork(Arch.X86_64), "curl").resolve("staging/lib/pkgconfig/curl.pc")),
+                "the staging prefix named in a text file is the derived build's");
+        assertEquals("the base's CAs\n", Files.readString(l.userland(Arch.X86_64)
+                .resolve("etc/ssl/certs/ca-certificates.crt")), "the base's CA bundle, not the host's");
+
+        // one patched component: compiled (its source, and the toolchain's), the others still the base's
+        Path patch = Files.writeString(tmp.resolve("more.patch"), "p2");
+        DistroDefinition patched = new Derivation(List.of(), List.of(new Component("socat", null)
+                .withPatches(patch.toString())), List.of(), List.of(), null, List.of(), List.of(), null).applyTo(base);
+        DistroBuild p = withPrebuiltToolchain(patched, tmp.resolve("patched")).withBase(published);
+        assertTrue(p.kernelFromBase(Arch.X86_64));
+        assertEquals(java.util.Set.of("mbedtls", "curl"), p.componentsFromBase(Arch.X86_64));
+        assertEquals(List.of("musl", "socat"), p.sourcesToFetch(List.of(Arch.X86_64)).stream().map(Source::name)
+                .sorted().toList(), "socat's source and the prebuilt toolchain's; not the kernel's, not curl's");
+
+        // a dependency changed: its dependents are not the base's either
+        DistroDefinition changedTls = new Derivation(List.of(), List.of(new Component("mbedtls", null)
+                .withMakeArgs("lib")), List.of(), List.of(), null, List.of(), List.of(), null).applyTo(base);
+        assertEquals(java.util.Set.of("socat"), build(changedTls, tmp.resolve("tls"), TS).withBase(published)
+                .componentsFromBase(Arch.X86_64));
+    }
+
+    @Test
+    void baseBinariesThatAreNotTheOnesTheBasesDefinitionNamesAreRefused() throws Exception {
+        DistroDefinition base = withKernelAndMusl(declared(tmp.resolve("a"), "p1"));
+        DistroBuild baseBuild = builtBase(base);
+        io.github.puipui.distro.DistroBinaries.Index index = publish(baseBuild, tmp.resolve("a-1-x86_64-binaries.tar.gz"));
+        Path other = tmp.resolve("other.tar.gz");
+        Files.writeString(baseBuild.layout().kernelOutputs(Arch.X86_64).resolve("bzImage"), "a kernel with a backdoor\n");
+        publish(baseBuild, other);
+        DistroBuild derived = build(base, tmp.resolve("derived"), TS)
+                .withBase(new DistroBuild.Base(Map.of("x86_64", index), arch -> other));
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> derived.kernel(Arch.X86_64, 1));
+        assertTrue(e.getMessage().contains("not the base's") && e.getMessage().contains(index.sha256()), e.getMessage());
+        assertFalse(Files.exists(derived.layout().out(Arch.X86_64).resolve("bzImage")), "nothing published");
     }
 
     @Test

@@ -40,13 +40,13 @@ class UserlandBuilderTest {
     }
 
     private UserlandBuilder.Prepared prepared(Component c, String inputs) {
-        return new UserlandBuilder.Prepared(c, "1.0", archive, archiveSha, inputs);
+        return new UserlandBuilder.Prepared(c, "1.0", archive, archiveSha, inputs, false);
     }
 
     /** Builds into {@code <clone>/…} as the userland goal does; returns how each file was obtained. */
     private List<UserlandBuilder.Installed> build(Path clone, OutputCache cache, UserlandBuilder.Prepared... ps) throws Exception {
         Toolchain tc = new Toolchain(Arch.X86_64, "cc", "", "x86_64-linux-musl", tmp);
-        UserlandBuilder b = new UserlandBuilder(new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT, cache);
+        UserlandBuilder b = new UserlandBuilder(new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT, cache, null);
         return b.build(Arch.X86_64, () -> tc, List.of(ps), clone.resolve("build"), clone.resolve("staging"),
                 clone.resolve("userland"), clone.resolve("logs"), 1, OutputTimestamp.parse("2026-11-25T00:00:00Z"));
     }

@@ -59,4 +59,38 @@ class DistroDeclarationTest {
         assertTrue(e.getMessage().contains("<overlayDirectory>") && e.getMessage().contains("through a link"),
                 e.getMessage());
     }
+
+    /** A derived declaration of {@code base}, with nothing changed. */
+    private DistroDeclaration derivedFrom(String base) {
+        Path module = tmp.resolve("derived");
+        return new DistroDeclaration(module, module, base, List.of(), List.of(), List.of(), List.of(), null, null, null,
+                List.of(), List.of(), null, false);
+    }
+
+    @Test
+    void aBasePinnedByDigestIsTheOnlyOneTaken() throws Exception {
+        DistroDefinition base = definition(declared("../patches/fix.patch", null));
+        Path archive = tmp.resolve("repo/base-1-definition.tar.gz");
+        Files.createDirectories(archive.getParent());
+        DefinitionArchive.write(base, List.of("x86_64"), List.of(new DistroBinaries.Index("x86_64", "b".repeat(64),
+                java.util.Map.of("kernel", "c".repeat(64)))), archive, 1_764_028_800L);
+        String sha = io.github.puipui.files.Sha256.of(archive);
+        DistroDeclaration.BaseResolver resolver = (g, a, v) -> {
+            assertEquals("org.example:base:1", g + ":" + a + ":" + v, "the coordinates, without the pin");
+            return archive;
+        };
+        DistroDeclaration pinned = derivedFrom("org.example:base:1@sha256:" + sha);
+        assertEquals(List.of("hello"), pinned.definition(resolver, tmp.resolve("w1"), BuildLog.SILENT).components()
+                .stream().map(Component::name).toList());
+        assertEquals("b".repeat(64), pinned.baseBinaries(resolver, tmp.resolve("w1"), BuildLog.SILENT).get("x86_64")
+                .sha256(), "the pinned definition names its binaries' digest");
+
+        java.io.IOException other = assertThrows(java.io.IOException.class, () -> derivedFrom("org.example:base:1@sha256:"
+                + "d".repeat(64)).definition(resolver, tmp.resolve("w2"), BuildLog.SILENT));
+        assertTrue(other.getMessage().contains(sha) && other.getMessage().contains("not the " + "d".repeat(64)),
+                other.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> derivedFrom(
+                "org.example:base:1@sha256:abc").definition(resolver, tmp.resolve("w3"), BuildLog.SILENT));
+        assertTrue(bad.getMessage().contains("@sha256:<64 hex digits>"), bad.getMessage());
+    }
 }

@@ -115,13 +115,19 @@ public final class CachedStep {
 
     /** Stores the outputs in the build cache unless it has them; a failing cache is left alone, never the step. */
     private void store(String what, String key, String inputs, Path outputs, String relocate) {
-        if (base || cache == null || !cache.usable() || cache.contains(key)) {
+        if (base || cache == null || !cache.usable()) {
             return;
         }
-        try {
-            cache.store(key, inputs, outputs, relocate);
-        } catch (IOException | RuntimeException e) {
-            cache.fault("storing " + what, e);
+        if (!cache.contains(key)) {
+            try {
+                cache.store(key, inputs, outputs, relocate);
+            } catch (IOException | RuntimeException e) {
+                cache.fault("storing " + what, e);
+                return;
+            }
+        }
+        if (cache.remote() != null) {
+            cache.remote().push(key, cache, what);
         }
     }
 
@@ -130,6 +136,13 @@ public final class CachedStep {
             return false;
         }
         try {
+            if (!base && cache.remote() != null && !cache.contains(key)) {
+                long bytes = cache.remote().pull(key, cache, what);
+                if (bytes >= 0) {
+                    log.info(String.format("%s: fetched from the remote cache %s (%,d bytes)", what,
+                            cache.remote().config().serverId(), bytes));
+                }
+            }
             return cache.restore(key, outputs, relocate);
         } catch (IOException | RuntimeException e) {
             cache.fault("restoring " + what, e);

@@ -17,6 +17,7 @@ import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.CachedStep;
 import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.RemoteCache;
 import io.github.puipui.cache.UserCache;
 import io.github.puipui.distpackage.DistroPackager;
 import io.github.puipui.distpackage.Sbom;
@@ -96,7 +97,12 @@ public final class DistroBuild {
      * proxy, and the build cache's size bound in bytes (0: no build cache).
      */
     public record Environment(Path workDirectory, Path userCache, List<URI> mirrors, boolean offline,
-            ProxyConfig proxy, long buildCacheBytes) {
+            ProxyConfig proxy, long buildCacheBytes, RemoteCache.Config remoteCache) {
+        public Environment(Path workDirectory, Path userCache, List<URI> mirrors, boolean offline, ProxyConfig proxy,
+                long buildCacheBytes) {
+            this(workDirectory, userCache, mirrors, offline, proxy, buildCacheBytes, null);
+        }
+
         /** The user cache's areas this build may trust, with a private fallback under the work directory. */
         public UserCache trustedCache(BuildLog log) {
             return new UserCache(userCache, new Layout(workDirectory).privateCache(), log);
@@ -124,6 +130,9 @@ public final class DistroBuild {
         UserCache user = env.trustedCache(log);
         OutputCache cache = env.buildCacheBytes() <= 0 ? null
                 : new OutputCache(user.rootFor("outputs").resolve("outputs"), env.buildCacheBytes(), log);
+        if (cache != null && env.remoteCache() != null) {
+            cache.withRemote(new RemoteCache(env.remoteCache(), new Transport(env.proxy()), log));
+        }
         return new DistroBuild(definition, new Layout(env.workDirectory()), user.rootFor("src", "toolchain"),
                 env.fetcher(log), cache, settings, log);
     }

@@ -113,6 +113,19 @@ public final class CachedStep {
         return How.BUILT;
     }
 
+    /**
+     * Restores into {@code target} the entry for {@code inputs} from the build cache or its remote tier, outside a
+     * {@link #run}: false on a miss (or without a cache).
+     */
+    public boolean restoreInto(String what, String inputs, Path target, String relocate) {
+        return restore(what, OutputCache.key(inputs), target, relocate);
+    }
+
+    /** Keeps {@code dir} in the build cache as the entry for {@code inputs} (and pushes it), outside a {@link #run}. */
+    public void keep(String what, String inputs, Path dir, String relocate) {
+        store(what, OutputCache.key(inputs), inputs, dir, relocate);
+    }
+
     /** Stores the outputs in the build cache unless it has them; a failing cache is left alone, never the step. */
     private void store(String what, String key, String inputs, Path outputs, String relocate) {
         if (base || cache == null || !cache.usable()) {

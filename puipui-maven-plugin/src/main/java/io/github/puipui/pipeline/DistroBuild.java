@@ -376,7 +376,24 @@ public final class DistroBuild {
                 return prefix;
             }
         };
-        return toolchainChoice().plan(arch, sources, MUSL_SOURCE, KERNEL_SOURCE, baseSysroot,
+        ToolchainChoice.SysrootCache sysroots = cache == null ? null : new ToolchainChoice.SysrootCache() {
+            private String inputs(String identity) {
+                return "step=musl sysroot\n" + identity + "\n";
+            }
+
+            @Override
+            public boolean restore(String identity, Path dir, Path prefix) {
+                return new CachedStep(cache, log).restoreInto(arch + " toolchain: musl sysroot", inputs(identity), dir,
+                        prefix.toString());
+            }
+
+            @Override
+            public void store(String identity, Path prefix) {
+                new CachedStep(cache, log).keep(arch + " toolchain: musl sysroot", inputs(identity), prefix,
+                        prefix.toString());
+            }
+        };
+        return toolchainChoice().plan(arch, sources, MUSL_SOURCE, KERNEL_SOURCE, baseSysroot, sysroots,
                 new ToolchainChoice.ArchWork(layout.arch(arch), layout.logs(arch).resolve("toolchain.log")), runner,
                 jobs);
     }

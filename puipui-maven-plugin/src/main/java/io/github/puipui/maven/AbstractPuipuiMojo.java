@@ -161,7 +161,10 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
         if (distroBuild == null) {
             DistroBuild build = DistroBuild.open(definition(), environment(proxy(), remoteCacheConfig()),
                     settings(timestamp(), pluginIdentity()), buildLog());
-            if (isDerived()) {
+            if (isDerived() && !baseBinaries) {
+                getLog().info("base distro " + base + ": its binaries are not used (puipui.baseBinaries=false):"
+                        + " every step is built here");
+            } else if (isDerived()) {
                 io.github.puipui.distro.DistroDeclaration d = declaration();
                 java.util.Map<String, io.github.puipui.distro.DistroBinaries.Index> indexes = core(
                         "reading the base distro's definition", () -> d.baseBinaries(this::resolveBase, layout().base(),

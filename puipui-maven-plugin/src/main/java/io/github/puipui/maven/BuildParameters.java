@@ -59,6 +59,16 @@ abstract class BuildParameters extends DistroParameters {
     protected String mirrors;
 
     /**
+     * Take a derived distro's steps whose declared inputs equal its base's from the base's published binaries. With
+     * false, every step is built here: a check that the base's binaries are what its definition builds, or a build
+     * through a compiler launcher.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.baseBinaries", defaultValue = "true")
+    protected boolean baseBinaries;
+
+    /**
      * Keep kernel and component outputs in the user-level build cache (the {@code outputs} directory of the cache)
      * and take them from there when their inputs match, so that another clone of the same sources builds nothing
      * again.

@@ -15,7 +15,7 @@ def run = { List<String> cmd ->
 }
 // every run starts with empty local caches and an empty server
 ['www', 'nginx', 'keys', 'clone-b', 'base-repo'].each { new File(basedir, it).deleteDir() }
-new File(basedir).eachDirMatch(~/cache-[0-9]+/) { it.deleteDir() }
+basedir.eachDirMatch(~/cache-[0-9]+/) { it.deleteDir() }
 new File(basedir, 'tampered.txt').delete()
 new File(basedir, 'www/cache').mkdirs()
 new File(basedir, 'nginx/tmp').mkdirs()

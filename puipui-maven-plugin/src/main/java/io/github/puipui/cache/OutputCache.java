@@ -350,10 +350,17 @@ public final class OutputCache {
         return total;
     }
 
-    /** Regular files and symbolic links under {@code dir}, sorted by path. */
+    /**
+     * Regular files and symbolic links under {@code dir}, sorted by path; not a tree's own manifest
+     * ({@link io.github.puipui.files.TreeManifest#FILE}), which describes the tree where it is and is written again
+     * where it is restored.
+     */
     static List<Path> listTree(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         for (FileTrees.Entry e : FileTrees.list(dir)) {
+            if (e.relative().equals(io.github.puipui.files.TreeManifest.FILE)) {
+                continue;
+            }
             if (e.isFile() || e.isLink()) {
                 out.add(e.path());
             } else if (!e.isDirectory()) {

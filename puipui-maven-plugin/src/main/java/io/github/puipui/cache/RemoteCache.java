@@ -395,9 +395,13 @@ public final class RemoteCache {
     }
 
     private void unreachable(Exception e, String what) {
-        down = e.getMessage();
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (e.getCause() != null && e.getCause() != e && e.getMessage() == null) {
+            why = e.getClass().getSimpleName() + ": " + e.getCause();
+        }
+        down = why;
         warn("down", what + ": the remote cache " + config.serverId() + " (" + config.url() + ") cannot be reached ("
-                + e.getMessage() + "); building without it");
+                + why + "); building without it");
     }
 
     private void warn(String once, String message) {

@@ -169,15 +169,16 @@ public final class Transport {
                 throw new IOException("no answer from " + uri + " in time (" + e.getMessage() + ")", e);
             }
             int code = resp.statusCode();
+            InputStream raw = resp.body() == null ? InputStream.nullInputStream() : resp.body();
             if (code == 407 && proxy != null) {
-                resp.body().close();
+                raw.close();
                 throw new IOException("the proxy " + proxy.host() + ":" + proxy.port() + " wants a user name and"
                         + " password (HTTP 407) for " + uri + (authenticates(proxy)
                                 ? ", and refused those of its <proxy> in settings.xml"
                                 : ": give them in its <proxy> in settings.xml"));
             }
             long len = resp.headers().firstValueAsLong("Content-Length").orElse(-1L);
-            InputStream body = tunnel == null ? resp.body() : closingToo(resp.body(), tunnel);
+            InputStream body = tunnel == null ? raw : closingToo(raw, tunnel);
             return new Exchange(code, len, body);
         } catch (IOException | RuntimeException e) {
             closeQuietly(tunnel);

@@ -6,7 +6,7 @@ packages=(
   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   qemu-system-x86 qemu-system-arm qemu-utils e2fsprogs openssh-client sshpass openssl
   dpkg-dev ca-certificates zopfli patch util-linux distcc ccache gnupg
-  cmake meson ninja-build pkgconf
+  cmake meson ninja-build pkgconf nginx-core
 )
 if [[ $(uname -m) == aarch64 ]]; then
   packages+=(gcc-x86-64-linux-gnu binutils-x86-64-linux-gnu)

@@ -113,15 +113,34 @@ public final class CachedStep {
         return How.BUILT;
     }
 
+    /**
+     * Restores into {@code target} the entry for {@code inputs} from the build cache or its remote tier, outside a
+     * {@link #run}: false on a miss (or without a cache).
+     */
+    public boolean restoreInto(String what, String inputs, Path target, String relocate) {
+        return restore(what, OutputCache.key(inputs), target, relocate);
+    }
+
+    /** Keeps {@code dir} in the build cache as the entry for {@code inputs} (and pushes it), outside a {@link #run}. */
+    public void keep(String what, String inputs, Path dir, String relocate) {
+        store(what, OutputCache.key(inputs), inputs, dir, relocate);
+    }
+
     /** Stores the outputs in the build cache unless it has them; a failing cache is left alone, never the step. */
     private void store(String what, String key, String inputs, Path outputs, String relocate) {
-        if (base || cache == null || !cache.usable() || cache.contains(key)) {
+        if (base || cache == null || !cache.usable()) {
             return;
         }
-        try {
-            cache.store(key, inputs, outputs, relocate);
-        } catch (IOException | RuntimeException e) {
-            cache.fault("storing " + what, e);
+        if (!cache.contains(key)) {
+            try {
+                cache.store(key, inputs, outputs, relocate);
+            } catch (IOException | RuntimeException e) {
+                cache.fault("storing " + what, e);
+                return;
+            }
+        }
+        if (cache.remote() != null) {
+            cache.remote().push(key, cache, what);
         }
     }
 
@@ -130,6 +149,13 @@ public final class CachedStep {
             return false;
         }
         try {
+            if (!base && cache.remote() != null && !cache.contains(key)) {
+                long bytes = cache.remote().pull(key, cache, what);
+                if (bytes >= 0) {
+                    log.info(String.format("%s: fetched from the remote cache %s (%,d bytes)", what,
+                            cache.remote().config().serverId(), bytes));
+                }
+            }
             return cache.restore(key, outputs, relocate);
         } catch (IOException | RuntimeException e) {
             cache.fault("restoring " + what, e);

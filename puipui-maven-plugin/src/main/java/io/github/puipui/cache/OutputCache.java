@@ -73,6 +73,52 @@ public final class OutputCache {
         return root.resolve(key);
     }
 
+    private volatile RemoteCache remote;
+
+    /** Adds a remote tier: entries missing here are looked for there, and stored ones pushed when it pushes. */
+    public OutputCache withRemote(RemoteCache remote) {
+        this.remote = remote;
+        return this;
+    }
+
+    /** The remote tier, or null. */
+    public RemoteCache remote() {
+        return remote;
+    }
+
+    /**
+     * Takes the entry directory {@code dir} (INPUTS, MANIFEST, files/, as a remote tier delivers it) as the entry
+     * {@code key}: its INPUTS must be the key's, and it is moved into place in one step. Its files are checked against
+     * the MANIFEST when it is restored, as every entry's are.
+     */
+    public void adopt(String key, Path dir) throws IOException {
+        Path target = entry(key);
+        if (contains(key)) {
+            return;
+        }
+        if (!Files.isRegularFile(dir.resolve(MANIFEST)) || !Files.isRegularFile(dir.resolve(INPUTS))
+                || !key(Files.readString(dir.resolve(INPUTS), StandardCharsets.UTF_8)).equals(key)) {
+            throw new DamagedEntryException("its INPUTS or MANIFEST is missing, or its INPUTS are not those of the key "
+                    + key);
+        }
+        Optional<Path> escaping = ConfinedLinks.escapingLink(dir);
+        if (escaping.isPresent()) {
+            throw new DamagedEntryException("link " + dir.relativize(escaping.get()) + " leads outside the entry");
+        }
+        PrivateDirectories.restrictTree(dir);
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            evict(target); // left without its MANIFEST by an interrupted store
+        }
+        try {
+            Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (!contains(key)) {
+                throw e;
+            }
+        }
+        trim(key);
+    }
+
     public boolean contains(String key) {
         return Files.isRegularFile(entry(key).resolve(MANIFEST));
     }
@@ -304,10 +350,17 @@ public final class OutputCache {
         return total;
     }
 
-    /** Regular files and symbolic links under {@code dir}, sorted by path. */
+    /**
+     * Regular files and symbolic links under {@code dir}, sorted by path; not a tree's own manifest
+     * ({@link io.github.puipui.files.TreeManifest#FILE}), which describes the tree where it is and is written again
+     * where it is restored.
+     */
     static List<Path> listTree(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         for (FileTrees.Entry e : FileTrees.list(dir)) {
+            if (e.relative().equals(io.github.puipui.files.TreeManifest.FILE)) {
+                continue;
+            }
             if (e.isFile() || e.isLink()) {
                 out.add(e.path());
             } else if (!e.isDirectory()) {

@@ -95,48 +95,94 @@ public final class Transport {
                 if (offset > 0) {
                     rb.header("Range", "bytes=" + offset + "-");
                 }
-                HttpClient client = http;
-                ProxyTunnel tunnel = null;
-                if (scheme.equals("https") && proxy != null && authenticates(proxy) && !proxy.bypasses(uri.getHost())) {
-                    tunnel = new ProxyTunnel(proxy);
-                    client = client().proxy(ProxySelector.of(tunnel.address())).build();
-                    rb.header(ProxyTunnel.TOKEN_HEADER, tunnel.token());
+                Exchange x = send(uri, rb);
+                int code = x.status();
+                if (code == 404 || code == 410) {
+                    x.body().close();
+                    return Optional.empty();
                 }
-                try {
-                    HttpResponse<InputStream> resp;
-                    try {
-                        resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException("interrupted while connecting to " + uri, e);
-                    }
-                    int code = resp.statusCode();
-                    if (code / 100 != 2 && resp.body() != null) {
-                        resp.body().close();
-                    }
-                    if (code == 404 || code == 410) {
-                        closeQuietly(tunnel);
-                        return Optional.empty();
-                    }
-                    if (code == 407 && proxy != null) {
-                        throw new IOException("the proxy " + proxy.host() + ":" + proxy.port() + " wants a user name and"
-                                + " password (HTTP 407) for " + uri + (authenticates(proxy)
-                                        ? ", and refused those of its <proxy> in settings.xml"
-                                        : ": give them in its <proxy> in settings.xml"));
-                    }
-                    if (code / 100 != 2) {
-                        throw new IOException("HTTP " + code + " from " + uri);
-                    }
-                    long len = resp.headers().firstValueAsLong("Content-Length").orElse(-1L);
-                    InputStream body = tunnel == null ? resp.body() : closingToo(resp.body(), tunnel);
-                    return Optional.of(new Download(body, len, offset == 0 || code == 206));
-                } catch (IOException | RuntimeException e) {
-                    closeQuietly(tunnel);
-                    throw e;
+                if (code / 100 != 2) {
+                    x.body().close();
+                    throw new HttpStatusException(code, uri);
                 }
+                return Optional.of(new Download(x.body(), x.length(), offset == 0 || code == 206));
             }
             default:
                 throw new IOException("unsupported location " + uri + " (use https:, http: or file:)");
+        }
+    }
+
+    /** An HTTP response: its status, the length of its body if the server said (-1 otherwise), and the body. */
+    public record Exchange(int status, long length, InputStream body) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            body.close();
+        }
+    }
+
+    /** An HTTP status that is neither success nor "not found", with the location it came from. */
+    public static final class HttpStatusException extends IOException {
+        private final int status;
+
+        public HttpStatusException(int status, URI uri) {
+            super("HTTP " + status + " from " + uri);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /**
+     * One HTTP request to a server that stores files (a build cache): {@code method} (HEAD, GET or PUT) with
+     * {@code headers} and, for PUT, the file {@code upload}; the server must answer within {@code stall}, and a body
+     * that stops arriving for that long fails the read. The caller closes the body.
+     */
+    public Exchange exchange(String method, URI uri, java.util.Map<String, String> headers, Path upload,
+            Duration stall) throws IOException {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(stall).header("User-Agent", "puipui-maven-plugin");
+        headers.forEach(rb::header);
+        rb.method(method, upload == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofFile(upload));
+        Exchange x = send(uri, rb);
+        return new Exchange(x.status(), x.length(), StallGuard.guard(x.body(), stall, uri));
+    }
+
+    /** Sends a request, through a tunnel of its own for https behind an authenticating proxy. */
+    private Exchange send(URI uri, HttpRequest.Builder rb) throws IOException {
+        HttpClient client = http;
+        ProxyTunnel tunnel = null;
+        if (uri.getScheme().equals("https") && proxy != null && authenticates(proxy) && !proxy.bypasses(uri.getHost())) {
+            tunnel = new ProxyTunnel(proxy);
+            client = client().proxy(ProxySelector.of(tunnel.address())).build();
+            rb.header(ProxyTunnel.TOKEN_HEADER, tunnel.token());
+        }
+        try {
+            HttpResponse<InputStream> resp;
+            try {
+                resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while connecting to " + uri, e);
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw new IOException("no answer from " + uri + " in time (" + e.getMessage() + ")", e);
+            }
+            int code = resp.statusCode();
+            InputStream raw = resp.body() == null ? InputStream.nullInputStream() : resp.body();
+            if (code == 407 && proxy != null) {
+                raw.close();
+                throw new IOException("the proxy " + proxy.host() + ":" + proxy.port() + " wants a user name and"
+                        + " password (HTTP 407) for " + uri + (authenticates(proxy)
+                                ? ", and refused those of its <proxy> in settings.xml"
+                                : ": give them in its <proxy> in settings.xml"));
+            }
+            long len = resp.headers().firstValueAsLong("Content-Length").orElse(-1L);
+            InputStream body = tunnel == null ? raw : closingToo(raw, tunnel);
+            return new Exchange(code, len, body);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(tunnel);
+            throw e;
         }
     }
 

@@ -159,8 +159,8 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
     /** The build core of this distro, set up from the goal's parameters (one per goal execution). */
     protected final synchronized DistroBuild distroBuild() throws MojoExecutionException, MojoFailureException {
         if (distroBuild == null) {
-            DistroBuild build = DistroBuild.open(definition(), environment(proxy()), settings(timestamp(),
-                    pluginIdentity()), buildLog());
+            DistroBuild build = DistroBuild.open(definition(), environment(proxy(), remoteCacheConfig()),
+                    settings(timestamp(), pluginIdentity()), buildLog());
             if (isDerived() && !baseBinaries) {
                 getLog().info("base distro " + base + ": its binaries are not used (puipui.baseBinaries=false):"
                         + " every step is built here");
@@ -179,6 +179,49 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
             distroBuild = build;
         }
         return distroBuild;
+    }
+
+    /** The remote tier of the build cache, with its settings.xml server's credentials, or null when none is set. */
+    private io.github.puipui.cache.RemoteCache.Config remoteCacheConfig() throws MojoExecutionException {
+        if (remoteCache == null || remoteCache.isBlank()) {
+            return null;
+        }
+        java.net.URI url;
+        try {
+            url = new java.net.URI(remoteCache.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new MojoExecutionException("puipui.remoteCache is not a URL: " + remoteCache);
+        }
+        if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
+            throw new MojoExecutionException("puipui.remoteCache is " + remoteCache + "; it is an https: or http: URL");
+        }
+        String user = null;
+        String password = null;
+        org.apache.maven.settings.Server server = session.getSettings().getServer(remoteCacheServerId);
+        if (server != null) {
+            SettingsDecryptionResult r = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+            org.apache.maven.settings.Server s = r.getServer() != null ? r.getServer() : server;
+            user = s.getUsername();
+            password = s.getPassword();
+        }
+        java.util.List<java.security.PublicKey> trusted = new java.util.ArrayList<>();
+        java.security.PrivateKey signing = null;
+        try {
+            if (remoteCacheTrustedKeys != null) {
+                for (String f : remoteCacheTrustedKeys.split(",")) {
+                    if (!f.isBlank()) {
+                        trusted.add(io.github.puipui.cache.RemoteCache.readPublicKey(Path.of(f.trim())));
+                    }
+                }
+            }
+            if (remoteCacheSigningKey != null) {
+                signing = io.github.puipui.cache.RemoteCache.readPrivateKey(remoteCacheSigningKey.toPath());
+            }
+        } catch (java.io.IOException e) {
+            throw new MojoExecutionException("remote cache keys: " + e.getMessage(), e);
+        }
+        return new io.github.puipui.cache.RemoteCache.Config(remoteCacheServerId, url, user, password, remoteCachePush,
+                trusted, signing);
     }
 
     private ProxyConfig proxy() {

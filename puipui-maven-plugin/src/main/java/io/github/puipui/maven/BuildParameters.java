@@ -202,11 +202,64 @@ abstract class BuildParameters extends DistroParameters {
 
     /** Where the build works and what it may use, with {@code proxy} (null for none). */
     protected final DistroBuild.Environment environment(ProxyConfig proxy) {
+        return environment(proxy, null);
+    }
+
+    /** The environment, with the build cache's remote tier {@code remote} (or null). */
+    protected final DistroBuild.Environment environment(ProxyConfig proxy,
+            io.github.puipui.cache.RemoteCache.Config remote) {
         List<URI> all = new ArrayList<>(Fetcher.parseMirrors(mirrors)); // the environment drops repeated ones
         all.addAll(Fetcher.parseMirrors(System.getenv("PUIPUI_MIRRORS")));
         return new DistroBuild.Environment(workDirectory.toPath(), cacheRoot(), all,
-                session.isOffline(), proxy, buildCache ? Math.max(1, buildCacheMaxMegabytes) << 20 : 0);
+                session.isOffline(), proxy, buildCache ? Math.max(1, buildCacheMaxMegabytes) << 20 : 0,
+                session.isOffline() ? null : remote);
     }
+
+    /**
+     * The build cache's remote tier: the URL of a directory on an HTTP(S) server that answers HEAD and GET, and PUT
+     * to write (nginx with dav_methods PUT, Apache httpd mod_dav, a raw repository of Artifactory or Nexus). Entries
+     * missing from the local build cache are looked for there, with keys exactly as strict as the local ones.
+     * Credentials come from the settings.xml server named by remoteCacheServerId, and the settings' proxies apply.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.remoteCache")
+    protected String remoteCache;
+
+    /**
+     * The id of the settings.xml server whose user name and password the remote cache is read and written with.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.remoteCache.serverId", defaultValue = "puipui-remote-cache")
+    protected String remoteCacheServerId;
+
+    /**
+     * Write to the remote cache what this build stores in the local one (the main branch's CI); reading is the
+     * default, as with ccache and Gradle.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.remoteCache.push", defaultValue = "false")
+    protected boolean remoteCachePush;
+
+    /**
+     * Ed25519 public keys (PEM files, comma-separated): when set, only remote cache entries signed by one of them are
+     * used.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.remoteCache.trustedKeys")
+    protected String remoteCacheTrustedKeys;
+
+    /**
+     * The Ed25519 private key (a PKCS#8 PEM file, as openssl genpkey -algorithm ed25519 writes it) that pushed entries
+     * are signed with.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.remoteCache.signingKey")
+    protected File remoteCacheSigningKey;
 
     /** How to build, for the output timestamp {@code ts} and the plugin's identity. */
     protected final DistroBuild.Settings settings(OutputTimestamp ts, String pluginIdentity) {

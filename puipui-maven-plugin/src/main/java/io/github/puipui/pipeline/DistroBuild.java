@@ -17,6 +17,7 @@ import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.CachedStep;
 import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.RemoteCache;
 import io.github.puipui.cache.UserCache;
 import io.github.puipui.distpackage.DistroPackager;
 import io.github.puipui.distpackage.Sbom;
@@ -96,7 +97,12 @@ public final class DistroBuild {
      * proxy, and the build cache's size bound in bytes (0: no build cache).
      */
     public record Environment(Path workDirectory, Path userCache, List<URI> mirrors, boolean offline,
-            ProxyConfig proxy, long buildCacheBytes) {
+            ProxyConfig proxy, long buildCacheBytes, RemoteCache.Config remoteCache) {
+        public Environment(Path workDirectory, Path userCache, List<URI> mirrors, boolean offline, ProxyConfig proxy,
+                long buildCacheBytes) {
+            this(workDirectory, userCache, mirrors, offline, proxy, buildCacheBytes, null);
+        }
+
         /** The user cache's areas this build may trust, with a private fallback under the work directory. */
         public UserCache trustedCache(BuildLog log) {
             return new UserCache(userCache, new Layout(workDirectory).privateCache(), log);
@@ -124,6 +130,9 @@ public final class DistroBuild {
         UserCache user = env.trustedCache(log);
         OutputCache cache = env.buildCacheBytes() <= 0 ? null
                 : new OutputCache(user.rootFor("outputs").resolve("outputs"), env.buildCacheBytes(), log);
+        if (cache != null && env.remoteCache() != null) {
+            cache.withRemote(new RemoteCache(env.remoteCache(), new Transport(env.proxy()), log));
+        }
         return new DistroBuild(definition, new Layout(env.workDirectory()), user.rootFor("src", "toolchain"),
                 env.fetcher(log), cache, settings, log);
     }
@@ -367,7 +376,24 @@ public final class DistroBuild {
                 return prefix;
             }
         };
-        return toolchainChoice().plan(arch, sources, MUSL_SOURCE, KERNEL_SOURCE, baseSysroot,
+        ToolchainChoice.SysrootCache sysroots = cache == null ? null : new ToolchainChoice.SysrootCache() {
+            private String inputs(String identity) {
+                return "step=musl sysroot\n" + identity + "\n";
+            }
+
+            @Override
+            public boolean restore(String identity, Path dir, Path prefix) {
+                return new CachedStep(cache, log).restoreInto(arch + " toolchain: musl sysroot", inputs(identity), dir,
+                        prefix.toString());
+            }
+
+            @Override
+            public void store(String identity, Path prefix) {
+                new CachedStep(cache, log).keep(arch + " toolchain: musl sysroot", inputs(identity), prefix,
+                        prefix.toString());
+            }
+        };
+        return toolchainChoice().plan(arch, sources, MUSL_SOURCE, KERNEL_SOURCE, baseSysroot, sysroots,
                 new ToolchainChoice.ArchWork(layout.arch(arch), layout.logs(arch).resolve("toolchain.log")), runner,
                 jobs);
     }

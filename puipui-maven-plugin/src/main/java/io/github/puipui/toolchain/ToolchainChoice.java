@@ -10,6 +10,8 @@ import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.files.PrivateDirectories;
 import io.github.puipui.files.Sha256;
+import io.github.puipui.files.TreeManifest;
+import io.github.puipui.files.FileTrees;
 import io.github.puipui.process.BuildStepException;
 import io.github.puipui.process.ProcessRunner;
 
@@ -42,6 +44,18 @@ public final class ToolchainChoice {
 
     /** Where an arch's toolchain work goes: its work directory (sources, a private fallback) and its log. */
     public record ArchWork(Path dir, Path logFile) {
+    }
+
+    /**
+     * Where a built musl sysroot is kept and found again, on this machine and others: the build cache and its remote
+     * tier. {@code identity} is everything the sysroot is made from (the host compiler included).
+     */
+    public interface SysrootCache {
+        /** Restores the sysroot {@code identity} into {@code dir}, its text files naming {@code prefix}; false on a miss. */
+        boolean restore(String identity, Path dir, Path prefix) throws IOException;
+
+        /** Keeps the sysroot {@code identity} found at {@code prefix}, unless the cache has it. */
+        void store(String identity, Path prefix) throws IOException;
     }
 
     /**
@@ -83,8 +97,8 @@ public final class ToolchainChoice {
      * The toolchain of {@code arch}: a prebuilt one that fits, else the host compiler with the base's musl sysroot
      * ({@code base}, or null), else with one built from {@code musl} and {@code kernel} (source names).
      */
-    public Plan plan(Arch arch, Sources sources, String musl, String kernel, BaseSysroot base, ArchWork work,
-            ProcessRunner runner, int jobs) throws IOException, FetchException {
+    public Plan plan(Arch arch, Sources sources, String musl, String kernel, BaseSysroot base, SysrootCache sysroots,
+            ArchWork work, ProcessRunner runner, int jobs) throws IOException, FetchException {
         java.util.Optional<Prebuilt> p = prebuiltFor(arch);
         if (p.isPresent()) {
             return prebuilt(arch, p.get(), sources.fetch(p.get().source()), work);
@@ -106,6 +120,13 @@ public final class ToolchainChoice {
                 + compilerTools(arch), memoized(() -> {
                     if (MuslSysrootBuilder.problem(prefix, identity).isEmpty()) {
                         log.info(arch + " toolchain: cached musl sysroot " + prefix);
+                        if (sysroots != null) {
+                            sysroots.store(identity, prefix);
+                        }
+                        return MuslSysrootBuilder.toolchain(arch, prefix);
+                    }
+                    if (sysroots != null && restore(sysroots, identity, prefix)) {
+                        log.info(arch + " toolchain: musl sysroot " + prefix + " restored from the build cache");
                         return MuslSysrootBuilder.toolchain(arch, prefix);
                     }
                     Path muslSrc = muslArchive.extractTree(work.dir().resolve("build/musl"));
@@ -115,9 +136,35 @@ public final class ToolchainChoice {
                     } catch (FetchException e) {
                         throw new IOException(e.getMessage(), e);
                     }
-                    return new MuslSysrootBuilder(runner, log).build(new MuslSysrootBuilder.Inputs(arch, identity,
-                            muslSrc, kernelSource, prefix, work.dir(), jobs, work.logFile()));
+                    Toolchain built = new MuslSysrootBuilder(runner, log).build(new MuslSysrootBuilder.Inputs(arch,
+                            identity, muslSrc, kernelSource, prefix, work.dir(), jobs, work.logFile()));
+                    if (sysroots != null) {
+                        sysroots.store(identity, prefix);
+                    }
+                    return built;
                 }));
+    }
+
+    /**
+     * Restores a sysroot from the build cache into a staging directory beside {@code prefix}, writes the manifest of
+     * its relocated files, and puts it in place as a built one is; false on a miss.
+     */
+    private static boolean restore(SysrootCache sysroots, String identity, Path prefix) throws IOException {
+        FileTrees.removeAbandonedStaging(prefix);
+        Path stage = FileTrees.stagingPath(prefix);
+        try {
+            Path tree = stage.resolve("sysroot");
+            if (!sysroots.restore(identity, tree, prefix)) {
+                return false;
+            }
+            // the cache checked every file against its entry; the manifest is this place's, after relocation
+            TreeManifest.write(tree, identity);
+            PrivateDirectories.restrictTree(stage);
+            FileTrees.publish(tree, prefix, d -> MuslSysrootBuilder.problem(d, identity).isEmpty());
+            return MuslSysrootBuilder.problem(prefix, identity).isEmpty();
+        } finally {
+            FileTrees.deleteTree(stage);
+        }
     }
 
     /** The components' key: the compiler and binutils that build them, to the byte. */

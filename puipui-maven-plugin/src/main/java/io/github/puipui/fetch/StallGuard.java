@@ -1,0 +1,85 @@
+package io.github.puipui.fetch;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A body that fails instead of waiting for ever: when no byte arrives for the stall bound, the stream is closed and
+ * the read that waits throws, naming the location.
+ */
+final class StallGuard extends FilterInputStream {
+    private static final ScheduledExecutorService WATCH = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "puipui-stall-guard");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final long stallNanos;
+    private final URI uri;
+    private volatile long lastProgress = System.nanoTime();
+    private volatile boolean stalled;
+    private final ScheduledFuture<?> check;
+
+    private StallGuard(InputStream in, Duration stall, URI uri) {
+        super(in);
+        this.stallNanos = stall.toNanos();
+        this.uri = uri;
+        long period = Math.max(100, stall.toMillis() / 10);
+        this.check = WATCH.scheduleAtFixedRate(this::checkProgress, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    static InputStream guard(InputStream in, Duration stall, URI uri) {
+        return new StallGuard(in, stall, uri);
+    }
+
+    private void checkProgress() {
+        if (System.nanoTime() - lastProgress > stallNanos) {
+            stalled = true;
+            check.cancel(false);
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the waiting read fails either way
+            }
+        }
+    }
+
+    private IOException stalledError(IOException cause) {
+        return new IOException(uri + " sent nothing for " + stallNanos / 1_000_000_000 + " s", cause);
+    }
+
+    @Override
+    public int read() throws IOException {
+        try {
+            int b = super.read();
+            lastProgress = System.nanoTime();
+            return b;
+        } catch (IOException e) {
+            throw stalled ? stalledError(e) : e;
+        }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        try {
+            int n = super.read(b, off, len);
+            lastProgress = System.nanoTime();
+            return n;
+        } catch (IOException e) {
+            throw stalled ? stalledError(e) : e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        check.cancel(false);
+        super.close();
+    }
+}

@@ -145,11 +145,7 @@ public final class RemoteCache {
         } catch (IOException | RuntimeException e) {
             unreachable(e, what);
         } finally {
-            try {
-                FileTrees.deleteTree(tmp);
-            } catch (IOException ignored) {
-                // left in tmp/, removed with the other stale leftovers
-            }
+            removeQuietly(tmp);
         }
         return -1;
     }
@@ -190,13 +186,18 @@ public final class RemoteCache {
         } catch (IOException | RuntimeException e) {
             unreachable(e, what);
         } finally {
-            try {
-                FileTrees.deleteTree(tmp);
-            } catch (IOException ignored) {
-                // left in tmp/
-            }
+            removeQuietly(tmp);
         }
         return 0;
+    }
+
+    /** Removes a transfer's work directory; one that cannot be removed is left in tmp/ with the other leftovers. */
+    private static void removeQuietly(Path tmp) {
+        try {
+            FileTrees.deleteTree(tmp);
+        } catch (IOException ignored) {
+            // removed with the cache's other stale leftovers
+        }
     }
 
     /** GET with the server's credentials: null on 404, the response on 2xx, else an {@link Transport.HttpStatusException}. */
@@ -229,20 +230,13 @@ public final class RemoteCache {
         return Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Copies a body into {@code to}, at most {@code size} + 1 bytes; returns the sha256 of what was copied. */
+    /** Copies a body into {@code to}, at most {@code size} bytes; returns the sha256 of what was copied. */
     private static String copy(InputStream in, Path to, long size, URI from) throws IOException {
         MessageDigest md = Sha256.newDigest();
-        long total = 0;
-        byte[] buf = new byte[65536];
         try (OutputStream out = Files.newOutputStream(to)) {
-            for (int n; (n = in.read(buf)) > 0;) {
-                total += n;
-                if (total > size) {
-                    throw new DamagedException(from + " is longer than its entry says (" + size + " bytes)");
-                }
-                md.update(buf, 0, n);
-                out.write(buf, 0, n);
-            }
+            Sha256.copy(in, out, md, 0, size, done -> { });
+        } catch (Sha256.TooLongException e) {
+            throw new DamagedException(from + " is longer than its entry says (" + size + " bytes)");
         }
         return Sha256.hex(md.digest());
     }

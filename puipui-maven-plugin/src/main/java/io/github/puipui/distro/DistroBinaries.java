@@ -122,7 +122,7 @@ public final class DistroBinaries {
                 if (!s.from().entries().contains(key)) {
                     throw new IOException("the base's binaries of " + arch + " lack the step " + s.id());
                 }
-                copyTree(entry, out.root().resolve(key));
+                FileTrees.copyTree(entry, out.root().resolve(key));
             }
             keys.put(s.id(), key);
         }
@@ -134,18 +134,6 @@ public final class DistroBinaries {
         ReproducibleTar.write(target, TOP, tree, Map.of(), mtime);
         FileTrees.deleteTree(work);
         return new Index(arch, Sha256.of(target), keys);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        for (FileTrees.Entry e : FileTrees.list(from)) {
-            Path t = to.resolve(e.relative());
-            if (e.isDirectory()) {
-                Files.createDirectories(t);
-            } else {
-                Files.createDirectories(t.getParent());
-                Files.copy(e.path(), t, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            }
-        }
     }
 
     /**

@@ -234,107 +234,41 @@ public final class Fetcher {
     }
 
     /**
-     * Copies {@code in} to {@code out}, hashing into {@code md}, from byte {@code done} on; returns the bytes done.
-     * A read that gets nothing for the idle timeout is broken off: the stream is closed under it (the JDK's HTTP
-     * client ignores interrupts in a blocked read; closing ends it as if the body ended), and the download fails as
-     * stalled.
+     * Copies {@code in} to {@code out}, hashing into {@code md}, from byte {@code done} on; returns the bytes done,
+     * with a progress line every few seconds. A body that sends nothing for the idle timeout fails as stalled
+     * ({@link StallGuard}).
      */
     private long copyHashing(InputStream in, OutputStream out, MessageDigest md, long done, long length, String fileName,
             URI from) throws IOException {
-        byte[] buf = new byte[1 << 16];
         long start = System.nanoTime();
-        long lastReport = start;
+        long[] lastReport = {start};
         boolean remote = !Transport.isLocal(from);
         if (remote) {
             log.info((done > 0 ? "resuming " : "downloading ") + fileName + " from " + from
                     + (done > 0 ? " at byte " + done : "") + (length > 0 ? " (" + mib(length) + ")" : ""));
         }
         long startedAt = done;
-        IdleWatchdog watchdog = new IdleWatchdog(limits.idleTimeout(), in);
-        try {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                watchdog.touch();
-                if (done + n > limits.maxBytes()) {
-                    throw new FetchLimitException(fileName + " from " + from + " is larger than the " + limits.maxBytes()
-                            + " bytes a source may have");
+        try (InputStream guarded = StallGuard.guard(in, limits.idleTimeout(), from)) {
+            return Sha256.copy(guarded, out, md, done, limits.maxBytes(), now -> {
+                long t = System.nanoTime();
+                if (remote && t - lastReport[0] > PROGRESS_INTERVAL_NANOS) {
+                    lastReport[0] = t;
+                    double secs = (t - start) / 1e9;
+                    log.info("  " + fileName + ": " + mib(now) + (length > 0 ? " of " + mib(length)
+                            + String.format(" (%d%%)", now * 100 / length) : "")
+                            + String.format(", %.1f MiB/s", (now - startedAt) / 1048576.0 / secs));
                 }
-                md.update(buf, 0, n);
-                out.write(buf, 0, n);
-                done += n;
-                long now = System.nanoTime();
-                if (remote && now - lastReport > PROGRESS_INTERVAL_NANOS) {
-                    lastReport = now;
-                    double secs = (now - start) / 1e9;
-                    log.info("  " + fileName + ": " + mib(done) + (length > 0 ? " of " + mib(length)
-                            + String.format(" (%d%%)", done * 100 / length) : "")
-                            + String.format(", %.1f MiB/s", (done - startedAt) / 1048576.0 / secs));
-                }
-            }
-        } catch (FetchLimitException e) {
-            throw e;
-        } catch (IOException e) {
-            if (watchdog.fired()) {
-                throw new IOException("no data for " + limits.idleTimeout().toMillis() / 1000.0 + " s", e);
-            }
-            throw e;
-        } finally {
-            watchdog.close();
+            });
+        } catch (Sha256.TooLongException e) {
+            throw new FetchLimitException(fileName + " from " + from + " is larger than the " + limits.maxBytes()
+                    + " bytes a source may have");
         }
-        if (watchdog.fired()) {
-            throw new IOException("no data for " + limits.idleTimeout().toMillis() / 1000.0 + " s");
-        }
-        return done;
     }
 
     /** A body over the size bound: not worth another attempt. */
     private static final class FetchLimitException extends IOException {
         FetchLimitException(String message) {
             super(message);
-        }
-    }
-
-    /** Closes {@code stream} when {@link #touch} has not been called for {@code timeout}. */
-    private static final class IdleWatchdog implements AutoCloseable {
-        private final java.io.Closeable stream;
-        private final long timeoutNanos;
-        private final java.util.concurrent.ScheduledExecutorService timer;
-        private volatile long last = System.nanoTime();
-        private volatile boolean fired;
-
-        IdleWatchdog(java.time.Duration timeout, java.io.Closeable stream) {
-            this.stream = stream;
-            this.timeoutNanos = timeout.toNanos();
-            this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "puipui-download-watchdog");
-                t.setDaemon(true);
-                return t;
-            });
-            long period = Math.max(10, timeout.toMillis() / 4);
-            timer.scheduleAtFixedRate(this::check, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-
-        void touch() {
-            last = System.nanoTime();
-        }
-
-        boolean fired() {
-            return fired;
-        }
-
-        private void check() {
-            if (!fired && System.nanoTime() - last > timeoutNanos) {
-                fired = true;
-                try {
-                    stream.close();
-                } catch (IOException | RuntimeException e) {
-                    // the reader sees the stream end or fail either way
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            timer.shutdownNow();
         }
     }
 

@@ -31,7 +31,7 @@ final class StallGuard extends FilterInputStream {
         super(in);
         this.stallNanos = stall.toNanos();
         this.uri = uri;
-        long period = Math.max(100, stall.toMillis() / 10);
+        long period = Math.max(10, stall.toMillis() / 10);
         this.check = WATCH.scheduleAtFixedRate(this::checkProgress, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -52,13 +52,16 @@ final class StallGuard extends FilterInputStream {
     }
 
     private IOException stalledError(IOException cause) {
-        return new IOException(uri + " sent nothing for " + stallNanos / 1_000_000_000 + " s", cause);
+        return new IOException(uri + " sent nothing for " + stallNanos / 1_000_000 / 1000.0 + " s", cause);
     }
 
     @Override
     public int read() throws IOException {
         try {
             int b = super.read();
+            if (b < 0 && stalled) {
+                throw stalledError(null);
+            }
             lastProgress = System.nanoTime();
             return b;
         } catch (IOException e) {
@@ -70,6 +73,9 @@ final class StallGuard extends FilterInputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         try {
             int n = super.read(b, off, len);
+            if (n < 0 && stalled) {
+                throw stalledError(null); // closed under a waiting read, which the JDK's HTTP client ends as EOF
+            }
             lastProgress = System.nanoTime();
             return n;
         } catch (IOException e) {

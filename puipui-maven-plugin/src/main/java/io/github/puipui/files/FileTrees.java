@@ -238,4 +238,19 @@ public final class FileTrees {
             }
         });
     }
+
+    /** Copies the tree {@code from} into {@code to}: links as links, modes and mtimes kept, existing files replaced. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (Entry e : list(from)) {
+            Path t = to.resolve(e.relative());
+            if (e.isDirectory()) {
+                Files.createDirectories(t);
+            } else {
+                Files.createDirectories(t.getParent());
+                Files.copy(e.path(), t, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.github.puipui.files;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -46,6 +47,38 @@ public final class Sha256 {
             }
         }
         return hex(md.digest());
+    }
+
+    /** A stream that holds more bytes than {@link #copy} was allowed to copy; nothing past the bound was written. */
+    public static final class TooLongException extends IOException {
+        public TooLongException(long max) {
+            super("more than " + max + " bytes");
+        }
+    }
+
+    /** Told the bytes done after each chunk {@link #copy} writes. */
+    public interface Progress {
+        void done(long bytes);
+    }
+
+    /**
+     * Copies {@code in} to {@code out}, hashing what it copies into {@code md}, counting on from {@code done} bytes;
+     * returns the bytes done. A chunk that would take the count past {@code max} is not written: the copy fails with
+     * {@link TooLongException}, so a body larger than its bound never fills the disk.
+     */
+    public static long copy(InputStream in, OutputStream out, MessageDigest md, long done, long max, Progress progress)
+            throws IOException {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+            if (done + n > max) {
+                throw new TooLongException(max);
+            }
+            md.update(buf, 0, n);
+            out.write(buf, 0, n);
+            done += n;
+            progress.done(done);
+        }
+        return done;
     }
 
     /** Normalises a digest written by a person (case, spaces) and rejects anything that is not 64 hex digits. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,6 +79,7 @@ public final class DistroBuild {
     private final BuildLog log;
     private Base base;
     private final Map<String, DistroBinaries> openedBase = new HashMap<>();
+    private final Map<Arch, Map<String, String>> componentsDeclared = new HashMap<>();
 
     /**
      * A derived distro's base binaries: the index the base's definition gives for each arch it published, and how to
@@ -207,15 +209,6 @@ public final class DistroBuild {
     }
 
     // ---- fetch
-
-    /** Finds (cache, mirror, upstream) and verifies every declared source. */
-    public List<Fetcher.Fetched> fetchAll() throws FetchException {
-        List<Fetcher.Fetched> out = new ArrayList<>();
-        for (Source s : definition.sources()) {
-            out.add(fetcher.fetch(s));
-        }
-        return out;
-    }
 
     public Fetcher.Fetched fetch(String source) throws FetchException {
         return fetcher.fetch(definition.source(source));
@@ -402,6 +395,15 @@ public final class DistroBuild {
 
     /** Each component's declared inputs (see {@link StepInputs#componentDeclared}) by name, in build order. */
     public Map<String, String> componentsDeclared(Arch arch) throws IOException {
+        Map<String, String> known = componentsDeclared.get(arch);
+        if (known == null) {
+            known = Collections.unmodifiableMap(computeComponentsDeclared(arch));
+            componentsDeclared.put(arch, known);
+        }
+        return known;
+    }
+
+    private Map<String, String> computeComponentsDeclared(Arch arch) throws IOException {
         String toolchain = OutputCache.key(toolchainDeclared(arch));
         Map<String, String> keys = new HashMap<>();
         Map<String, String> out = new java.util.LinkedHashMap<>();

@@ -33,7 +33,7 @@ final class MbedtlsRecipe implements Recipe {
         Files.createDirectories(lib);
         for (String dir : List.of("mbedtls", "psa")) {
             FileTrees.deleteTree(include.resolve(dir));
-            UserlandBuilder.copyTree(b.sourceDir().resolve("include").resolve(dir), include.resolve(dir));
+            FileTrees.copyTree(b.sourceDir().resolve("include").resolve(dir), include.resolve(dir));
         }
         try (Stream<Path> libs = Files.list(b.sourceDir().resolve("library"))) {
             for (Path a : libs.filter(p -> p.getFileName().toString().matches("libmbed\\w+\\.a")).toList()) {

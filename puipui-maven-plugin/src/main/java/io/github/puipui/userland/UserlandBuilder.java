@@ -159,7 +159,7 @@ public final class UserlandBuilder {
         for (String dep : deps) {
             Path staged = outputsOf(workDir, dep).resolve("staging");
             if (Files.isDirectory(staged)) { // a restored entry has no empty directories
-                copyTree(staged, stagingDir);
+                FileTrees.copyTree(staged, stagingDir);
             }
         }
         Map<String, String> before = digests(stagingDir);
@@ -168,7 +168,7 @@ public final class UserlandBuilder {
         Path sourceDir;
         if (Files.isDirectory(p.archive())) { // a directory of the project: a copy, so the build cannot change it
             sourceDir = buildDir.resolve(name);
-            copyTree(p.archive(), sourceDir);
+            FileTrees.copyTree(p.archive(), sourceDir);
         } else {
             sourceDir = new Extractor(Extractor.Kind.SOURCE).extractTree(p.archive(), p.archiveSha256(), buildDir);
         }
@@ -250,20 +250,6 @@ public final class UserlandBuilder {
             }
         }
         return out;
-    }
-
-    /** Copies the tree {@code from} into {@code to} (links as links, modes and mtimes kept). */
-    static void copyTree(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        for (FileTrees.Entry e : FileTrees.list(from)) {
-            Path t = to.resolve(e.relative());
-            if (e.isDirectory()) {
-                Files.createDirectories(t);
-            } else {
-                Files.copy(e.path(), t, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
     }
 
     private void install(ComponentBuild b, Component.Install i, Path imageDir) throws IOException, BuildStepException {

@@ -264,7 +264,7 @@ class FetcherTest {
             FetchException e = assertThrows(FetchException.class, () -> fetcher(List.of(), false).withLimits(QUICK).fetch(s));
             assertTrue(e.getMessage().contains("download of big.bin from " + url + " failed 3 times; 50000 bytes received"),
                     e.getMessage());
-            assertTrue(e.getMessage().contains("no data for 1.0 s"), e.getMessage());
+            assertTrue(e.getMessage().contains("sent nothing for 1.0 s"), e.getMessage());
             assertEquals(List.of(), filesUnder(tmp.resolve("cache")), "nothing cached, no temporary left");
         } finally {
             server.stop(0);

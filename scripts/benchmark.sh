@@ -5,6 +5,11 @@
 #   scripts/benchmark.sh --parallel  also a clean build with -Dpuipui.parallelArches, compared with the serial one
 #   scripts/benchmark.sh --sizes     only the sizes of the current build
 #   scripts/benchmark.sh --overhead  only the plugin overhead over raw make (OVERHEAD_ROUNDS rounds, default 2)
+#   scripts/benchmark.sh --reuse     only "build nothing twice": a fresh clone with an empty build cache, both arches,
+#                                    without and with a warm remote cache (a real nginx on 127.0.0.1); then an
+#                                    overlay-only derived distro from an empty build cache, without the base's
+#                                    binaries and with them on a PATH without compilers (REUSE_ARCHES, default
+#                                    x86_64), with the bytes each one read. Needs nginx (scripts/install-host-packages.sh)
 #   scripts/benchmark.sh --boot [LABEL=DIR…]
 #                                    only the boot profile of the current build (BOOT_RUNS rounds, default 5), beside
 #                                    the images of each DIR (another build's puipui-distro/target/puipui), then the
@@ -19,8 +24,19 @@ top=$PWD
 target=puipui-distro/target
 work=$(mktemp -d)
 log=$work/mvn.log
-trap '[[ -f $work/issue ]] && cp -p "$work/issue" fs/etc/issue; rm -rf "$work"' EXIT
-mvn_q() { mvn -B -ntp -o "$@" > "$log" 2>&1 || { tail -40 "$log"; exit 1; }; }
+nginx_pid=
+had_distro_snapshot=$([[ -d ~/.m2/repository/io/github/puipui/puipui-distro ]] && echo yes || true)
+cleanup() {
+  [[ -f $work/issue ]] && cp -p "$work/issue" fs/etc/issue
+  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null
+  # the derived distro resolved the base into the local repository: take it out again
+  [[ -z $had_distro_snapshot ]] && rm -rf ~/.m2/repository/io/github/puipui/puipui-distro
+  rm -rf "$work"
+}
+trap cleanup EXIT
+mvn_q() { mvn -B -ntp -o "$@" > "$log" 2>&1 || { tail -40 "$log" >&2; exit 1; }; }
+# online: a remote cache, or a base in a file: repository, which Maven does not read offline
+mvn_on() { mvn -B -ntp "$@" > "$log" 2>&1 || { tail -40 "$log" >&2; exit 1; }; }
 secs() { local s=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $s" | bc; }
 artifacts() { (cd "$1" && sha256sum puipui/*/out/Image.gz puipui/*/out/Image puipui/*/out/bzImage puipui/*/out/vmlinux \
   puipui/*/out/initramfs.cpio.gz puipui-distro-*-*.tar.gz puipui-distro-*-cyclonedx.json 2>/dev/null | sort -k2); }
@@ -99,6 +115,150 @@ boot_profile() {
   java -cp "$cp" io.github.puipui.boot.BootProfile --runs "${BOOT_RUNS:-5}" --guard scripts/boot-figures.tsv \
     "current=$target/puipui" "$@"
 }
+
+# Build nothing twice (the build cache's remote tier and base reuse), each build from an empty build cache:
+#  1. a fresh clone builds both arches with no remote cache: it compiles everything (machine 1);
+#  2. machine 1 publishes: it deploys the distro (its binaries included) to a repository of this run and pushes every
+#     step to a real nginx (WebDAV PUT) on 127.0.0.1;
+#  3. another fresh clone builds both arches with that remote cache (machine 2): it must compile nothing, and its
+#     tarballs must equal machine 1's;
+#  4. an overlay-only derived distro (an overlay, root's key and password) of that base, without the base's binaries
+#     (-Dpuipui.baseBinaries=false: it compiles what the base compiled), then with them on a PATH of only what the mvn
+#     launcher runs (no cc, make, zopfli).
+# Sources come from the local mirror (-Dpuipui.mirrors); their bytes are counted apart from the remote cache's. These
+# builds run online (mvn without -o): offline, a build asks no server, the remote cache included.
+reuse() {
+  command -v nginx > /dev/null || { echo "nginx not found: run scripts/install-host-packages.sh (Debian package nginx-core)"; exit 1; }
+  local mirror=${REUSE_MIRROR:-${XDG_CACHE_HOME:-$HOME/.cache}/puipui/mirror}
+  # REUSE_BASE_ARCHES: the base's arches (default both), REUSE_ARCHES: the derived distro's
+  local base_arches=${REUSE_BASE_ARCHES:-} arches=${REUSE_ARCHES:-x86_64} port url t1 t2 t3 t4 version
+  mvn_q install -pl puipui-maven-plugin -DskipTests # "with the plugin already installed"
+  version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
+  mkdir -p "$work/www/cache" "$work/nginx/tmp"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat > "$work/nginx/nginx.conf" <<CONF
+daemon off;
+master_process off;
+error_log $work/nginx/error.log info;
+pid $work/nginx/nginx.pid;
+events { worker_connections 64; }
+http {
+    access_log $work/nginx/access.log;
+    client_body_temp_path $work/nginx/tmp;
+    proxy_temp_path $work/nginx/tmp;
+    fastcgi_temp_path $work/nginx/tmp;
+    uwsgi_temp_path $work/nginx/tmp;
+    scgi_temp_path $work/nginx/tmp;
+    client_max_body_size 0;
+    server {
+        listen 127.0.0.1:$port;
+        root $work/www;
+        location /cache/ { dav_methods PUT; create_full_put_path on; }
+    }
+}
+CONF
+  echo up > "$work/www/up"
+  nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" > "$work/nginx/stdout.log" 2>&1 &
+  nginx_pid=$!
+  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/up" > /dev/null && break; sleep 0.1; done
+  curl -sf "http://127.0.0.1:$port/up" > /dev/null || { echo "nginx did not start:"; cat "$work/nginx/"*.log; exit 1; }
+  url=http://127.0.0.1:$port/cache/
+
+  # the bytes the remote cache sent or received, and those of the sources a build read
+  remote_bytes() { grep -oE "$1 the remote cache [^ ]+ \(([0-9,]+) bytes\)" "$log" | grep -oE '[0-9,]+ bytes' | tr -d ', bytes' \
+    | awk '{t += $1} END {print t + 0}'; }
+  source_bytes() { find "$1" -path '*/sha256/*' -type f -printf '%s\n' 2>/dev/null | awk '{t += $1} END {print t + 0}'; }
+  compiled() { grep -cE ': building|kernel: make|musl configure|musl make|headers_install' "$log" || true; }
+  mb() { echo "scale=1; $1 / 1000000" | bc; }
+  clone() { git clone -q "$top" "$1" && cp -r kconfig busybox_config fs "$1/"; }
+  local logs=$top/target/benchmark-reuse
+  rm -rf "$logs" && mkdir -p "$logs"
+  keep() { cp "$log" "$logs/$1.log"; }
+
+  clone "$work/m1"
+  t1=$(cd "$work/m1" && secs mvn_on -f puipui-distro package -DskipTests ${base_arches:+-Dpuipui.arches=$base_arches} -Dpuipui.cache="$work/cache-1" \
+    -Dpuipui.mirrors="file://$mirror/")
+  keep 1-fresh-clone-no-remote-cache
+  printf 'fresh clone, %s, empty build cache, no remote cache: %6.1f s; %s steps compiled, %s MB of sources read\n' \
+    "${base_arches:-both arches}" "$t1" "$(compiled)" "$(mb "$(source_bytes "$work/cache-1")")"
+  (cd "$work/m1" && mvn_on -f puipui-distro deploy -DskipTests ${base_arches:+-Dpuipui.arches=$base_arches} -Dpuipui.cache="$work/cache-1" \
+    -Dpuipui.mirrors="file://$mirror/" -DaltDeploymentRepository="base::file://$work/base-repo" \
+    -Dpuipui.remoteCache="$url" -Dpuipui.remoteCache.push=true)
+  keep 2-publish
+  printf '  published: pushed %s MB to the remote cache (%s entries), deployed the distro and its binaries\n' \
+    "$(mb "$(remote_bytes 'pushed to')")" "$(find "$work/www/cache" -name '*.entry' | wc -l)"
+
+  clone "$work/m2"
+  t2=$(cd "$work/m2" && secs mvn_on -f puipui-distro package -DskipTests ${base_arches:+-Dpuipui.arches=$base_arches} -Dpuipui.cache="$work/cache-2" \
+    -Dpuipui.mirrors="file://$mirror/" -Dpuipui.remoteCache="$url")
+  keep 3-fresh-clone-warm-remote-cache
+  printf 'fresh clone, %s, empty build cache, warm remote cache: %6.1f s; %s steps compiled, %s MB from the remote cache, %s MB of sources read\n' \
+    "${base_arches:-both arches}" "$t2" "$(compiled)" "$(mb "$(remote_bytes 'fetched from')")" "$(mb "$(source_bytes "$work/cache-2")")"
+  if diff <(cd "$work/m1/$target" && sha256sum puipui-distro-*.tar.gz) \
+      <(cd "$work/m2/$target" && sha256sum puipui-distro-*.tar.gz) > /dev/null; then
+    echo "  tarballs identical to machine 1's ($(ls "$work/m2/$target"/puipui-distro-*.tar.gz | wc -l) of them)"
+  else
+    echo '  tarballs DIFFER from machine 1'"'"'s'
+  fi
+
+  # the derived distro: its own POM, the base from this run's repository
+  mkdir -p "$work/derived/overlay/etc"
+  echo 'a VMM developer'"'"'s guest' > "$work/derived/overlay/etc/motd"
+  ssh-keygen -q -t ed25519 -N '' -f "$work/derived/id_ed25519"
+  cat > "$work/derived/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>org.example.vmm</groupId>
+  <artifactId>vmm-guest</artifactId>
+  <version>1.0.0</version>
+  <packaging>puipui-distro</packaging>
+  <repositories>
+    <repository><id>base</id><url>file://$work/base-repo</url></repository>
+  </repositories>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>io.github.puipui</groupId>
+        <artifactId>puipui-maven-plugin</artifactId>
+        <version>$version</version>
+        <extensions>true</extensions>
+        <configuration>
+          <base>io.github.puipui:puipui-distro:$version</base>
+          <arches>$arches</arches>
+          <authorizedKeys>\${project.basedir}/id_ed25519.pub</authorizedKeys>
+          <rootPassword>benchmark</rootPassword>
+          <overlayDirectory>\${project.basedir}/overlay</overlayDirectory>
+        </configuration>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+POM
+  t3=$(cd "$work/derived" && secs mvn_on -U package -Dpuipui.cache="$work/cache-3" -Dpuipui.mirrors="file://$mirror/" \
+    -Dpuipui.baseBinaries=false)
+  keep 4-derived-without-base-binaries
+  printf 'overlay-only derived distro (%s), empty build cache, without the base'"'"'s binaries: %6.1f s; %s steps compiled, %s MB of sources read\n' \
+    "$arches" "$t3" "$(compiled)" "$(mb "$(source_bytes "$work/cache-3")")"
+  # a PATH of only what the mvn launcher script runs: no compiler, no make, no zopfli
+  mkdir -p "$work/launcher-only-bin"
+  for tool in sh java uname dirname basename expr find tr ls cat sed grep readlink which; do
+    ln -s "$(readlink -f "$(command -v "$tool")")" "$work/launcher-only-bin/$tool"
+  done
+  rm -rf "$work/derived/target"
+  local mvn_bin
+  mvn_bin=$(command -v mvn)
+  launcher_only() { PATH="$work/launcher-only-bin" "$mvn_bin" -B -ntp "$@" > "$log" 2>&1 || { tail -40 "$log" >&2; exit 1; }; }
+  t4=$(cd "$work/derived" && secs launcher_only package -Dpuipui.cache="$work/cache-4")
+  keep 5-derived-with-base-binaries
+  printf 'overlay-only derived distro (%s), empty build cache, with the base'"'"'s binaries, no compilers: %6.1f s; %s steps compiled, %s MB of binaries read, %s MB of sources\n' \
+    "$arches" "$t4" "$(compiled)" "$(mb "$(for a in ${arches//,/ }; do stat -c %s "$work"/base-repo/io/github/puipui/puipui-distro/*/puipui-distro-*-"$a"-binaries.tar.gz; done | awk '{t += $1} END {print t}')")" \
+    "$(mb "$(source_bytes "$work/cache-4")")"
+}
+
+if [[ "${1:-}" == --reuse ]]; then
+  reuse
+  exit 0
+fi
 
 if [[ "${1:-}" == --boot ]]; then
   shift

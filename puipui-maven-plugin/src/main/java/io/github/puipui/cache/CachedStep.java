@@ -96,6 +96,7 @@ public final class CachedStep {
             return How.UP_TO_DATE;
         }
         Files.deleteIfExists(stamp);
+        log.debug(what + ": key " + key + " of the inputs\n" + inputs); // mvn -X: why a step missed the cache
         if (restore(what, key, outputs, relocate)) {
             log.info(what + (base ? ": the base's, from its published binaries (" : ": restored from the build cache (")
                     + key.substring(0, 12) + ")");

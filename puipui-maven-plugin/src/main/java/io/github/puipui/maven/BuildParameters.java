@@ -210,10 +210,17 @@ abstract class BuildParameters extends DistroParameters {
             io.github.puipui.cache.RemoteCache.Config remote) {
         List<URI> all = new ArrayList<>(Fetcher.parseMirrors(mirrors)); // the environment drops repeated ones
         all.addAll(Fetcher.parseMirrors(System.getenv("PUIPUI_MIRRORS")));
+        if (remote != null && session.isOffline() && OFFLINE_NOTED.add(System.identityHashCode(session) + " " + remote.url())) {
+            getLog().warn("the remote cache " + remote.serverId() + " (" + remote.url() + ") is not used: Maven is"
+                    + " offline (-o), and a build offline asks no server");
+        }
         return new DistroBuild.Environment(workDirectory.toPath(), cacheRoot(), all,
                 session.isOffline(), proxy, buildCache ? Math.max(1, buildCacheMaxMegabytes) << 20 : 0,
                 session.isOffline() ? null : remote);
     }
+
+    /** The builds (sessions) already told that their remote cache is not used offline: once per build, not per goal. */
+    private static final java.util.Set<String> OFFLINE_NOTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * The build cache's remote tier: the URL of a directory on an HTTP(S) server that answers HEAD and GET, and PUT

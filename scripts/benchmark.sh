@@ -34,9 +34,13 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-mvn_q() { mvn -B -ntp -o "$@" > "$log" 2>&1 || { tail -40 "$log" >&2; exit 1; }; }
-# online: a remote cache, or a base in a file: repository, which Maven does not read offline
-mvn_on() { mvn -B -ntp "$@" > "$log" 2>&1 || { tail -40 "$log" >&2; exit 1; }; }
+mvn_bin=$(command -v mvn)
+# mvn with its output in $log, showing the end of it on failure; MVN_PATH: the PATH it runs with (default this one).
+# Online: for a remote cache, or a base in a file: repository, which Maven does not read offline
+mvn_on() { PATH=${MVN_PATH:-$PATH} "$mvn_bin" -B -ntp "$@" > "$log" 2>&1 || { tail -40 "$log" >&2; exit 1; }; }
+mvn_q() { mvn_on -o "$@"; }
+# a clone of this repository with the work tree's configuration, committed or not
+clone_work_tree() { git clone -q "$top" "$1" && cp -r kconfig busybox_config fs "$1/"; }
 secs() { local s=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $s" | bc; }
 artifacts() { (cd "$1" && sha256sum puipui/*/out/Image.gz puipui/*/out/Image puipui/*/out/bzImage puipui/*/out/vmlinux \
   puipui/*/out/initramfs.cpio.gz puipui-distro-*-*.tar.gz puipui-distro-*-cyclonedx.json 2>/dev/null | sort -k2); }
@@ -170,12 +174,11 @@ CONF
   source_bytes() { find "$1" -path '*/sha256/*' -type f -printf '%s\n' 2>/dev/null | awk '{t += $1} END {print t + 0}'; }
   compiled() { grep -cE ': building|kernel: make|musl configure|musl make|headers_install' "$log" || true; }
   mb() { echo "scale=1; $1 / 1000000" | bc; }
-  clone() { git clone -q "$top" "$1" && cp -r kconfig busybox_config fs "$1/"; }
   local logs=$top/target/benchmark-reuse
   rm -rf "$logs" && mkdir -p "$logs"
   keep() { cp "$log" "$logs/$1.log"; }
 
-  clone "$work/m1"
+  clone_work_tree "$work/m1"
   t1=$(cd "$work/m1" && secs mvn_on -f puipui-distro package -DskipTests ${base_arches:+-Dpuipui.arches=$base_arches} -Dpuipui.cache="$work/cache-1" \
     -Dpuipui.mirrors="file://$mirror/")
   keep 1-fresh-clone-no-remote-cache
@@ -188,7 +191,7 @@ CONF
   printf '  published: pushed %s MB to the remote cache (%s entries), deployed the distro and its binaries\n' \
     "$(mb "$(remote_bytes 'pushed to')")" "$(find "$work/www/cache" -name '*.entry' | wc -l)"
 
-  clone "$work/m2"
+  clone_work_tree "$work/m2"
   t2=$(cd "$work/m2" && secs mvn_on -f puipui-distro package -DskipTests ${base_arches:+-Dpuipui.arches=$base_arches} -Dpuipui.cache="$work/cache-2" \
     -Dpuipui.mirrors="file://$mirror/" -Dpuipui.remoteCache="$url")
   keep 3-fresh-clone-warm-remote-cache
@@ -245,10 +248,7 @@ POM
     ln -s "$(readlink -f "$(command -v "$tool")")" "$work/launcher-only-bin/$tool"
   done
   rm -rf "$work/derived/target"
-  local mvn_bin
-  mvn_bin=$(command -v mvn)
-  launcher_only() { PATH="$work/launcher-only-bin" "$mvn_bin" -B -ntp "$@" > "$log" 2>&1 || { tail -40 "$log" >&2; exit 1; }; }
-  t4=$(cd "$work/derived" && secs launcher_only package -Dpuipui.cache="$work/cache-4")
+  t4=$(cd "$work/derived" && MVN_PATH="$work/launcher-only-bin" secs mvn_on package -Dpuipui.cache="$work/cache-4")
   keep 5-derived-with-base-binaries
   printf 'overlay-only derived distro (%s), empty build cache, with the base'"'"'s binaries, no compilers: %6.1f s; %s steps compiled, %s MB of binaries read, %s MB of sources\n' \
     "$arches" "$t4" "$(compiled)" "$(mb "$(for a in ${arches//,/ }; do stat -c %s "$work"/base-repo/io/github/puipui/puipui-distro/*/puipui-distro-*-"$a"-binaries.tar.gz; done | awk '{t += $1} END {print t}')")" \
@@ -283,8 +283,7 @@ if [[ "${1:-}" != --sizes ]]; then
   cp -p "$work/issue" fs/etc/issue && rm "$work/issue"
   printf 'fs-only change rebuild: %6.1f s (%s)\n' "$t" "$(grep -cE '(initramfs: /|\.tar\.gz \()' "$log") outputs rewritten"
 
-  git clone -q "$top" "$work/clone"
-  cp -r kconfig busybox_config fs "$work/clone/" # the work tree's configuration, committed or not
+  clone_work_tree "$work/clone"
   t=$(cd "$work/clone" && secs mvn_q package)
   printf 'fresh clone, warm build cache: %6.1f s (%s restored from the build cache)\n' "$t" \
     "$(grep -c 'restored from the build cache' "$log")"

@@ -30,6 +30,10 @@ try {
         assert second =~ /${arch} ${step}: fetched from the remote cache it-remote-cache/ : "${step} was not fetched"
     }
     assert !(second =~ /: building|kernel: make|musl configure|musl make|headers_install/) : 'machine 2 compiled something'
+    // and fetched no source: every step's likely key (from the digests the sources may have) was on the server
+    assert second.contains('sources: none needed') : 'machine 2 planned to fetch sources'
+    def sources = new File(basedir, 'cache-2/sha256').listFiles() ?: []
+    assert !sources : "machine 2 fetched sources: ${sources*.name}"
     def built = new File(basedir, '../../../puipui-distro/target')
     def got = new File(basedir, 'clone-b/puipui-distro/target')
     def tarballs = got.listFiles().findAll { it.name ==~ /puipui-distro-.*-${arch}(-image|-vmlinux|-binaries)?\.tar\.gz/ }
@@ -37,7 +41,7 @@ try {
     tarballs.each { t ->
         assert hex(t) == hex(new File(built, t.name)) : "${t.name} differs from machine 1's"
     }
-    figures << String.format('machine 2 (empty build cache) fetched %,d bytes and compiled nothing; %s byte-identical%n',
+    figures << String.format('machine 2 (empty build cache) fetched %,d bytes, no source, and compiled nothing; %s byte-identical%n',
             bytes(second, 'fetched from'), tarballs*.name.join(', '))
 
     // 3-9: the component hello (8 tampers with the server)

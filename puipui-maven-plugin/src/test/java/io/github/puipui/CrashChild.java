@@ -34,9 +34,9 @@ public final class CrashChild {
                 // a[1] clone, a[2] archive, a[3] its sha256, a[4] counter, a[5] hold file
                 Toolchain tc = new Toolchain(Arch.X86_64, "cc", "", "x86_64-linux-musl", Path.of(a[1]));
                 Path clone = Path.of(a[1]);
-                new UserlandBuilder(new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT, null, null).build(Arch.X86_64, () -> tc,
-                        List.of(new UserlandBuilder.Prepared(FakeComponents.component("hello", Path.of(a[4]), Path.of(a[5])),
-                                "1.0", Path.of(a[2]), a[3], "v1", false)),
+                new UserlandBuilder(new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT, null, null).build(Arch.X86_64,
+                        List.of(UserlandBuilder.Prepared.of(FakeComponents.component("hello", Path.of(a[4]), Path.of(a[5])),
+                                "1.0", Path.of(a[2]), a[3], "v1", tc)),
                         clone.resolve("build"), clone.resolve("staging"), clone.resolve("userland"), clone.resolve("logs"), 1,
                         OutputTimestamp.parse("2026-11-25T00:00:00Z"));
             }

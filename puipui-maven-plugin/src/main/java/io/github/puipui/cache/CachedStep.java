@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.files.FileTrees;
@@ -83,25 +86,61 @@ public final class CachedStep {
         return outputs.resolveSibling(outputs.getFileName() + ".key");
     }
 
+    /** What a step's inputs are once its sources are had: computed only when no likely inputs were found. */
+    public interface Inputs {
+        String get() throws IOException, BuildStepException;
+    }
+
+    /** How the outputs were obtained, and the inputs they match (their digest is the key dependents name). */
+    public record Result(How how, String inputs) {
+        public String key() {
+            return OutputCache.key(inputs);
+        }
+    }
+
     /**
      * Makes {@code outputs} match {@code inputs}. {@code relocate}: an absolute directory that text outputs may
      * name, to be replaced when restored elsewhere (or null).
      */
     public How run(String what, Path outputs, String inputs, String relocate, Work work) throws IOException, BuildStepException {
-        String key = OutputCache.key(inputs);
+        return run(what, outputs, List.of(inputs), relocate, () -> inputs, work).how();
+    }
+
+    /**
+     * Makes {@code outputs} match one of the {@code likely} inputs (most likely first), known without fetching
+     * anything: up to date, or restored from the cache. Only when none is found are the {@code actual} inputs
+     * computed (which may fetch a source: on a cache hit no source is fetched) and the outputs made from them by
+     * {@code work}, unless the cache has them.
+     */
+    public Result run(String what, Path outputs, List<String> likely, String relocate, Inputs actual, Work work)
+            throws IOException, BuildStepException {
         Path stamp = stampOf(outputs);
-        if (Files.isDirectory(outputs) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(key)) {
-            log.info(what + ": up to date (inputs unchanged)");
-            store(what, key, inputs, outputs, relocate);
-            return How.UP_TO_DATE;
+        if (Files.isDirectory(outputs) && Files.isRegularFile(stamp)) {
+            String stamped = Files.readString(stamp);
+            for (String inputs : likely) {
+                if (OutputCache.key(inputs).equals(stamped)) {
+                    log.info(what + ": up to date (inputs unchanged)");
+                    store(what, stamped, inputs, outputs, relocate);
+                    return new Result(How.UP_TO_DATE, inputs);
+                }
+            }
         }
         Files.deleteIfExists(stamp);
-        log.debug(what + ": key " + key + " of the inputs\n" + inputs); // mvn -X: why a step missed the cache
-        if (restore(what, key, outputs, relocate)) {
-            log.info(what + (base ? ": the base's, from its published binaries (" : ": restored from the build cache (")
-                    + key.substring(0, 12) + ")");
-            Files.writeString(stamp, key);
-            return base ? How.BASE : How.CACHED;
+        Set<String> tried = new HashSet<>();
+        for (String inputs : likely) {
+            Result r = restored(what, outputs, inputs, relocate);
+            if (r != null) {
+                return r;
+            }
+            tried.add(OutputCache.key(inputs));
+        }
+        String inputs = actual.get();
+        String key = OutputCache.key(inputs);
+        if (!tried.contains(key)) {
+            Result r = restored(what, outputs, inputs, relocate);
+            if (r != null) {
+                return r;
+            }
         }
         Path partial = outputs.resolveSibling(outputs.getFileName() + ".partial");
         FileTrees.deleteTree(partial);
@@ -111,7 +150,44 @@ public final class CachedStep {
         Files.move(partial, outputs, StandardCopyOption.ATOMIC_MOVE);
         store(what, key, inputs, outputs, relocate);
         Files.writeString(stamp, key);
-        return How.BUILT;
+        return new Result(How.BUILT, inputs);
+    }
+
+    /** The outputs restored from the cache's entry for {@code inputs} (stamped), or null on a miss. */
+    private Result restored(String what, Path outputs, String inputs, String relocate) throws IOException {
+        String key = OutputCache.key(inputs);
+        log.debug(what + ": key " + key + " of the inputs\n" + inputs); // mvn -X: why a step missed the cache
+        if (!restore(what, key, outputs, relocate)) {
+            return null;
+        }
+        log.info(what + (base ? ": the base's, from its published binaries (" : ": restored from the build cache (")
+                + key.substring(0, 12) + ")");
+        Files.writeString(stampOf(outputs), key);
+        return new Result(base ? How.BASE : How.CACHED, inputs);
+    }
+
+    /**
+     * Whether {@code outputs} (null: a step kept only in the cache) can be made from one of the {@code likely} inputs
+     * without building: up to date, in the cache, or on its remote tier (asked, not fetched). A plan's answer: a
+     * remote entry may still turn out unusable.
+     */
+    public boolean available(String what, Path outputs, List<String> likely) throws IOException {
+        return availableInputs(what, outputs, likely) != null;
+    }
+
+    /** The first of the {@code likely} inputs that {@link #available} finds, or null. */
+    public String availableInputs(String what, Path outputs, List<String> likely) throws IOException {
+        Path stamp = outputs == null ? null : stampOf(outputs);
+        String stamped = stamp != null && Files.isDirectory(outputs) && Files.isRegularFile(stamp)
+                ? Files.readString(stamp) : null;
+        for (String inputs : likely) {
+            String key = OutputCache.key(inputs);
+            if (key.equals(stamped) || cache != null && cache.usable() && (cache.contains(key)
+                    || !base && cache.remote() != null && cache.remote().has(key, what))) {
+                return inputs;
+            }
+        }
+        return null;
     }
 
     /**

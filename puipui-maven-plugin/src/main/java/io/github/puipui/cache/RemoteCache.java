@@ -150,6 +150,30 @@ public final class RemoteCache {
         return -1;
     }
 
+    /**
+     * Whether the server has the entry {@code key} (its entry file answers HEAD), for planning which sources a build
+     * needs; the entry is checked only when pulled. False when the server cannot say (warned, as for a pull).
+     */
+    public boolean has(String key, String what) {
+        if (down != null) {
+            return false;
+        }
+        URI entryUri = config.url().resolve(key + ".entry");
+        try (Transport.Exchange head = transport.exchange("HEAD", entryUri, headers(), null, STALL)) {
+            if (head.status() / 100 == 2) {
+                return true;
+            }
+            if (head.status() != 404 && head.status() != 410) {
+                throw new Transport.HttpStatusException(head.status(), entryUri);
+            }
+        } catch (Transport.HttpStatusException e) {
+            failed(e.status(), e.getMessage(), what);
+        } catch (IOException | RuntimeException e) {
+            unreachable(e, what);
+        }
+        return false;
+    }
+
     /** Puts the local entry {@code key} on the server unless it has it: the tarball, then the entry file. */
     public long push(String key, OutputCache local, String what) {
         if (!config.push() || down != null || !local.contains(key)) {
@@ -389,10 +413,9 @@ public final class RemoteCache {
     }
 
     private void unreachable(Exception e, String what) {
-        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        if (e.getCause() != null && e.getCause() != e && e.getMessage() == null) {
-            why = e.getClass().getSimpleName() + ": " + e.getCause();
-        }
+        String why = e.getMessage() != null ? e.getMessage()
+                : e.getCause() != null && e.getCause() != e ? e.getClass().getSimpleName() + ": " + e.getCause()
+                : e.getClass().getSimpleName();
         down = why;
         warn("down", what + ": the remote cache " + config.serverId() + " (" + config.url() + ") cannot be reached ("
                 + why + "); building without it");

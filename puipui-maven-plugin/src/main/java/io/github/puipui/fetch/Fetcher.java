@@ -91,6 +91,21 @@ public final class Fetcher {
 
     }
 
+    /**
+     * The digests a fetch of {@code source} may give, known without fetching: those of the accepted files this
+     * machine's cache holds first (a fetch takes them), then the declared file's, then the alternatives'. A step's
+     * likely keys are made from them, so that a step the build cache has needs no source at all.
+     */
+    public List<String> likelyDigests(Source source) {
+        List<String> held = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (Source.Alternative k : source.knownDigests()) {
+            (cache.holds(k.sha256()) ? held : others).add(k.sha256());
+        }
+        held.addAll(others);
+        return held;
+    }
+
     public Fetched fetch(Source source) throws FetchException {
         try {
             return doFetch(source);

@@ -49,6 +49,15 @@ public final class SourceCache {
         return root.resolve("sha256").resolve(sha256);
     }
 
+    /** Whether the cache seems to hold a file with this digest (not verified: {@link #find} does that). */
+    public boolean holds(String sha256) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(entryDir(sha256), p -> Files.isRegularFile(p))) {
+            return files.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** A verified cached file with this digest, if there is one. */
     public Optional<Path> find(String sha256) throws IOException {
         Path dir = entryDir(sha256);

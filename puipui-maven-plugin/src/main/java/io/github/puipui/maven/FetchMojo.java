@@ -44,16 +44,21 @@ public class FetchMojo extends AbstractPuipuiMojo {
                         + " declarations; write it again with mvn puipui:debian-sources");
             }
         }
-        // a distro without a base fetches every source; a derived one only those of the steps it builds
-        java.util.List<io.github.puipui.fetch.Source> needed = definition().sources();
-        if (isDerived()) {
-            DistroBuild build = distroBuild();
-            java.util.List<io.github.puipui.Arch> archs = archs();
-            needed = core("planning the build", () -> build.sourcesToFetch(archs));
-        }
+        // only the sources of the steps that cannot be had without them: not the base's, not up to date, not in the
+        // build cache or on its remote tier
+        DistroBuild build = distroBuild();
+        java.util.List<io.github.puipui.Arch> archs = archs();
+        java.util.List<io.github.puipui.fetch.Source> needed = core("planning the build",
+                () -> build.sourcesToFetch(archs));
         if (needed.isEmpty()) {
-            getLog().info("sources: none needed (every step is the base's)");
+            getLog().info("sources: none needed (every step is up to date, cached or the base's)");
             return;
+        }
+        if (needed.size() < definition().sources().size()) {
+            java.util.List<String> names = needed.stream().map(io.github.puipui.fetch.Source::name).toList();
+            getLog().info("sources: not fetching " + definition().sources().stream().map(
+                    io.github.puipui.fetch.Source::name).filter(n -> !names.contains(n)).toList()
+                    + " (their steps are up to date, cached or the base's)");
         }
         Fetcher fetcher = fetcher();
         getLog().info("sources: cache " + cacheRoot() + (session.isOffline() ? " (offline)" : "") + ", mirrors "

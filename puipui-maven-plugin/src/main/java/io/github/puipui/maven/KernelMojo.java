@@ -39,9 +39,12 @@ public class KernelMojo extends AbstractKernelMojo {
         }
         // host tools and the kernel source only for a kernel that is not the base's
         requireHostTools("kernel", toBuild, arch -> HostTools.forKernel(arch, zopfliIterations() > 0));
-        if (!toBuild.isEmpty()) {
-            core("fetching the kernel", () -> build.fetch(DistroBuild.KERNEL_SOURCE));
+        // the source only for a kernel that is neither up to date nor in the build cache (or its remote tier)
+        java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+        for (Arch arch : toBuild) {
+            sources.addAll(core("planning the kernel", () -> build.kernelSourcesToFetch(arch)));
         }
+        core("fetching the kernel", () -> build.fetchAll(sources));
         forEachArch(archs, (arch, jobs) -> core(arch + " kernel", () -> build.kernel(arch, jobs)));
     }
 }

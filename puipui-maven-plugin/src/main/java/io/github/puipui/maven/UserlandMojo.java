@@ -27,7 +27,12 @@ public class UserlandMojo extends AbstractKernelMojo {
         List<Arch> archs = archs();
         DistroBuild build = distroBuild();
         requireHostTools("userland", archs, build::userlandHostTools);
-        core("fetching the sources", () -> build.fetchNeeded(archs));
+        // the sources only of what is neither up to date nor in the build cache (or its remote tier)
+        java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+        for (Arch arch : archs) {
+            sources.addAll(core("planning the userland", () -> build.userlandSourcesToFetch(arch)));
+        }
+        core("fetching the sources", () -> build.fetchAll(sources));
         forEachArch(archs, (arch, jobs) -> {
             List<UserlandBuilder.Installed> installed = core(arch + " userland", () -> build.userland(arch, jobs));
             for (UserlandBuilder.Installed i : installed) {

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -305,11 +307,27 @@ public final class DistroBuild {
         return how;
     }
 
-    private CachedStep.How buildKernel(Arch arch, int jobs, Path outputs) throws IOException, BuildStepException,
-            FetchException {
-        Fetcher.Fetched linux = fetch(KERNEL_SOURCE);
-        return new CachedStep(cache, log).run(arch + " kernel", outputs, kernelInputs(arch, linux.sha256()),
-                null, partial -> {
+    /**
+     * The kernel's likely inputs: one per digest its source may have here ({@link Fetcher#likelyDigests}), so that a
+     * kernel the build cache has is restored without fetching its source.
+     */
+    private List<String> kernelLikelyInputs(Arch arch) throws IOException {
+        List<String> likely = new ArrayList<>();
+        for (String d : fetcher.likelyDigests(definition.source(KERNEL_SOURCE))) {
+            likely.add(kernelInputs(arch, d));
+        }
+        return likely;
+    }
+
+    /** True when the kernel of {@code arch} can be had without its source: the base's, up to date, or cached. */
+    public boolean kernelWithoutSource(Arch arch) throws IOException {
+        return kernelFromBase(arch) || new CachedStep(cache, log).available(arch + " kernel",
+                layout.kernelOutputs(arch), kernelLikelyInputs(arch));
+    }
+
+    private CachedStep.How buildKernel(Arch arch, int jobs, Path outputs) throws IOException, BuildStepException {
+        return new CachedStep(cache, log).run(arch + " kernel", outputs, kernelLikelyInputs(arch), null,
+                () -> kernelInputs(arch, fetchOrFail(KERNEL_SOURCE).sha256()), partial -> {
                     KernelBuild b;
                     try {
                         b = kernelBuild(arch, sourceTree(KERNEL_SOURCE), jobs);
@@ -322,7 +340,16 @@ public final class DistroBuild {
                     Files.copy(b.dotConfig(), partial.resolve("kernel.config"));
                     // not in the tarballs: it names the addresses of initcall_debug for the benchmark's boot profile
                     Files.copy(b.objectDir().resolve("System.map"), partial.resolve("System.map"));
-                });
+                }).how();
+    }
+
+    /** A source fetched inside a step, where a failed fetch is the step's I/O failure. */
+    private Fetcher.Fetched fetchOrFail(String name) throws IOException {
+        try {
+            return fetch(name);
+        } catch (FetchException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     // ---- toolchain
@@ -343,8 +370,18 @@ public final class DistroBuild {
     }
 
     /** The userland toolchain of an arch (see {@link ToolchainChoice}). */
-    public ToolchainChoice.Plan toolchain(Arch arch, ProcessRunner runner, int jobs) throws IOException, FetchException {
+    public ToolchainChoice.Plan toolchain(Arch arch, ProcessRunner runner, int jobs) throws IOException {
         ToolchainChoice.Sources sources = new ToolchainChoice.Sources() {
+            @Override
+            public List<String> likelyDigests(String name) {
+                return fetcher.likelyDigests(definition.source(name));
+            }
+
+            @Override
+            public String version(String name) {
+                return definition.source(name).version();
+            }
+
             @Override
             public Fetcher.Fetched fetch(String name) throws FetchException {
                 return DistroBuild.this.fetch(name);
@@ -384,6 +421,16 @@ public final class DistroBuild {
             public void store(String identity, Path prefix) {
                 new CachedStep(cache, log).keep(arch + " toolchain: musl sysroot", inputs(identity), prefix,
                         prefix.toString());
+            }
+
+            @Override
+            public boolean has(String identity) {
+                try {
+                    return new CachedStep(cache, log).available(arch + " toolchain: musl sysroot", null,
+                            List.of(inputs(identity)));
+                } catch (IOException e) {
+                    return false;
+                }
             }
         };
         return toolchainChoice().plan(arch, sources, MUSL_SOURCE, KERNEL_SOURCE, baseSysroot, sysroots,
@@ -437,90 +484,167 @@ public final class DistroBuild {
     }
 
     /**
-     * The sources the builds of {@code archs} need: every declared one for a distro without a base; for a derived
-     * distro only those of the steps it does not take from its base's binaries.
+     * The sources the builds of {@code archs} need, known before anything is fetched: only those of the steps that
+     * cannot be had without them (not the base's, not up to date, not in the build cache or on its remote tier).
      */
     public List<Source> sourcesToFetch(List<Arch> archs) throws IOException {
-        if (base == null) {
-            return definition.sources();
-        }
         Set<String> names = new LinkedHashSet<>();
         for (Arch arch : archs) {
-            if (!kernelFromBase(arch)) {
-                names.add(KERNEL_SOURCE);
-            }
-            Set<String> fromBase = componentsFromBase(arch);
-            boolean compiles = false;
-            for (Component c : definition.components()) {
-                if (!fromBase.contains(c.name())) {
-                    compiles = true;
-                    if (c.source() != null) {
-                        names.add(c.source());
-                    }
-                }
-            }
-            if (compiles) {
-                java.util.Optional<ToolchainChoice.Prebuilt> p = toolchainChoice().prebuiltFor(arch);
-                if (p.isPresent()) {
-                    names.add(p.get().source());
-                } else if (!toolchainFromBase(arch)) {
-                    names.add(MUSL_SOURCE);
-                    names.add(KERNEL_SOURCE);
-                }
-            }
+            names.addAll(kernelSourcesToFetch(arch));
+            names.addAll(userlandSourcesToFetch(arch));
+        }
+        if (base == null) { // a source no step builds from is fetched and verified as declared
+            Set<String> used = new HashSet<>(List.of(KERNEL_SOURCE, MUSL_SOURCE));
+            definition.components().forEach(c -> used.add(c.source()));
+            settings.prebuiltToolchains().forEach(t -> used.add(t.source()));
+            definition.sources().stream().map(Source::name).filter(n -> !used.contains(n)).forEach(names::add);
         }
         return definition.sources().stream().filter(s -> names.contains(s.name())).toList();
     }
 
-    /** Fetches and verifies the sources the builds of {@code archs} need (see {@link #sourcesToFetch}). */
-    public List<Fetcher.Fetched> fetchNeeded(List<Arch> archs) throws IOException, FetchException {
+    private boolean declares(String source) {
+        return definition.sources().stream().anyMatch(s -> s.name().equals(source));
+    }
+
+    /**
+     * The kernel's source, unless the kernel of {@code arch} can be had without it; without a kernel config for the
+     * arch, the source, as before any plan (the kernel goal says what is missing).
+     */
+    public List<String> kernelSourcesToFetch(Arch arch) throws IOException {
+        if (!declares(KERNEL_SOURCE)) {
+            return List.of();
+        }
+        if (!definition.kconfigArches().contains(arch.id())) {
+            return List.of(KERNEL_SOURCE);
+        }
+        return kernelWithoutSource(arch) ? List.of() : List.of(KERNEL_SOURCE);
+    }
+
+    /**
+     * The sources the userland of {@code arch} needs: those of the components to compile (a component whose
+     * dependency is compiled is compiled too, its key being known only then) and, when a component is compiled or
+     * the musl sysroot is to be published, the toolchain's unless it can be had without them.
+     */
+    public List<String> userlandSourcesToFetch(Arch arch) throws IOException {
+        if (compilesNothing(arch)) {
+            return List.of();
+        }
+        if (toolchainChoice().prebuiltFor(arch).isEmpty() && !toolchainFromBase(arch)
+                && !(declares(MUSL_SOURCE) && declares(KERNEL_SOURCE))) {
+            // no toolchain to plan with: every source, as before any plan (the userland goal says what is missing)
+            List<String> all = new ArrayList<>(List.of(MUSL_SOURCE, KERNEL_SOURCE));
+            definition.components().stream().map(Component::source).filter(java.util.Objects::nonNull)
+                    .forEach(all::add);
+            return all;
+        }
+        ToolchainChoice.Plan tc = toolchain(arch, new ProcessRunner(log), settings.jobs());
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> compiled = new HashSet<>();
+        Map<String, String> keys = new HashMap<>();
+        CachedStep step = new CachedStep(cache, log);
+        for (UserlandBuilder.Prepared p : userlandPlan(arch, tc)) {
+            Component c = p.component();
+            if (p.fromBase()) {
+                keys.put(c.name(), OutputCache.key(componentsDeclared(arch).get(c.name())));
+                continue;
+            }
+            String found = c.dependsOn().stream().anyMatch(compiled::contains) ? null
+                    : step.availableInputs(arch + " " + c.name(), UserlandBuilder.outputsOf(layout.componentWork(arch),
+                            c.name()), p.likely().inputs(keys));
+            if (found != null) {
+                keys.put(c.name(), OutputCache.key(found));
+                continue;
+            }
+            compiled.add(c.name());
+            if (c.source() != null) {
+                names.add(c.source());
+            }
+        }
+        boolean publishesSysroot = toolchainChoice().prebuiltFor(arch).isEmpty() && !toolchainFromBase(arch);
+        if ((!compiled.isEmpty() || publishesSysroot) && !tc.availableWithoutSources()) {
+            java.util.Optional<ToolchainChoice.Prebuilt> prebuilt = toolchainChoice().prebuiltFor(arch);
+            if (prebuilt.isPresent()) {
+                names.add(prebuilt.get().source());
+            } else {
+                names.add(MUSL_SOURCE);
+                names.add(KERNEL_SOURCE);
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    /** Fetches and verifies the named sources, in the definition's order. */
+    public List<Fetcher.Fetched> fetchAll(Collection<String> names) throws FetchException {
         List<Fetcher.Fetched> out = new ArrayList<>();
-        for (Source s : sourcesToFetch(archs)) {
-            out.add(fetcher.fetch(s));
+        for (Source s : definition.sources()) {
+            if (names.contains(s.name())) {
+                out.add(fetcher.fetch(s));
+            }
         }
         return out;
     }
 
     /**
-     * The components of an arch, in build order, each with its inputs: those taken from the base's binaries with
-     * their declared inputs, the others with all their inputs (see {@link StepInputs#component}; a dependency taken
-     * from the base counts by its declared key). {@code toolchainIdentity}: null when nothing is compiled.
+     * The components of an arch, in build order: those taken from the base's binaries with their declared inputs,
+     * the others with their likely inputs (one per likely toolchain identity and source digest; a dependency counts
+     * by the key it was obtained with, a base's one by its declared key) and how their source is had.
      */
-    public List<UserlandBuilder.Prepared> userlandPlan(Arch arch, String toolchainIdentity) throws IOException,
-            FetchException {
+    public List<UserlandBuilder.Prepared> userlandPlan(Arch arch, ToolchainChoice.Plan tc) throws IOException {
         Set<String> fromBase = componentsFromBase(arch);
         Map<String, String> declared = fromBase.isEmpty() ? Map.of() : componentsDeclared(arch);
         List<UserlandBuilder.Prepared> prepared = new ArrayList<>();
-        Map<String, String> keys = new HashMap<>();
         for (Component c : definition.components()) {
+            if (fromBase.contains(c.name())) {
+                String version = c.sourceDirectory() != null
+                        ? "dir-" + StepInputs.directoryDeclared(Path.of(c.sourceDirectory())).substring(0, 12)
+                        : definition.source(c.source()).version();
+                String in = declared.get(c.name());
+                prepared.add(new UserlandBuilder.Prepared(c, version, true, keys -> List.of(in), null));
+                continue;
+            }
             String version;
-            Path from;
-            String digest;
+            List<String> digests;
+            UserlandBuilder.Sourcing sourcing;
             if (c.sourceDirectory() != null) { // a directory of the project: its whole content is the source
                 // named by its content, as the base's is wherever its definition was extracted
                 version = "dir-" + StepInputs.directoryDeclared(Path.of(c.sourceDirectory())).substring(0, 12);
-                from = Path.of(c.sourceDirectory());
-                digest = fromBase.contains(c.name()) ? null : Sha256.of(String.join("\n", TreeManifest.of(from)));
-            } else if (fromBase.contains(c.name())) {
-                Source s = definition.source(c.source());
-                version = s.version();
-                from = null;
-                digest = s.sha256();
+                Path from = Path.of(c.sourceDirectory());
+                String digest = Sha256.of(String.join("\n", TreeManifest.of(from)));
+                digests = List.of(digest);
+                sourcing = keys -> {
+                    ToolchainChoice.Resolved t = tc.get();
+                    return new UserlandBuilder.Sourced(from, digest, componentInputs(arch, c, digest, t.identity(),
+                            keys), t::toolchain);
+                };
             } else {
                 Source s = definition.source(c.source());
-                Fetcher.Fetched f = fetcher.fetch(s);
                 version = s.version();
-                from = f.file();
-                digest = f.sha256();
+                digests = fetcher.likelyDigests(s);
+                sourcing = keys -> {
+                    Fetcher.Fetched f = fetchOrFail(s.name());
+                    ToolchainChoice.Resolved t = tc.get();
+                    return new UserlandBuilder.Sourced(f.file(), f.sha256(), componentInputs(arch, c, f.sha256(),
+                            t.identity(), keys), t::toolchain);
+                };
             }
-            UserlandBuilder.Prepared p = fromBase.contains(c.name())
-                    ? new UserlandBuilder.Prepared(c, version, from, digest, declared.get(c.name()), true)
-                    : new UserlandBuilder.Prepared(c, version, from, digest, StepInputs.component(arch.id(), c, digest,
-                            toolchainIdentity, settings.timestamp(), settings.plugin(), keys), false);
-            keys.put(c.name(), p.key());
-            prepared.add(p);
+            UserlandBuilder.Likely likely = keys -> {
+                List<String> out = new ArrayList<>();
+                for (String identity : tc.likelyIdentities()) {
+                    for (String d : digests) {
+                        out.add(componentInputs(arch, c, d, identity, keys));
+                    }
+                }
+                return out;
+            };
+            prepared.add(new UserlandBuilder.Prepared(c, version, false, likely, sourcing));
         }
         return prepared;
+    }
+
+    private String componentInputs(Arch arch, Component c, String sourceSha256, String toolchainIdentity,
+            Map<String, String> keys) throws IOException {
+        return StepInputs.component(arch.id(), c, sourceSha256, toolchainIdentity, settings.timestamp(),
+                settings.plugin(), keys);
     }
 
     /**
@@ -555,13 +679,13 @@ public final class DistroBuild {
         Path caOutputs = caBundle(arch);
         ProcessRunner runner = new ProcessRunner(log);
         ToolchainChoice.Plan tc = compilesNothing(arch) ? null : toolchain(arch, runner, jobs);
-        List<UserlandBuilder.Prepared> prepared = userlandPlan(arch, tc == null ? null : tc.identity());
+        List<UserlandBuilder.Prepared> prepared = userlandPlan(arch, tc);
         Path imageDir = layout.userland(arch);
         FileTrees.deleteTree(imageDir);
         OutputCache baseEntries = baseIndex(arch) == null ? null : baseBinaries(arch).entries();
         List<UserlandBuilder.Installed> installed = new UserlandBuilder(runner, log, cache, baseEntries).build(arch,
-                tc == null ? null : tc.supplier(), prepared, layout.componentWork(arch), layout.staging(arch), imageDir,
-                layout.logs(arch), jobs, settings.timestamp());
+                prepared, layout.componentWork(arch), layout.staging(arch), imageDir, layout.logs(arch), jobs,
+                settings.timestamp());
         Path ca = imageDir.resolve("etc/ssl/certs/ca-certificates.crt");
         Files.createDirectories(ca.getParent());
         Files.copy(caOutputs.resolve(CA_BUNDLE), ca, StandardCopyOption.REPLACE_EXISTING);
@@ -603,8 +727,8 @@ public final class DistroBuild {
             } else {
                 Path prefix;
                 try {
-                    prefix = toolchain(arch, new ProcessRunner(log), settings.jobs()).supplier().get().root();
-                } catch (FetchException | BuildStepException e) {
+                    prefix = toolchain(arch, new ProcessRunner(log), settings.jobs()).get().toolchain().root();
+                } catch (BuildStepException e) {
                     throw new IOException(arch + " toolchain: " + e.getMessage(), e);
                 }
                 steps.add(binaryStep(arch, DistroBinaries.TOOLCHAIN, toolchainDeclared(arch), prefix, prefix.toString()));

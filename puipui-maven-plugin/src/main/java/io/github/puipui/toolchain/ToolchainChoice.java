@@ -18,8 +18,8 @@ import io.github.puipui.process.ProcessRunner;
 /**
  * Which toolchain builds an arch's userland: a declared prebuilt one for this host, or the host GCC with a musl
  * sysroot built once into the user cache ({@code <cache>/toolchain}), keyed by musl's and the kernel headers'
- * sources, the compiler and the plugin. The choice is made, and its identity known, without building anything; the
- * toolchain itself is got only when a component has to be compiled.
+ * sources, the compiler and the plugin. The choice is made, and its likely identities known, without fetching or
+ * building anything; the toolchain itself is got only when a component has to be compiled (or the sysroot published).
  */
 public final class ToolchainChoice {
     /** A prebuilt musl cross toolchain: the arch it targets, the host arch it runs on, its source, its prefix. */
@@ -31,12 +31,71 @@ public final class ToolchainChoice {
         Toolchain get() throws IOException, BuildStepException;
     }
 
-    /** What identifies a toolchain in the components' keys, and how to get it once a component has to be compiled. */
-    public record Plan(String identity, Supplier supplier) {
+    /** A toolchain had, and its identity as the components' keys name it. */
+    public record Resolved(String identity, Toolchain toolchain) {
     }
 
-    /** The sources the choice needs: fetched archives by name, and the extracted kernel tree (for its headers). */
+    /** Gets the toolchain: restored or built, its identity known only then. */
+    interface Resolver {
+        Resolved get() throws IOException, BuildStepException;
+    }
+
+    /** Whether the toolchain can be had without fetching a source. */
+    interface Availability {
+        boolean check() throws IOException;
+    }
+
+    /**
+     * What may identify a toolchain in the components' keys, known without fetching or building anything (most likely
+     * first: the sources' {@link Fetcher#likelyDigests}), and how to get it once a component has to be compiled,
+     * with the identity it then has (one of the likely ones).
+     */
+    public static final class Plan {
+        private final List<String> likely;
+        private final Resolver resolver;
+        private final Availability available;
+        private Resolved resolved;
+
+        Plan(List<String> likely, Resolver resolver, Availability available) {
+            this.likely = List.copyOf(likely);
+            this.resolver = resolver;
+            this.available = available;
+        }
+
+        /** The plan of a toolchain had already, whose identity is known. */
+        public static Plan of(String identity, Toolchain toolchain) {
+            return new Plan(List.of(identity), () -> new Resolved(identity, toolchain), () -> true);
+        }
+
+        public List<String> likelyIdentities() {
+            return likely;
+        }
+
+        /** Whether the toolchain can be had without fetching a source (held here, or in the build cache). */
+        public boolean availableWithoutSources() throws IOException {
+            return available.check();
+        }
+
+        /** The toolchain, got once. */
+        public synchronized Resolved get() throws IOException, BuildStepException {
+            if (resolved == null) {
+                resolved = resolver.get();
+            }
+            return resolved;
+        }
+
+        /** The toolchain, for what compiles (see {@link #get}). */
+        public Supplier supplier() {
+            return () -> get().toolchain();
+        }
+    }
+
+    /** The sources the choice needs: their likely digests and versions, fetched archives, the extracted kernel tree. */
     public interface Sources {
+        List<String> likelyDigests(String name);
+
+        String version(String name);
+
         Fetcher.Fetched fetch(String name) throws FetchException;
 
         Path kernelTree() throws IOException, FetchException;
@@ -56,6 +115,9 @@ public final class ToolchainChoice {
 
         /** Keeps the sysroot {@code identity} found at {@code prefix}, unless the cache has it. */
         void store(String identity, Path prefix) throws IOException;
+
+        /** Whether the cache, or its remote tier, seems to have the sysroot {@code identity} (a plan's answer). */
+        boolean has(String identity);
     }
 
     /**
@@ -95,54 +157,94 @@ public final class ToolchainChoice {
 
     /**
      * The toolchain of {@code arch}: a prebuilt one that fits, else the host compiler with the base's musl sysroot
-     * ({@code base}, or null), else with one built from {@code musl} and {@code kernel} (source names).
+     * ({@code base}, or null), else with one built from {@code musl} and {@code kernel} (source names). Nothing is
+     * fetched until the plan's toolchain is asked for.
      */
     public Plan plan(Arch arch, Sources sources, String musl, String kernel, BaseSysroot base, SysrootCache sysroots,
-            ArchWork work, ProcessRunner runner, int jobs) throws IOException, FetchException {
+            ArchWork work, ProcessRunner runner, int jobs) throws IOException {
         java.util.Optional<Prebuilt> p = prebuiltFor(arch);
         if (p.isPresent()) {
-            return prebuilt(arch, p.get(), sources.fetch(p.get().source()), work);
+            return prebuilt(arch, p.get(), sources, work);
         }
         String gcc = arch.crossPrefix() + "gcc";
+        String compiler = gcc + " " + HostTools.firstLine(gcc, "--version") + "\n" + compilerTools(arch);
         if (base != null) {
-            return new Plan(base.identity() + " with " + gcc + " " + HostTools.firstLine(gcc, "--version") + "\n"
-                    + compilerTools(arch), memoized(() -> MuslSysrootBuilder.toolchain(arch, base.restore())));
+            String identity = base.identity() + " with " + compiler;
+            return new Plan(List.of(identity), withLauncher(() -> new Resolved(identity,
+                    MuslSysrootBuilder.toolchain(arch, base.restore()))), () -> true);
         }
-        Fetcher.Fetched muslArchive = sources.fetch(musl);
-        Fetcher.Fetched linuxArchive = sources.fetch(kernel);
-        String identity = String.join(" ", "musl", muslArchive.sha256(), "linux", linuxArchive.sha256(), arch.id(),
-                gcc, HostTools.firstLine(gcc, "-dumpfullversion"), HostTools.firstLine(gcc, "-dumpmachine"),
-                "plugin", plugin);
-        String name = "musl-" + muslArchive.source().version() + "-" + arch.id() + "-"
-                + Sha256.of(identity).substring(0, 16);
-        Path prefix = cacheDir.resolve(name);
-        return new Plan("musl sysroot " + name + " with " + gcc + " " + HostTools.firstLine(gcc, "--version") + "\n"
-                + compilerTools(arch), memoized(() -> {
-                    if (MuslSysrootBuilder.problem(prefix, identity).isEmpty()) {
-                        log.info(arch + " toolchain: cached musl sysroot " + prefix);
-                        if (sysroots != null) {
-                            sysroots.store(identity, prefix);
-                        }
-                        return MuslSysrootBuilder.toolchain(arch, prefix);
-                    }
-                    if (sysroots != null && restore(sysroots, identity, prefix)) {
-                        log.info(arch + " toolchain: musl sysroot " + prefix + " restored from the build cache");
-                        return MuslSysrootBuilder.toolchain(arch, prefix);
-                    }
-                    Path muslSrc = muslArchive.extractTree(work.dir().resolve("build/musl"));
-                    Path kernelSource;
-                    try {
-                        kernelSource = sources.kernelTree();
-                    } catch (FetchException e) {
-                        throw new IOException(e.getMessage(), e);
-                    }
-                    Toolchain built = new MuslSysrootBuilder(runner, log).build(new MuslSysrootBuilder.Inputs(arch,
-                            identity, muslSrc, kernelSource, prefix, work.dir(), jobs, work.logFile()));
+        String version = sources.version(musl);
+        String compilerFacts = String.join(" ", arch.id(), gcc, HostTools.firstLine(gcc, "-dumpfullversion"),
+                HostTools.firstLine(gcc, "-dumpmachine"), "plugin", plugin);
+        // every sysroot the likely digests of musl and the kernel headers make, most likely first
+        List<Sysroot> likely = new java.util.ArrayList<>();
+        for (String m : sources.likelyDigests(musl)) {
+            for (String l : sources.likelyDigests(kernel)) {
+                likely.add(sysroot(arch, version, m, l, compilerFacts));
+            }
+        }
+        java.util.function.Function<Sysroot, String> identityOf = s -> "musl sysroot " + s.name() + " with " + compiler;
+        Resolver resolver = () -> {
+            for (Sysroot s : likely) {
+                if (MuslSysrootBuilder.problem(s.prefix(), s.identity()).isEmpty()) {
+                    log.info(arch + " toolchain: cached musl sysroot " + s.prefix());
                     if (sysroots != null) {
-                        sysroots.store(identity, prefix);
+                        sysroots.store(s.identity(), s.prefix());
                     }
-                    return built;
-                }));
+                    return new Resolved(identityOf.apply(s), MuslSysrootBuilder.toolchain(arch, s.prefix()));
+                }
+            }
+            for (Sysroot s : likely) {
+                if (sysroots != null && restore(sysroots, s.identity(), s.prefix())) {
+                    log.info(arch + " toolchain: musl sysroot " + s.prefix() + " restored from the build cache");
+                    return new Resolved(identityOf.apply(s), MuslSysrootBuilder.toolchain(arch, s.prefix()));
+                }
+            }
+            Fetcher.Fetched muslArchive;
+            Path kernelSource;
+            try {
+                muslArchive = sources.fetch(musl);
+                Fetcher.Fetched linuxArchive = sources.fetch(kernel);
+                Sysroot s = sysroot(arch, version, muslArchive.sha256(), linuxArchive.sha256(), compilerFacts);
+                if (!likely.contains(s)) {
+                    throw new IOException(arch + " toolchain: the fetched sources' digests are not among those"
+                            + " declared");
+                }
+                if (MuslSysrootBuilder.problem(s.prefix(), s.identity()).isEmpty()) {
+                    return new Resolved(identityOf.apply(s), MuslSysrootBuilder.toolchain(arch, s.prefix()));
+                }
+                Path muslSrc = muslArchive.extractTree(work.dir().resolve("build/musl"));
+                kernelSource = sources.kernelTree();
+                Toolchain built = new MuslSysrootBuilder(runner, log).build(new MuslSysrootBuilder.Inputs(arch,
+                        s.identity(), muslSrc, kernelSource, s.prefix(), work.dir(), jobs, work.logFile()));
+                if (sysroots != null) {
+                    sysroots.store(s.identity(), s.prefix());
+                }
+                return new Resolved(identityOf.apply(s), built);
+            } catch (FetchException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        };
+        Availability available = () -> {
+            for (Sysroot s : likely) {
+                if (MuslSysrootBuilder.problem(s.prefix(), s.identity()).isEmpty()
+                        || sysroots != null && sysroots.has(s.identity())) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        return new Plan(likely.stream().map(identityOf).toList(), withLauncher(resolver), available);
+    }
+
+    /** A musl sysroot made from musl's and the kernel headers' archives (by digest) with the host compiler. */
+    private record Sysroot(String identity, String name, Path prefix) {
+    }
+
+    private Sysroot sysroot(Arch arch, String muslVersion, String muslSha256, String linuxSha256, String compilerFacts) {
+        String identity = String.join(" ", "musl", muslSha256, "linux", linuxSha256, compilerFacts);
+        String name = "musl-" + muslVersion + "-" + arch.id() + "-" + Sha256.of(identity).substring(0, 16);
+        return new Sysroot(identity, name, cacheDir.resolve(name));
     }
 
     /**
@@ -175,9 +277,17 @@ public final class ToolchainChoice {
                 HostTools.identity(cross + "ar"), HostTools.identity(cross + "strip"));
     }
 
-    private Plan prebuilt(Arch arch, Prebuilt p, Fetcher.Fetched f, ArchWork work) {
-        String dirName = f.source().name() + "-" + f.source().version();
-        return new Plan("prebuilt " + f.sha256() + " " + p.prefix(), memoized(() -> {
+    private Plan prebuilt(Arch arch, Prebuilt p, Sources sources, ArchWork work) {
+        List<String> likely = sources.likelyDigests(p.source()).stream()
+                .map(d -> "prebuilt " + d + " " + p.prefix()).toList();
+        return new Plan(likely, withLauncher(() -> {
+            Fetcher.Fetched f;
+            try {
+                f = sources.fetch(p.source());
+            } catch (FetchException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            String dirName = f.source().name() + "-" + f.source().version();
             Path root;
             try {
                 PrivateDirectories.requireTrusted(cacheDir.resolve(dirName));
@@ -188,20 +298,18 @@ public final class ToolchainChoice {
                 root = f.extractTree(own);
             }
             log.info(arch + " toolchain: prebuilt " + root);
-            return PrebuiltToolchain.at(arch, root, p.prefix());
-        }));
+            return new Resolved("prebuilt " + f.sha256() + " " + p.prefix(), PrebuiltToolchain.at(arch, root,
+                    p.prefix()));
+        }), () -> false);
     }
 
-    /** Gets the toolchain once, with the compiler launcher in front of its compiler. */
-    private Supplier memoized(Supplier s) {
-        Toolchain[] once = new Toolchain[1];
+    /** The compiler launcher put in front of the resolved toolchain's compiler. */
+    private Resolver withLauncher(Resolver r) {
         return () -> {
-            if (once[0] == null) {
-                Toolchain t = s.get();
-                once[0] = compilerLauncher.isEmpty() ? t : new Toolchain(t.arch(), compilerLauncher + " " + t.cc(),
-                        t.binutilsPrefix(), t.hostTriple(), t.root());
-            }
-            return once[0];
+            Resolved got = r.get();
+            Toolchain t = got.toolchain();
+            return compilerLauncher.isEmpty() ? got : new Resolved(got.identity(), new Toolchain(t.arch(),
+                    compilerLauncher + " " + t.cc(), t.binutilsPrefix(), t.hostTriple(), t.root()));
         };
     }
 }

@@ -53,15 +53,34 @@ public final class UserlandBuilder {
     }
 
     /**
-     * A component to build: its declaration, version, verified source archive, and the text of all its inputs (the
-     * declaration, the source digest, the toolchain identity, its dependencies' keys); its key is their digest. One
-     * {@code fromBase} is taken from the base's binaries: its inputs are its declared ones, it has no archive.
+     * A component to get: its declaration and version, and either {@code fromBase} (taken from the base's binaries,
+     * its likely inputs being its declared ones) or made here: its likely inputs, known without fetching anything,
+     * and how its source and actual inputs are had when the cache has none of them.
      */
-    public record Prepared(Component component, String version, Path archive, String archiveSha256, String inputs,
-            boolean fromBase) {
-        public String key() {
-            return OutputCache.key(inputs);
+    public record Prepared(Component component, String version, boolean fromBase, Likely likely, Sourcing sourcing) {
+        /** A component made here from a source had already: one likely inputs, those of the source and toolchain. */
+        public static Prepared of(Component c, String version, Path archive, String archiveSha256, String inputs,
+                Toolchain toolchain) {
+            Sourced sourced = new Sourced(archive, archiveSha256, inputs, () -> toolchain);
+            return new Prepared(c, version, false, keys -> List.of(inputs), keys -> sourced);
         }
+    }
+
+    /** A component's likely inputs, most likely first, given the keys its dependencies were obtained with. */
+    public interface Likely {
+        List<String> inputs(Map<String, String> dependencyKeys) throws IOException;
+    }
+
+    /** A component's source and toolchain, had (fetched, built) when it has to be compiled. */
+    public interface Sourcing {
+        Sourced source(Map<String, String> dependencyKeys) throws IOException, BuildStepException;
+    }
+
+    /**
+     * A component's verified source archive (or the directory of the project it is built from) and its digest, its
+     * actual inputs, and the toolchain they name.
+     */
+    public record Sourced(Path archive, String archiveSha256, String inputs, ToolchainChoice.Supplier toolchain) {
     }
 
     /** A file installed into the image, with its stripped size, and how the component was obtained. */
@@ -104,11 +123,17 @@ public final class UserlandBuilder {
         return workDir.resolve(component + ".out");
     }
 
-    public List<Installed> build(Arch arch, ToolchainChoice.Supplier toolchain, List<Prepared> components, Path workDir,
-            Path stagingDir, Path imageDir, Path logDir, int jobs, OutputTimestamp ts) throws IOException, BuildStepException {
+    /**
+     * Gets each component in order (up to date, restored, taken from the base, or compiled) and copies its declared
+     * files into {@code imageDir}; a component's key is that of the inputs it was obtained with, which its dependents
+     * name.
+     */
+    public List<Installed> build(Arch arch, List<Prepared> components, Path workDir, Path stagingDir, Path imageDir,
+            Path logDir, int jobs, OutputTimestamp ts) throws IOException, BuildStepException {
         Files.createDirectories(workDir);
         Files.createDirectories(imageDir);
         Map<String, Component> byName = new java.util.LinkedHashMap<>();
+        Map<String, String> keys = new java.util.HashMap<>();
         List<Installed> out = new ArrayList<>();
         CachedStep step = new CachedStep(cache, log);
         CachedStep fromBase = base == null ? null : CachedStep.fromBase(base, log);
@@ -122,14 +147,26 @@ public final class UserlandBuilder {
             if (p.fromBase() && fromBase == null) {
                 throw new IllegalArgumentException(what + ": no base binaries to take it from");
             }
-            CachedStep.How how = p.fromBase() ? fromBase.run(what, outputs, p.inputs(), stagingDir.toString(), partial -> {
-                throw new IOException(what + ": the base's binaries lack it or it is damaged there; build again");
-            }) : step.run(what, outputs, p.inputs(), stagingDir.toString(), partial -> {
-                Path logFile = logDir.resolve(c.name() + ".log");
-                log.info(what + ": building (log: " + logFile + ")");
-                compile(p, toolchain.get(), deps, workDir, stagingDir, logFile, jobs, ts, partial);
-                log.info(String.format("%s: done in %.0f s", what, (System.nanoTime() - start) / 1e9));
-            });
+            List<String> likely = p.likely().inputs(keys);
+            CachedStep.Result got;
+            if (p.fromBase()) {
+                got = fromBase.run(what, outputs, likely, stagingDir.toString(), () -> likely.get(0), partial -> {
+                    throw new IOException(what + ": the base's binaries lack it or it is damaged there; build again");
+                });
+            } else {
+                Sourced[] sourced = new Sourced[1];
+                got = step.run(what, outputs, likely, stagingDir.toString(), () -> {
+                    sourced[0] = p.sourcing().source(keys);
+                    return sourced[0].inputs();
+                }, partial -> {
+                    Path logFile = logDir.resolve(c.name() + ".log");
+                    log.info(what + ": building (log: " + logFile + ")");
+                    compile(p, sourced[0], deps, workDir, stagingDir, logFile, jobs, ts, partial);
+                    log.info(String.format("%s: done in %.0f s", what, (System.nanoTime() - start) / 1e9));
+                });
+            }
+            keys.put(c.name(), got.key());
+            CachedStep.How how = got.how();
             Path image = outputs.resolve("image");
             for (Component.Install i : c.parsedInstalls()) {
                 Path from = image.resolve(i.to().substring(1));
@@ -151,8 +188,9 @@ public final class UserlandBuilder {
     }
 
     /** Builds one component from a fresh source tree; its outputs go to {@code partial}. */
-    private void compile(Prepared p, Toolchain tc, List<String> deps, Path workDir, Path stagingDir, Path logFile,
+    private void compile(Prepared p, Sourced sourced, List<String> deps, Path workDir, Path stagingDir, Path logFile,
             int jobs, OutputTimestamp ts, Path partial) throws IOException, BuildStepException {
+        Toolchain tc = sourced.toolchain().get();
         String name = p.component().name();
         FileTrees.deleteTree(stagingDir);
         Files.createDirectories(stagingDir);
@@ -166,11 +204,12 @@ public final class UserlandBuilder {
         Path buildDir = workDir.resolve(name);
         FileTrees.deleteTree(buildDir);
         Path sourceDir;
-        if (Files.isDirectory(p.archive())) { // a directory of the project: a copy, so the build cannot change it
+        if (Files.isDirectory(sourced.archive())) { // a directory of the project: a copy, so the build cannot change it
             sourceDir = buildDir.resolve(name);
-            FileTrees.copyTree(p.archive(), sourceDir);
+            FileTrees.copyTree(sourced.archive(), sourceDir);
         } else {
-            sourceDir = new Extractor(Extractor.Kind.SOURCE).extractTree(p.archive(), p.archiveSha256(), buildDir);
+            sourceDir = new Extractor(Extractor.Kind.SOURCE).extractTree(sourced.archive(), sourced.archiveSha256(),
+                    buildDir);
         }
         ComponentBuild b = new ComponentBuild(p.component(), p.version(), tc, sourceDir, stagingDir, jobs, ts, logFile, runner);
         for (String patch : p.component().patches()) {

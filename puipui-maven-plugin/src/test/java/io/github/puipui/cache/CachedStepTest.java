@@ -127,4 +127,47 @@ class CachedStepTest {
         assertTrue(cache.contains(key), "stored in place of the incomplete directory");
         assertTrue(cache.restore(key, tmp.resolve("again"), null));
     }
+
+    @Test
+    void aStepFoundUnderAnyOfItsLikelyInputsNeedsNoSourceAndAMissComputesTheActualOnes() throws Exception {
+        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        // machine 1 fetched the alternative file (Debian's repack): its entry's inputs name that digest
+        Path one = tmp.resolve("one/kernel.out");
+        new CachedStep(cache, BuildLog.SILENT).run("k", one, "source=alt", null, writes("from alt"));
+        assertEquals(1, runs.get());
+
+        AtomicInteger fetches = new AtomicInteger();
+        CachedStep.Inputs fetching = () -> {
+            fetches.incrementAndGet();
+            return "source=alt";
+        };
+        Path two = tmp.resolve("two/kernel.out");
+        CachedStep.Result r = new CachedStep(cache, BuildLog.SILENT).run("k", two,
+                java.util.List.of("source=primary", "source=alt"), null, fetching, writes("never"));
+        assertEquals(CachedStep.How.CACHED, r.how());
+        assertEquals(OutputCache.key("source=alt"), r.key(), "dependents name the key it was restored with");
+        assertEquals("from alt", Files.readString(two.resolve("image")));
+        assertEquals(0, fetches.get(), "no source fetched on a hit");
+        assertEquals(1, runs.get());
+        assertTrue(new CachedStep(cache, BuildLog.SILENT).available("k", tmp.resolve("three/kernel.out"),
+                java.util.List.of("source=primary", "source=alt")));
+
+        // up to date under the second likely inputs: still no source
+        r = new CachedStep(null, BuildLog.SILENT).run("k", two, java.util.List.of("source=primary", "source=alt"), null,
+                fetching, writes("never"));
+        assertEquals(CachedStep.How.UP_TO_DATE, r.how());
+        assertEquals(0, fetches.get());
+
+        // a miss: the source is fetched, and the step built from what was actually fetched
+        Path three = tmp.resolve("three/kernel.out");
+        assertFalse(new CachedStep(cache, BuildLog.SILENT).available("k", three, java.util.List.of("source=new")));
+        r = new CachedStep(cache, BuildLog.SILENT).run("k", three, java.util.List.of("source=new"), null, () -> {
+            fetches.incrementAndGet();
+            return "source=new";
+        }, writes("new"));
+        assertEquals(CachedStep.How.BUILT, r.how());
+        assertEquals(1, fetches.get());
+        assertEquals(OutputCache.key("source=new"), Files.readString(CachedStep.stampOf(three)));
+        assertTrue(cache.contains(OutputCache.key("source=new")));
+    }
 }

@@ -83,9 +83,14 @@ class DistroBuildTest {
                 BuildLog.SILENT);
     }
 
+    /** The components' keys with one toolchain, each from its most likely inputs, as the userland goal finds them. */
     private Map<String, String> keys(DistroBuild b) throws Exception {
-        return b.userlandPlan(Arch.X86_64, "musl sysroot test").stream()
-                .collect(Collectors.toMap(p -> p.component().name(), UserlandBuilder.Prepared::key));
+        Map<String, String> keys = new java.util.HashMap<>();
+        for (UserlandBuilder.Prepared p : b.userlandPlan(Arch.X86_64, io.github.puipui.toolchain.ToolchainChoice.Plan
+                .of("musl sysroot test", null))) {
+            keys.put(p.component().name(), io.github.puipui.cache.OutputCache.key(p.likely().inputs(keys).get(0)));
+        }
+        return keys;
     }
 
     @Test
@@ -97,7 +102,7 @@ class DistroBuildTest {
         DistroDefinition d = DistroDefinition.of(List.of(source("linux"), source("musl")), List.of(),
                 dir.resolve("kconfig"), dir.resolve("fs"), List.of()).validated();
         String identity = build(d, tmp.resolve("work"), TS).toolchain(Arch.X86_64,
-                new io.github.puipui.process.ProcessRunner(BuildLog.SILENT), 1).identity();
+                new io.github.puipui.process.ProcessRunner(BuildLog.SILENT), 1).likelyIdentities().get(0);
         String cross = Arch.X86_64.crossPrefix();
         assertTrue(identity.contains(io.github.puipui.toolchain.HostTools.output(cross + "gcc", "-v")),
                 "the whole gcc -v: " + identity);
@@ -308,6 +313,51 @@ class DistroBuildTest {
                 .withMakeArgs("lib")), List.of(), List.of(), null, List.of(), List.of(), null).applyTo(base);
         assertEquals(java.util.Set.of("socat"), build(changedTls, tmp.resolve("tls"), TS).withBase(published)
                 .componentsFromBase(Arch.X86_64));
+    }
+
+    @Test
+    void aStepTheBuildCacheHasFromAnAcceptedAlternativeNeedsNoSource() throws Exception {
+        // the kernel and socat may also come as a distribution's repack: machine 1 fetched those
+        String linuxRepack = Sha256.of("linux repack");
+        String socatRepack = Sha256.of("socat repack");
+        DistroDefinition d = new Derivation(List.of(source("linux").withAlternative("linux_1.0.orig.tar.xz",
+                linuxRepack), source("socat").withAlternative("socat_1.0.orig.tar.gz", socatRepack)), List.of(),
+                List.of(), List.of(), null, List.of(), List.of(), null).applyTo(withKernelAndMusl(declared(
+                        tmp.resolve("a"), "p1")));
+        io.github.puipui.cache.OutputCache cache = new io.github.puipui.cache.OutputCache(tmp.resolve("outputs"),
+                1 << 30, BuildLog.SILENT);
+        Fetcher fetcher = new Fetcher(new SourceCache(tmp.resolve("cache"), BuildLog.SILENT), new Transport(null),
+                List.of(tmp.resolve("mirror").toUri()), true, BuildLog.SILENT);
+        DistroBuild b = new DistroBuild(d, new Layout(tmp.resolve("work")), tmp.resolve("cache"), fetcher, cache,
+                new DistroBuild.Settings(TS, "plugin 1 sha256 abc", 2, "", 5, List.of(), tmp.resolve("ca.crt"),
+                        List.of()), BuildLog.SILENT);
+        List<Arch> x86 = List.of(Arch.X86_64);
+        assertEquals(List.of("curl", "linux", "mbedtls", "musl", "socat"), b.sourcesToFetch(x86).stream()
+                .map(Source::name).sorted().toList(), "an empty build cache: every source");
+
+        Path kernel = Files.createDirectories(tmp.resolve("built-kernel"));
+        for (String f : List.of("bzImage", "vmlinux", "kernel.config", "System.map")) {
+            Files.writeString(kernel.resolve(f), f + " built from the repack\n");
+        }
+        String kernelInputs = b.kernelInputs(Arch.X86_64, linuxRepack);
+        cache.store(io.github.puipui.cache.OutputCache.key(kernelInputs), kernelInputs, kernel, null);
+        io.github.puipui.toolchain.ToolchainChoice.Plan tc = b.toolchain(Arch.X86_64,
+                new io.github.puipui.process.ProcessRunner(BuildLog.SILENT), 1);
+        assertEquals(2, tc.likelyIdentities().size(), "musl with the kernel headers of either accepted file");
+        UserlandBuilder.Prepared socat = b.userlandPlan(Arch.X86_64, tc).get(2);
+        String socatInputs = socat.likely().inputs(Map.of()).stream().filter(in -> in.contains("source-sha256="
+                + socatRepack) && in.contains(tc.likelyIdentities().get(1))).findFirst().orElseThrow();
+        Path built = Files.createDirectories(tmp.resolve("built-socat/image"));
+        Files.writeString(built.resolve("socat"), "socat\n");
+        cache.store(io.github.puipui.cache.OutputCache.key(socatInputs), socatInputs, built.getParent(), null);
+
+        assertEquals(List.of(), b.kernelSourcesToFetch(Arch.X86_64), "the kernel is cached: not its source");
+        assertEquals(List.of("curl", "linux", "mbedtls", "musl"), b.sourcesToFetch(x86).stream().map(Source::name)
+                .sorted().toList(), "socat is cached; the kernel's source is still the musl sysroot's");
+        assertEquals(io.github.puipui.cache.CachedStep.How.CACHED, b.kernel(Arch.X86_64, 1));
+        assertEquals("bzImage built from the repack\n", Files.readString(b.layout().out(Arch.X86_64)
+                .resolve("bzImage")));
+        assertFalse(Files.exists(tmp.resolve("cache/sha256")), "nothing fetched");
     }
 
     @Test

@@ -32,13 +32,16 @@ class RecipesTest {
 
     private UserlandBuilder.Prepared prepared(Component c, Map<String, String> files) throws Exception {
         Path archive = TestArchives.tarGz(tmp.resolve(c.name() + "-1.0.tar.gz"), files);
-        return new UserlandBuilder.Prepared(c, "1.0", archive, Sha256.of(archive), c.name() + " inputs", false);
+        return UserlandBuilder.Prepared.of(c, "1.0", archive, Sha256.of(archive), c.name() + " inputs", toolchain());
+    }
+
+    private Toolchain toolchain() {
+        return new Toolchain(Arch.X86_64, "cc", "", "x86_64-linux-gnu", tmp);
     }
 
     private List<UserlandBuilder.Installed> build(UserlandBuilder.Prepared... ps) throws Exception {
-        Toolchain tc = new Toolchain(Arch.X86_64, "cc", "", "x86_64-linux-gnu", tmp);
         return new UserlandBuilder(new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT, null, null).build(Arch.X86_64,
-                () -> tc, List.of(ps), tmp.resolve("build"), tmp.resolve("staging"), tmp.resolve("userland"),
+                List.of(ps), tmp.resolve("build"), tmp.resolve("staging"), tmp.resolve("userland"),
                 tmp.resolve("logs"), 2, OutputTimestamp.parse("2026-11-25T00:00:00Z"));
     }
 
@@ -137,8 +140,8 @@ class RecipesTest {
                 + "return 0; }\n");
         Component multi = new Component("multi", "make").withSourceDirectory(dir.toString())
                 .withInstalls("multi:/bin/multi").withLinks("/bin/alias:multi").withLinkLists("multi.links:/bin/multi");
-        UserlandBuilder.Prepared p = new UserlandBuilder.Prepared(multi, "(multi)", dir,
-                Sha256.of(String.join("\n", io.github.puipui.files.TreeManifest.of(dir))), "multi inputs", false);
+        UserlandBuilder.Prepared p = UserlandBuilder.Prepared.of(multi, "(multi)", dir,
+                Sha256.of(String.join("\n", io.github.puipui.files.TreeManifest.of(dir))), "multi inputs", toolchain());
         build(p);
         Path image = tmp.resolve("userland");
         assertEquals("../../bin/multi", Files.readSymbolicLink(image.resolve("usr/bin/one")).toString(),

@@ -40,14 +40,14 @@ class UserlandBuilderTest {
     }
 
     private UserlandBuilder.Prepared prepared(Component c, String inputs) {
-        return new UserlandBuilder.Prepared(c, "1.0", archive, archiveSha, inputs, false);
+        return UserlandBuilder.Prepared.of(c, "1.0", archive, archiveSha, inputs,
+                new Toolchain(Arch.X86_64, "cc", "", "x86_64-linux-musl", tmp));
     }
 
     /** Builds into {@code <clone>/…} as the userland goal does; returns how each file was obtained. */
     private List<UserlandBuilder.Installed> build(Path clone, OutputCache cache, UserlandBuilder.Prepared... ps) throws Exception {
-        Toolchain tc = new Toolchain(Arch.X86_64, "cc", "", "x86_64-linux-musl", tmp);
         UserlandBuilder b = new UserlandBuilder(new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT, cache, null);
-        return b.build(Arch.X86_64, () -> tc, List.of(ps), clone.resolve("build"), clone.resolve("staging"),
+        return b.build(Arch.X86_64, List.of(ps), clone.resolve("build"), clone.resolve("staging"),
                 clone.resolve("userland"), clone.resolve("logs"), 1, OutputTimestamp.parse("2026-11-25T00:00:00Z"));
     }
 
@@ -143,5 +143,30 @@ class UserlandBuilderTest {
         assertEquals(3, builds());
         assertTrue(Files.isRegularFile(two.resolve("staging/lib/libhello.a")));
         assertFalse(Files.exists(two.resolve("build/app.out/staging/lib")), "app staged nothing of its own");
+    }
+
+    @Test
+    void componentsFoundUnderAnyLikelyInputsFetchNothingAndDependentsNameTheKeyFound() throws Exception {
+        source("hello");
+        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        Toolchain tc = new Toolchain(Arch.X86_64, "cc", "", "x86_64-linux-musl", tmp);
+        Component lib = FakeComponents.component("lib", counter, tmp.resolve("no-hold"), "STAGING={staging}");
+        Component app = FakeComponents.component("app", counter, tmp.resolve("no-hold"),
+                "NEED={staging}/lib/libhello.a").withDependsOn("lib");
+        UserlandBuilder.Likely appLikely = keys -> List.of("app, lib " + keys.get("lib"));
+        // machine 1 fetched lib's alternative file
+        build(tmp.resolve("one"), cache, prepared(lib, "lib from alt"), new UserlandBuilder.Prepared(app, "1.0", false,
+                appLikely, keys -> new UserlandBuilder.Sourced(archive, archiveSha, appLikely.inputs(keys).get(0),
+                        () -> tc)));
+        assertEquals(2, builds());
+
+        UserlandBuilder.Sourcing noFetch = keys -> {
+            throw new AssertionError("a source was fetched");
+        };
+        List<UserlandBuilder.Installed> got = build(tmp.resolve("two"), cache,
+                new UserlandBuilder.Prepared(lib, "1.0", false, keys -> List.of("lib from primary", "lib from alt"),
+                        noFetch), new UserlandBuilder.Prepared(app, "1.0", false, appLikely, noFetch));
+        assertEquals(List.of("cached", "cached"), got.stream().map(UserlandBuilder.Installed::how).toList());
+        assertEquals(2, builds(), "nothing compiled");
     }
 }

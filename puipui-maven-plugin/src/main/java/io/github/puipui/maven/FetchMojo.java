@@ -45,11 +45,14 @@ public class FetchMojo extends AbstractPuipuiMojo {
             }
         }
         // only the sources of the steps that cannot be had without them: not the base's, not up to date, not in the
-        // build cache or on its remote tier
-        DistroBuild build = distroBuild();
-        java.util.List<io.github.puipui.Arch> archs = archs();
-        java.util.List<io.github.puipui.fetch.Source> needed = core("planning the build",
-                () -> build.sourcesToFetch(archs));
+        // build cache or on its remote tier. Without an output timestamp no step has a key (the build goals say so):
+        // every declared source.
+        java.util.List<io.github.puipui.fetch.Source> needed = definition().sources();
+        if (isDerived() || definition().outputTimestamp() != null) {
+            DistroBuild build = distroBuild();
+            java.util.List<io.github.puipui.Arch> archs = archs();
+            needed = core("planning the build", () -> build.sourcesToFetch(archs));
+        }
         if (needed.isEmpty()) {
             getLog().info("sources: none needed (every step is up to date, cached or the base's)");
             return;

@@ -159,7 +159,7 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
     /** The build core of this distro, set up from the goal's parameters (one per goal execution). */
     protected final synchronized DistroBuild distroBuild() throws MojoExecutionException, MojoFailureException {
         if (distroBuild == null) {
-            DistroBuild build = DistroBuild.open(definition(), environment(proxy(), remoteCacheConfig()),
+            DistroBuild build = DistroBuild.open(definition(), environment(proxy(), remoteCacheTier()),
                     settings(timestamp(), pluginIdentity()), buildLog());
             if (isDerived() && !baseBinaries) {
                 getLog().info("base distro " + base + ": its binaries are not used (puipui.baseBinaries=false):"
@@ -179,6 +179,28 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
             distroBuild = build;
         }
         return distroBuild;
+    }
+
+    /**
+     * The build cache's remote tier, one per project build: its goals share what it learnt (a refused login or a
+     * server that cannot be reached is asked no more, and warned of once). Null when none is set.
+     */
+    private io.github.puipui.cache.RemoteCache remoteCacheTier() throws MojoExecutionException {
+        io.github.puipui.cache.RemoteCache.Config config = remoteCacheConfig();
+        if (config == null) {
+            return null;
+        }
+        String key = io.github.puipui.cache.RemoteCache.class.getName() + " " + config.url();
+        synchronized (project) {
+            if (project.getContextValue(key) instanceof io.github.puipui.cache.RemoteCache known
+                    && known.config().equals(config)) {
+                return known;
+            }
+            io.github.puipui.cache.RemoteCache tier = new io.github.puipui.cache.RemoteCache(config,
+                    new io.github.puipui.fetch.Transport(proxy()), buildLog());
+            project.setContextValue(key, tier);
+            return tier;
+        }
     }
 
     /** The remote tier of the build cache, with its settings.xml server's credentials, or null when none is set. */

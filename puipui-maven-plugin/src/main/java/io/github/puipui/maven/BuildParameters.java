@@ -205,9 +205,9 @@ abstract class BuildParameters extends DistroParameters {
         return environment(proxy, null);
     }
 
-    /** The environment, with the build cache's remote tier {@code remote} (or null). */
-    protected final DistroBuild.Environment environment(ProxyConfig proxy,
-            io.github.puipui.cache.RemoteCache.Config remote) {
+    /** The environment, with the build cache's remote tier {@code tier} (or null). */
+    protected final DistroBuild.Environment environment(ProxyConfig proxy, io.github.puipui.cache.RemoteCache tier) {
+        io.github.puipui.cache.RemoteCache.Config remote = tier == null ? null : tier.config();
         List<URI> all = new ArrayList<>(Fetcher.parseMirrors(mirrors)); // the environment drops repeated ones
         all.addAll(Fetcher.parseMirrors(System.getenv("PUIPUI_MIRRORS")));
         if (remote != null && session.isOffline() && OFFLINE_NOTED.add(System.identityHashCode(session) + " " + remote.url())) {
@@ -216,7 +216,7 @@ abstract class BuildParameters extends DistroParameters {
         }
         return new DistroBuild.Environment(workDirectory.toPath(), cacheRoot(), all,
                 session.isOffline(), proxy, buildCache ? Math.max(1, buildCacheMaxMegabytes) << 20 : 0,
-                session.isOffline() ? null : remote);
+                session.isOffline() ? null : tier);
     }
 
     /** The builds (sessions) already told that their remote cache is not used offline: once per build, not per goal. */

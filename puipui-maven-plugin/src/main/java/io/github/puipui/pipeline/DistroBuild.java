@@ -101,7 +101,7 @@ public final class DistroBuild {
      * proxy, and the build cache's size bound in bytes (0: no build cache).
      */
     public record Environment(Path workDirectory, Path userCache, List<URI> mirrors, boolean offline,
-            ProxyConfig proxy, long buildCacheBytes, RemoteCache.Config remoteCache) {
+            ProxyConfig proxy, long buildCacheBytes, RemoteCache remoteCache) {
         public Environment(Path workDirectory, Path userCache, List<URI> mirrors, boolean offline, ProxyConfig proxy,
                 long buildCacheBytes) {
             this(workDirectory, userCache, mirrors, offline, proxy, buildCacheBytes, null);
@@ -135,7 +135,7 @@ public final class DistroBuild {
         OutputCache cache = env.buildCacheBytes() <= 0 ? null
                 : new OutputCache(user.rootFor("outputs").resolve("outputs"), env.buildCacheBytes(), log);
         if (cache != null && env.remoteCache() != null) {
-            cache.withRemote(new RemoteCache(env.remoteCache(), new Transport(env.proxy()), log));
+            cache.withRemote(env.remoteCache());
         }
         return new DistroBuild(definition, new Layout(env.workDirectory()), user.rootFor("src", "toolchain"),
                 env.fetcher(log), cache, settings, log);

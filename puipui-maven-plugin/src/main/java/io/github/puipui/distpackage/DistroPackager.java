@@ -61,14 +61,18 @@ public final class DistroPackager {
         List<DistroBinaries.Step> binarySteps(Arch arch) throws IOException;
     }
 
+    /**
+     * The version of how tarballs and binaries are packed, part of their keys: a change to the format or the packing
+     * gives a new version.
+     */
+    public static final String VERSION = "package 1";
+
     private final Places places;
-    private final String plugin;
     private final OutputTimestamp timestamp;
     private final BuildLog log;
 
-    public DistroPackager(Places places, String plugin, OutputTimestamp timestamp, BuildLog log) {
+    public DistroPackager(Places places, OutputTimestamp timestamp, BuildLog log) {
         this.places = places;
-        this.plugin = plugin;
         this.timestamp = timestamp;
         this.log = log;
     }
@@ -141,7 +145,7 @@ public final class DistroPackager {
     private DistroBinaries.Index binaries(Arch arch, List<DistroBinaries.Step> steps, Path targetDir, String baseName)
             throws IOException, BuildStepException {
         String name = binariesName(baseName, arch);
-        StringBuilder inputs = new StringBuilder("step=binaries\nname=" + name + "\nplugin=" + plugin + "\ntimestamp="
+        StringBuilder inputs = new StringBuilder("step=binaries\nname=" + name + "\npacker=" + VERSION + "\ntimestamp="
                 + timestamp.instant() + "\n");
         for (DistroBinaries.Step s : steps) {
             Path stamp = s.outputs() == null ? null : CachedStep.stampOf(s.outputs());
@@ -161,9 +165,9 @@ public final class DistroPackager {
         return DistroBinaries.Index.of(arch.id(), Sha256.of(published), Files.readAllLines(outputs.resolve("index")));
     }
 
-    /** A tarball's inputs: its name, the plugin, the timestamp and each member's name and digest. */
-    public static String tarballInputs(String name, String plugin, OutputTimestamp ts, Map<String, String> memberSha256) {
-        StringBuilder in = new StringBuilder("step=tarball\nname=" + name + "\nplugin=" + plugin + "\ntimestamp="
+    /** A tarball's inputs: its name, the packer's version, the timestamp and each member's name and digest. */
+    public static String tarballInputs(String name, OutputTimestamp ts, Map<String, String> memberSha256) {
+        StringBuilder in = new StringBuilder("step=tarball\nname=" + name + "\npacker=" + VERSION + "\ntimestamp="
                 + ts.instant() + "\n");
         new TreeMap<>(memberSha256).forEach((member, sha) -> in.append(member).append('=').append(sha).append('\n'));
         return in.toString();
@@ -184,7 +188,7 @@ public final class DistroPackager {
         }
         Path outputs = places.tarballOutputs(arch, classifier);
         CachedStep.How how = new CachedStep(null, log).run(arch + " tarball " + classifier, outputs,
-                tarballInputs(name, plugin, timestamp, digests), null,
+                tarballInputs(name, timestamp, digests), null,
                 partial -> DistTarball.write(partial.resolve(name), members, FileTime.from(timestamp.instant())));
         Path tarball = targetDir.resolve(name);
         CachedStep.publish(outputs.resolve(name), tarball);

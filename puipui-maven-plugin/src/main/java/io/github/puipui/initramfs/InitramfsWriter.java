@@ -28,6 +28,9 @@ import io.github.puipui.files.Sha256;
  * order, device nodes written as entries, symbolic links kept; gzip level 9 with no file name and a fixed mtime.
  */
 public final class InitramfsWriter {
+    /** The version of how this writer packs and compresses an archive, part of the initramfs step's key. */
+    public static final String VERSION = "initramfs 1";
+
     private final long mtime;
     private final Map<String, CpioEntry> entries = new TreeMap<>();
 

@@ -20,6 +20,12 @@ import io.github.puipui.process.ProcessRunner;
  * the {@link KconfigGuard}, then the image target with the build identity pinned.
  */
 public final class KernelBuilder {
+    /**
+     * The version of what this class does besides the commands in the kernel's key ({@link #commands}): the guard,
+     * the files it publishes. A change to either gives a new version (the recipe pins in the tests guard it).
+     */
+    public static final String VERSION = "kernel 1";
+
     /** Present in the object tree while make builds the image. */
     public static final String MAKE_IN_PROGRESS = ".puipui-make-in-progress";
 
@@ -61,6 +67,37 @@ public final class KernelBuilder {
         return cmd;
     }
 
+    private static List<String> zopfli(KernelBuild b, Path file) {
+        return List.of("zopfli", "--i" + b.zopfliIterations(), "--gzip", file.toString());
+    }
+
+    private static List<String> strip(KernelBuild b, Path made, Path stripped) {
+        return List.of(b.arch().toolPrefix() + "strip", "--strip-all", "-o", stripped.toString(), made.toString());
+    }
+
+    /**
+     * The commands a build of {@code b} runs, as the kernel's key names them: the source and object trees as
+     * {@code {src}} and {@code {obj}}, without make's {@code -j} or a compiler launcher, which change no byte of the
+     * outputs. {@link #build} and {@link #uncompressedImage} run exactly these.
+     */
+    public static List<String> commands(KernelBuild b) {
+        KernelBuild plain = new KernelBuild(b.arch(), Path.of("{src}"), Path.of("{obj}"), b.kconfigFile(),
+                b.allowedDrops(), b.timestamp(), 1, b.logFile(), null, b.zopfliIterations());
+        List<String> out = new ArrayList<>();
+        out.add(String.join(" ", make(plain, "olddefconfig")));
+        out.add(String.join(" ", make(plain, plain.arch().imageTarget())));
+        if (plain.zopfli()) {
+            String gz = plain.image().getFileName().toString();
+            out.add(String.join(" ", zopfli(plain, plain.objectDir().resolve("puipui-zopfli")
+                    .resolve(gz.substring(0, gz.length() - ".gz".length())))));
+        }
+        if (plain.arch().elfKernel()) {
+            out.add(String.join(" ", strip(plain, plain.objectDir().resolve(plain.arch().uncompressedImagePath()),
+                    plain.objectDir().resolve("puipui-" + plain.arch().uncompressedImageName()))));
+        }
+        return out;
+    }
+
     /**
      * Compresses the uncompressed image beside make's gzip image again with zopfli, a deflate encoder that finds
      * smaller streams than gzip -9 in the same format (any gunzip reads it), deterministically.
@@ -73,8 +110,7 @@ public final class KernelBuilder {
         Files.createDirectories(dir);
         Path copy = dir.resolve(raw.getFileName());
         Files.copy(raw, copy);
-        runner.run(b.arch() + " kernel zopfli", List.of("zopfli", "--i" + b.zopfliIterations(), "--gzip", copy.toString()),
-                dir, Map.of(), b.logFile());
+        runner.run(b.arch() + " kernel zopfli", zopfli(b, copy), dir, Map.of(), b.logFile());
         Path out = dir.resolve(name);
         log.info(String.format("%s kernel: %s recompressed with zopfli --i%d: %,d -> %,d bytes", b.arch(), name,
                 b.zopfliIterations(), Files.size(gzipImage), Files.size(out)));
@@ -96,8 +132,7 @@ public final class KernelBuilder {
         }
         Path stripped = b.objectDir().resolve("puipui-" + b.arch().uncompressedImageName());
         Files.deleteIfExists(stripped);
-        runner.run(b.arch() + " kernel strip", List.of(b.arch().toolPrefix() + "strip", "--strip-all", "-o",
-                stripped.toString(), made.toString()), b.objectDir(), Map.of(), b.logFile());
+        runner.run(b.arch() + " kernel strip", strip(b, made, stripped), b.objectDir(), Map.of(), b.logFile());
         return stripped;
     }
 

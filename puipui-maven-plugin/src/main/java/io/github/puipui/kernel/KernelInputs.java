@@ -8,15 +8,16 @@ import io.github.puipui.toolchain.HostTools;
  * Everything a kernel image depends on, as the text whose digest is the kernel step's key: the forms built, the
  * kconfig file's and the source's digests, the host tools that shape the bytes (the compiler's full {@code -v}
  * identity and driver, the linker, strip for the ELF vmlinux, the image compressor), the pinned build identity, the
- * intended kconfig drops, zopfli's iterations and the plugin's own identity. A compiler launcher is left out: it does
- * not change the outputs.
+ * intended kconfig drops, zopfli's iterations, the commands the build runs and the version of the Java that runs them
+ * ({@link KernelBuilder#VERSION}): nothing else of the plugin, whose other changes rebuild no kernel. A compiler
+ * launcher and make's -j are left out: they do not change the outputs.
  */
 public final class KernelInputs {
     private KernelInputs() {
     }
 
-    /** The inputs of {@code b} with the host's tools, {@code kconfigSha256} and {@code sourceSha256}, for {@code plugin}. */
-    public static String of(KernelBuild b, String kconfigSha256, String sourceSha256, String plugin) {
+    /** The inputs of {@code b} with the host's tools, {@code kconfigSha256} and {@code sourceSha256}. */
+    public static String of(KernelBuild b, String kconfigSha256, String sourceSha256) {
         String cross = b.arch().toolPrefix();
         String tools = String.join("\n",
                 "gcc=" + HostTools.output(cross + "gcc", "-v") + "\n" + HostTools.identity(cross + "gcc"),
@@ -24,11 +25,11 @@ public final class KernelInputs {
                 "strip=" + (b.arch().elfKernel() ? HostTools.identity(cross + "strip") : "-"),
                 "compressor=" + (!b.arch().gzipImage() ? HostTools.identity("xz")
                         : b.zopfli() ? HostTools.identity("zopfli") : "-"));
-        return text(b, kconfigSha256, sourceSha256, tools, plugin);
+        return text(b, kconfigSha256, sourceSha256, tools);
     }
 
     /** The inputs text, with the host tools' identity given as {@code tools}. */
-    static String text(KernelBuild b, String kconfigSha256, String sourceSha256, String tools, String plugin) {
+    public static String text(KernelBuild b, String kconfigSha256, String sourceSha256, String tools) {
         return String.join("\n", "step=kernel " + b.arch().imageName() + " " + b.arch().uncompressedImageName(),
                 "kconfig=" + kconfigSha256,
                 "source=" + sourceSha256,
@@ -37,6 +38,7 @@ public final class KernelInputs {
                 "identity=" + KernelBuilder.environment(b),
                 "drops=" + new TreeSet<>(b.allowedDrops()),
                 "zopfli=" + (b.zopfli() ? b.zopfliIterations() : 0),
-                "plugin=" + plugin) + "\n";
+                "commands=\n  " + String.join("\n  ", KernelBuilder.commands(b)),
+                "recipe=" + KernelBuilder.VERSION) + "\n";
     }
 }

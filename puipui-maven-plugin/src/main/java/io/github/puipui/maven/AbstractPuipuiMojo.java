@@ -1,6 +1,5 @@
 package io.github.puipui.maven;
 
-import java.io.File;
 import java.nio.file.Path;
 
 import org.apache.maven.plugin.MojoExecutionException;
@@ -25,42 +24,15 @@ import io.github.puipui.pipeline.DistroBuild;
  * mapping of the core's failures to Maven's.
  */
 abstract class AbstractPuipuiMojo extends BuildParameters {
-    /**
-     * The plugin itself: its jar's digest is part of every step's key ({@link #pluginIdentity}).
-     *
-     * @since 0.1.0
-     */
-    @Parameter(defaultValue = "${plugin}", readonly = true)
-    private org.apache.maven.plugin.descriptor.PluginDescriptor pluginDescriptor;
-
     @Component
     private org.eclipse.aether.RepositorySystem repositorySystem;
 
     @Component
     private SettingsDecrypter settingsDecrypter;
 
-    private String pluginIdentity;
-
     private io.github.puipui.distro.DistroDefinition definition;
 
     private DistroBuild distroBuild;
-
-    /**
-     * What every step's key says of the plugin: its version and the sha256 of its jar. The jar is built
-     * reproducibly, so a change of any recipe, flag or class gives a new digest (a SNAPSHOT version alone would not),
-     * and rebuilding the same sources gives the same one.
-     */
-    protected final synchronized String pluginIdentity() throws MojoExecutionException, MojoFailureException {
-        if (pluginIdentity == null) {
-            File jar = pluginDescriptor == null || pluginDescriptor.getPluginArtifact() == null ? null
-                    : pluginDescriptor.getPluginArtifact().getFile();
-            if (jar == null || !jar.isFile()) {
-                throw new MojoExecutionException("cannot find the plugin's own jar to key the build steps on (" + jar + ")");
-            }
-            pluginIdentity = core("reading " + jar, () -> DistroBuild.pluginIdentity(pluginVersion, jar.toPath()));
-        }
-        return pluginIdentity;
-    }
 
     /** {@code project.build.outputTimestamp}, parsed. */
     protected final io.github.puipui.OutputTimestamp timestamp() throws MojoExecutionException, MojoFailureException {
@@ -160,7 +132,7 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
     protected final synchronized DistroBuild distroBuild() throws MojoExecutionException, MojoFailureException {
         if (distroBuild == null) {
             DistroBuild build = DistroBuild.open(definition(), environment(proxy(), remoteCacheTier()),
-                    settings(timestamp(), pluginIdentity()), buildLog());
+                    settings(timestamp()), buildLog());
             if (isDerived() && !baseBinaries) {
                 getLog().info("base distro " + base + ": its binaries are not used (puipui.baseBinaries=false):"
                         + " every step is built here");

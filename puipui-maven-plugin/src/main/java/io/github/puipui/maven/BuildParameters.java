@@ -268,13 +268,13 @@ abstract class BuildParameters extends DistroParameters {
     @Parameter(property = "puipui.remoteCache.signingKey")
     protected File remoteCacheSigningKey;
 
-    /** How to build, for the output timestamp {@code ts} and the plugin's identity. */
-    protected final DistroBuild.Settings settings(OutputTimestamp ts, String pluginIdentity) {
+    /** How to build, for the output timestamp {@code ts}. */
+    protected final DistroBuild.Settings settings(OutputTimestamp ts) {
         List<ToolchainChoice.Prebuilt> prebuilt = new ArrayList<>();
         for (PrebuiltToolchain p : prebuiltToolchains) {
             prebuilt.add(new ToolchainChoice.Prebuilt(p.arch, p.hostArch, p.source, p.prefix));
         }
-        return new DistroBuild.Settings(ts, pluginIdentity, jobs(), compilerLauncher(), zopfliIterations(),
+        return new DistroBuild.Settings(ts, jobs(), compilerLauncher(), zopfliIterations(),
                 allowedKconfigDrops, caBundle.toPath(), prebuilt);
     }
 }

@@ -63,11 +63,11 @@ public final class DistroBuild {
     public static final String MUSL_SOURCE = "musl";
 
     /**
-     * How to build: the output timestamp, the plugin's identity (part of every key), make's -j, a compiler launcher
+     * How to build: the output timestamp, make's -j, a compiler launcher
      * (ccache, distcc; not part of any key), zopfli's iterations for aarch64's Image.gz, the kconfig symbols allowed
      * to be dropped, the CA bundle put into the image, and optional prebuilt toolchains.
      */
-    public record Settings(OutputTimestamp timestamp, String plugin, int jobs, String compilerLauncher,
+    public record Settings(OutputTimestamp timestamp, int jobs, String compilerLauncher,
             int zopfliIterations, List<String> allowedKconfigDrops, Path caBundle,
             List<ToolchainChoice.Prebuilt> prebuiltToolchains) {
     }
@@ -151,15 +151,6 @@ public final class DistroBuild {
         this.cache = cache;
         this.settings = settings;
         this.log = log;
-    }
-
-    /**
-     * What every step's key says of the plugin: its version and the sha256 of its jar. The jar is built reproducibly,
-     * so a change of any recipe, flag or class gives a new digest (a SNAPSHOT version alone would not), and
-     * rebuilding the same sources gives the same one.
-     */
-    public static String pluginIdentity(String version, Path jar) throws IOException {
-        return version + " sha256 " + Sha256.of(jar);
     }
 
     public Layout layout() {
@@ -278,7 +269,7 @@ public final class DistroBuild {
     public String kernelInputs(Arch arch, String sourceSha256) throws IOException {
         // the source tree is not an input (its digest is): the work directory stands for it here
         return KernelInputs.of(kernelBuild(arch, layout.work(), settings.jobs()), Sha256.of(kconfigFile(arch)),
-                sourceSha256, settings.plugin());
+                sourceSha256);
     }
 
     /** The kernel's declared inputs (see {@link StepInputs#kernelDeclared}). */
@@ -365,7 +356,7 @@ public final class DistroBuild {
     }
 
     private ToolchainChoice toolchainChoice() {
-        return new ToolchainChoice(settings.prebuiltToolchains(), cacheRoot.resolve("toolchain"), settings.plugin(),
+        return new ToolchainChoice(settings.prebuiltToolchains(), cacheRoot.resolve("toolchain"),
                 settings.compilerLauncher(), log);
     }
 
@@ -643,8 +634,7 @@ public final class DistroBuild {
 
     private String componentInputs(Arch arch, Component c, String sourceSha256, String toolchainIdentity,
             Map<String, String> keys) throws IOException {
-        return StepInputs.component(arch.id(), c, sourceSha256, toolchainIdentity, settings.timestamp(),
-                settings.plugin(), keys);
+        return StepInputs.component(arch.id(), c, sourceSha256, toolchainIdentity, settings.timestamp(), keys);
     }
 
     /**
@@ -790,7 +780,7 @@ public final class DistroBuild {
         InitramfsWriter w = initramfsContent(arch, distro, rootPassword, authorizedKeys);
         Path outputs = layout.initramfsOutputs(arch);
         CachedStep.How how = new CachedStep(null, log).run(arch + " initramfs", outputs,
-                StepInputs.initramfs(w.digest(), settings.plugin()), null,
+                StepInputs.initramfs(w.digest()), null,
                 partial -> w.write(partial.resolve("initramfs.cpio.gz")));
         CachedStep.publish(outputs.resolve("initramfs.cpio.gz"), layout.out(arch).resolve("initramfs.cpio.gz"));
         return how == CachedStep.How.UP_TO_DATE ? null : w;
@@ -825,7 +815,7 @@ public final class DistroBuild {
                 return DistroBuild.this.binarySteps(arch);
             }
         };
-        return new DistroPackager(places, settings.plugin(), settings.timestamp(), log).packageAll(archs, definition,
+        return new DistroPackager(places, settings.timestamp(), log).packageAll(archs, definition,
                 sbom, targetDir, baseName, attachments);
     }
 }

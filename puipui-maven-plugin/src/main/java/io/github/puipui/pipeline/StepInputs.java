@@ -8,7 +8,11 @@ import java.util.TreeMap;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.files.Sha256;
+import io.github.puipui.initramfs.InitramfsWriter;
+import io.github.puipui.toolchain.HostTools;
 import io.github.puipui.userland.Component;
+import io.github.puipui.userland.Recipe;
+import io.github.puipui.userland.UserlandBuilder;
 
 /**
  * The text of every step's inputs, whose digest is the step's key in the build cache (the kernel's is
@@ -23,15 +27,21 @@ public final class StepInputs {
 
     /**
      * A userland component: its declaration (config and patches by digest), its source's digest, the toolchain, the
-     * output timestamp, the plugin, and the keys of the components it depends on.
+     * output timestamp, its recipe's version and the builder's (what they run and how they shape the files), the
+     * host programs the recipe runs besides the toolchain, and the keys of the components it depends on. Nothing of
+     * the plugin outside the recipe: a change elsewhere in it rebuilds no component.
      */
     public static String component(String archId, Component c, String sourceSha256, String toolchain,
-            OutputTimestamp ts, String plugin, Map<String, String> dependencyKeys) throws IOException {
+            OutputTimestamp ts, Map<String, String> dependencyKeys) throws IOException {
         StringBuilder in = new StringBuilder("step=component ").append(archId).append('\n')
                 .append(declaration(c)).append("\nsource-sha256=").append(sourceSha256)
                 .append("\ntoolchain=").append(toolchain)
                 .append("\ntimestamp=").append(ts.instant())
-                .append("\nplugin=").append(plugin);
+                .append("\nrecipe=").append(Recipe.named(c.recipe()).version())
+                .append("\nbuilder=").append(UserlandBuilder.VERSION);
+        for (String program : new java.util.TreeSet<>(Recipe.hostTools(c.recipe()).keySet())) {
+            in.append("\ntool ").append(program).append('=').append(HostTools.identity(program));
+        }
         dependencies(in, c, dependencyKeys);
         return in.append('\n').toString();
     }
@@ -141,8 +151,11 @@ public final class StepInputs {
         }
     }
 
-    /** An initramfs: the digest of the archive's whole content (paths, kinds, modes, bytes, mtime) and the plugin. */
-    public static String initramfs(String contentDigest, String plugin) {
-        return "step=initramfs\ncontent=" + contentDigest + "\nplugin=" + plugin + "\n";
+    /**
+     * An initramfs: the digest of the archive's whole content (paths, kinds, modes, bytes, mtime) and the writer's
+     * version (how it orders, packs and compresses them).
+     */
+    public static String initramfs(String contentDigest) {
+        return "step=initramfs\ncontent=" + contentDigest + "\nwriter=" + InitramfsWriter.VERSION + "\n";
     }
 }

@@ -49,10 +49,29 @@ public final class ProcessRunner {
 
     private final BuildLog log;
     private final long progressSeconds;
+    private final Recorder recorder;
 
     public ProcessRunner(BuildLog log, long progressSeconds) {
+        this(log, progressSeconds, null);
+    }
+
+    private ProcessRunner(BuildLog log, long progressSeconds, Recorder recorder) {
         this.log = log;
         this.progressSeconds = progressSeconds;
+        this.recorder = recorder;
+    }
+
+    /** What a step would run: its name, the command, where, and the variables it sets. */
+    public interface Recorder {
+        void command(String step, List<String> command, Path workDir, Map<String, String> env);
+    }
+
+    /**
+     * A runner that runs nothing and hands each command to {@code recorder} instead: for the tests that pin what
+     * each kind of step runs under its recipe's version.
+     */
+    public static ProcessRunner recording(Recorder recorder) {
+        return new ProcessRunner(BuildLog.SILENT, 30, recorder);
     }
 
     public ProcessRunner(BuildLog log) {
@@ -113,6 +132,10 @@ public final class ProcessRunner {
      */
     public void run(String step, List<String> command, Path workDir, Map<String, String> env, Path logFile, Path lock)
             throws BuildStepException {
+        if (recorder != null) {
+            recorder.command(step, command, workDir, env);
+            return;
+        }
         if (lock == null) {
             runCommand(step, command, workDir, env, logFile);
             return;

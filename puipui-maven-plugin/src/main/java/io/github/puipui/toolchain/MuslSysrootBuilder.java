@@ -26,6 +26,9 @@ import io.github.puipui.process.ProcessRunner;
  * build cache entry.
  */
 public final class MuslSysrootBuilder {
+    /** The version of what this class does besides its {@link #commands}, part of every sysroot's identity. */
+    public static final String VERSION = "musl sysroot 1";
+
     private final ProcessRunner runner;
     private final BuildLog log;
 
@@ -58,6 +61,51 @@ public final class MuslSysrootBuilder {
         return TreeManifest.mismatch(prefix, identity);
     }
 
+    /** The environment of musl's configure, make and install: the host compiler for the arch. */
+    public static Map<String, String> environment(Arch arch) {
+        return Map.of("CC", arch.crossPrefix() + "gcc");
+    }
+
+    /**
+     * The commands a sysroot build runs, in order (musl's configure, make without {@code -j}, install, then the kernel's
+     * {@code headers_install}), for the given places: a step's identity names them with placeholders for the places,
+     * and {@link #build} runs exactly these.
+     */
+    public static List<List<String>> commands(Arch arch, String muslSource, String kernelSource, String prefix,
+            String stage, String headersObj, String staged) {
+        String cross = arch.crossPrefix();
+        List<String> configure = new ArrayList<>(List.of(muslSource + "/configure", "--prefix=" + prefix,
+                "--disable-shared", "--enable-wrapper=gcc"));
+        if (!cross.isEmpty()) {
+            configure.add("--target=" + arch.id() + "-linux-musl");
+            configure.add("CROSS_COMPILE=" + cross);
+        }
+        List<String> tools = List.of("AR=" + cross + "ar", "RANLIB=" + cross + "ranlib");
+        List<String> make = new ArrayList<>(List.of("make"));
+        make.addAll(tools);
+        List<String> install = new ArrayList<>(List.of("make", "install", "DESTDIR=" + stage));
+        install.addAll(tools);
+        List<String> headers = new ArrayList<>(List.of("make", "-C", kernelSource, "O=" + headersObj,
+                "ARCH=" + arch.kernelArch(), "headers_install", "INSTALL_HDR_PATH=" + staged));
+        if (!cross.isEmpty()) {
+            headers.add("CROSS_COMPILE=" + cross);
+        }
+        return List.of(configure, make, install, headers);
+    }
+
+    /**
+     * What a sysroot's identity says of how it is built: this class's version (what it does besides the commands:
+     * the manifest, the modes, publishing) and the commands with placeholders for the places.
+     */
+    public static String recipe(Arch arch) {
+        StringBuilder sb = new StringBuilder(VERSION);
+        for (List<String> c : commands(arch, "{musl}", "{linux}", "{prefix}", "{stage}", "{headers}",
+                "{stage}{prefix}")) {
+            sb.append(" ; ").append(String.join(" ", c));
+        }
+        return sb.append(" ; env ").append(new java.util.TreeMap<>(environment(arch))).toString();
+    }
+
     public Toolchain build(Inputs in) throws IOException, BuildStepException {
         Path prefix = in.prefix().toAbsolutePath();
         Optional<String> problem = problem(prefix, in.identity());
@@ -75,33 +123,19 @@ public final class MuslSysrootBuilder {
         Path build = in.workDir().resolve("musl-build");
         FileTrees.deleteTree(build);
         Files.createDirectories(build);
-        String gcc = in.arch().crossPrefix() + "gcc";
-        Map<String, String> env = new java.util.LinkedHashMap<>();
-        env.put("CC", gcc);
-        log.info(in.arch() + " toolchain: building the musl sysroot with " + gcc + " (log: " + in.logFile() + ")");
-        String cross = in.arch().crossPrefix();
-        List<String> configure = new ArrayList<>(List.of(in.muslSource().resolve("configure").toString(),
-                "--prefix=" + prefix, "--disable-shared", "--enable-wrapper=gcc"));
-        if (!cross.isEmpty()) {
-            configure.add("--target=" + in.arch().id() + "-linux-musl");
-            configure.add("CROSS_COMPILE=" + cross);
-        }
-        List<String> tools = List.of("AR=" + cross + "ar", "RANLIB=" + cross + "ranlib");
-        runner.run(in.arch() + " musl configure", configure, build, env, in.logFile());
-        List<String> make = new ArrayList<>(List.of("make", "-j" + in.jobs()));
-        make.addAll(tools);
-        runner.run(in.arch() + " musl make", make, build, env, in.logFile());
-        List<String> install = new ArrayList<>(List.of("make", "install", "DESTDIR=" + stage));
-        install.addAll(tools);
-        runner.run(in.arch() + " musl install", install, build, env, in.logFile());
+        Map<String, String> env = environment(in.arch());
+        log.info(in.arch() + " toolchain: building the musl sysroot with " + env.get("CC") + " (log: " + in.logFile()
+                + ")");
         Path staged = stage.resolve(prefix.getRoot().relativize(prefix));
-        Path headersObj = in.workDir().resolve("linux-headers");
-        List<String> headers = new ArrayList<>(List.of("make", "-C", in.kernelSource().toString(), "O=" + headersObj,
-                "ARCH=" + in.arch().kernelArch(), "headers_install", "INSTALL_HDR_PATH=" + staged));
-        if (!in.arch().crossPrefix().isEmpty()) {
-            headers.add("CROSS_COMPILE=" + in.arch().crossPrefix());
-        }
-        runner.run(in.arch() + " linux headers_install", headers, in.workDir(), Map.of(), in.logFile());
+        List<List<String>> commands = commands(in.arch(), in.muslSource().toString(), in.kernelSource().toString(),
+                prefix.toString(), stage.toString(), in.workDir().resolve("linux-headers").toString(),
+                staged.toString());
+        List<String> make = new ArrayList<>(commands.get(1));
+        make.add(1, "-j" + in.jobs());
+        runner.run(in.arch() + " musl configure", commands.get(0), build, env, in.logFile());
+        runner.run(in.arch() + " musl make", make, build, env, in.logFile());
+        runner.run(in.arch() + " musl install", commands.get(2), build, env, in.logFile());
+        runner.run(in.arch() + " linux headers_install", commands.get(3), in.workDir(), Map.of(), in.logFile());
         PrivateDirectories.restrictTree(stage); // nobody else may change the sysroot, whatever the umask
         TreeManifest.write(staged, in.identity());
         // if another build finished it first, theirs is kept: it may be in use

@@ -18,7 +18,7 @@ import io.github.puipui.process.ProcessRunner;
 /**
  * Which toolchain builds an arch's userland: a declared prebuilt one for this host, or the host GCC with a musl
  * sysroot built once into the user cache ({@code <cache>/toolchain}), keyed by musl's and the kernel headers'
- * sources, the compiler and the plugin. The choice is made, and its likely identities known, without fetching or
+ * sources, the compiler and how the sysroot is built. The choice is made, and its likely identities known, without fetching or
  * building anything; the toolchain itself is got only when a component has to be compiled (or the sysroot published).
  */
 public final class ToolchainChoice {
@@ -132,19 +132,17 @@ public final class ToolchainChoice {
 
     private final List<Prebuilt> prebuilt;
     private final Path cacheDir;
-    private final String plugin;
     private final String compilerLauncher;
     private final BuildLog log;
 
     /**
-     * {@code cacheDir}: the user cache's {@code toolchain/}; {@code plugin}: the plugin's identity (part of the
-     * sysroot's key); {@code compilerLauncher}: put in front of the compiler, or empty.
+     * {@code cacheDir}: the user cache's {@code toolchain/}; {@code compilerLauncher}: put in front of the compiler,
+     * or empty.
      */
-    public ToolchainChoice(List<Prebuilt> prebuilt, Path cacheDir, String plugin, String compilerLauncher,
+    public ToolchainChoice(List<Prebuilt> prebuilt, Path cacheDir, String compilerLauncher,
             BuildLog log) {
         this.prebuilt = List.copyOf(prebuilt);
         this.cacheDir = cacheDir;
-        this.plugin = plugin;
         this.compilerLauncher = compilerLauncher == null ? "" : compilerLauncher.trim();
         this.log = log;
     }
@@ -175,7 +173,7 @@ public final class ToolchainChoice {
         }
         String version = sources.version(musl);
         String compilerFacts = String.join(" ", arch.id(), gcc, HostTools.firstLine(gcc, "-dumpfullversion"),
-                HostTools.firstLine(gcc, "-dumpmachine"), "plugin", plugin);
+                HostTools.firstLine(gcc, "-dumpmachine"), "recipe", MuslSysrootBuilder.recipe(arch));
         // every sysroot the likely digests of musl and the kernel headers make, most likely first
         List<Sysroot> likely = new java.util.ArrayList<>();
         for (String m : sources.likelyDigests(musl)) {

@@ -16,6 +16,11 @@ import io.github.puipui.process.BuildStepException;
  */
 final class AutotoolsRecipe implements Recipe {
     @Override
+    public String version() {
+        return "autotools 1";
+    }
+
+    @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
         Map<String, String> env = b.recipeEnvironment();
         if (!Files.isRegularFile(b.sourceDir().resolve("Makefile"))) {

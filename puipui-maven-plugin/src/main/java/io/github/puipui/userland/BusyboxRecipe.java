@@ -18,6 +18,11 @@ import io.github.puipui.process.BuildStepException;
  */
 final class BusyboxRecipe implements Recipe {
     @Override
+    public String version() {
+        return "busybox 1";
+    }
+
+    @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
         if (b.component().config() == null) {
             throw new BuildStepException("component " + b.component().name() + ": the busybox recipe needs <config>");

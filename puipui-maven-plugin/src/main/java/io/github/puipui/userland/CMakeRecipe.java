@@ -18,6 +18,11 @@ import io.github.puipui.process.BuildStepException;
  * {@code cmake --install}. Installs name files of the build tree: {@code build-puipui/prog:/usr/bin/prog}.
  */
 final class CMakeRecipe implements Recipe {
+    @Override
+    public String version() {
+        return "cmake 1";
+    }
+
     static final String BUILD_DIR = "build-puipui";
 
     @Override

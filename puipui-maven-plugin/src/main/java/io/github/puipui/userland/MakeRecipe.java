@@ -19,6 +19,11 @@ import io.github.puipui.process.BuildStepException;
  */
 final class MakeRecipe implements Recipe {
     @Override
+    public String version() {
+        return "make 1";
+    }
+
+    @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
         Map<String, String> env = b.recipeEnvironment();
         String script = b.component().configureScript();

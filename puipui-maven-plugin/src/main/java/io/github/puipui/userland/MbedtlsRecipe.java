@@ -19,6 +19,11 @@ import io.github.puipui.process.BuildStepException;
  */
 final class MbedtlsRecipe implements Recipe {
     @Override
+    public String version() {
+        return "mbedtls 1";
+    }
+
+    @Override
     public void build(ComponentBuild b) throws IOException, BuildStepException {
         if (configure(b.sourceDir().resolve("include/mbedtls/mbedtls_config.h"), b.component().options())) {
             // the library's Makefile does not track header dependencies

@@ -19,6 +19,11 @@ import io.github.puipui.process.BuildStepException;
  * build tree: {@code build-puipui/prog:/usr/bin/prog}. Needs meson and ninja on the host.
  */
 final class MesonRecipe implements Recipe {
+    @Override
+    public String version() {
+        return "meson 1";
+    }
+
     static final String BUILD_DIR = CMakeRecipe.BUILD_DIR;
 
     @Override

@@ -10,6 +10,13 @@ import io.github.puipui.process.BuildStepException;
 public interface Recipe {
     void build(ComponentBuild b) throws IOException, BuildStepException;
 
+    /**
+     * This recipe's version, part of the key of every component it builds: a change to what the recipe runs or to
+     * how it shapes the component's files gives a new version (the recipe pins in the tests hold each recipe's
+     * commands under its version, and fail when they change while it does not).
+     */
+    String version();
+
     /** The recipes: four generic infrastructures, and two for the base's components that fit none (see each). */
     List<String> NAMES = List.of("autotools", "cmake", "meson", "make", "busybox", "mbedtls");
 

@@ -36,6 +36,12 @@ import io.github.puipui.toolchain.ToolchainChoice;
  * exactly what its declared dependencies staged. Per-component logs: {@code <logDir>/<component>.log}.
  */
 public final class UserlandBuilder {
+    /**
+     * The version of what this class does to every component besides its recipe (extract, patch, stage, install,
+     * strip, links), part of every component's key: a change to that gives a new version.
+     */
+    public static final String VERSION = "userland 1";
+
     private final ProcessRunner runner;
     private final BuildLog log;
     private final OutputCache cache;

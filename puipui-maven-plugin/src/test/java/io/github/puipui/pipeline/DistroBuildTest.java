@@ -79,7 +79,7 @@ class DistroBuildTest {
         Fetcher fetcher = new Fetcher(new SourceCache(tmp.resolve("cache"), BuildLog.SILENT), new Transport(null),
                 List.of(tmp.resolve("mirror").toUri()), true, BuildLog.SILENT);
         return new DistroBuild(d, new Layout(work), cacheRoot, fetcher, null,
-                new DistroBuild.Settings(ts, "plugin 1 sha256 abc", 2, "", 5, List.of(), tmp.resolve("ca.crt"), List.of()),
+                new DistroBuild.Settings(ts, 2, "", 5, List.of(), tmp.resolve("ca.crt"), List.of()),
                 BuildLog.SILENT);
     }
 
@@ -178,15 +178,14 @@ class DistroBuildTest {
 
     @Test
     void theInitramfsAndTarballKeysFollowTheirContent() throws Exception {
-        String a = StepInputs.initramfs("d1", "plugin");
-        assertNotEquals(a, StepInputs.initramfs("d2", "plugin"));
-        assertNotEquals(a, StepInputs.initramfs("d1", "plugin 2"));
+        String a = StepInputs.initramfs("d1");
+        assertNotEquals(a, StepInputs.initramfs("d2"));
         Map<String, String> members = Map.of("bzImage", "k1", "initramfs.cpio.gz", "i1");
-        String t = DistroPackager.tarballInputs("x-1-x86_64.tar.gz", "plugin", TS, members);
-        assertNotEquals(t, DistroPackager.tarballInputs("x-1-x86_64.tar.gz", "plugin", TS, Map.of("bzImage", "k1",
+        String t = DistroPackager.tarballInputs("x-1-x86_64.tar.gz", TS, members);
+        assertNotEquals(t, DistroPackager.tarballInputs("x-1-x86_64.tar.gz", TS, Map.of("bzImage", "k1",
                 "initramfs.cpio.gz", "i2")));
-        assertNotEquals(t, DistroPackager.tarballInputs("x-1-x86_64.tar.gz", "plugin", OutputTimestamp.parse("1"), members));
-        assertNotEquals(t, DistroPackager.tarballInputs("y-1-x86_64.tar.gz", "plugin", TS, members));
+        assertNotEquals(t, DistroPackager.tarballInputs("x-1-x86_64.tar.gz", OutputTimestamp.parse("1"), members));
+        assertNotEquals(t, DistroPackager.tarballInputs("y-1-x86_64.tar.gz", TS, members));
     }
 
     @Test
@@ -244,7 +243,7 @@ class DistroBuildTest {
         List<io.github.puipui.toolchain.ToolchainChoice.Prebuilt> prebuilt = List.of(
                 new io.github.puipui.toolchain.ToolchainChoice.Prebuilt("x86_64", Arch.host().id(), "musl", "x-"));
         return new DistroBuild(d, new Layout(work), tmp.resolve("cache"), fetcher, null,
-                new DistroBuild.Settings(TS, "plugin 1 sha256 abc", 2, "", 5, List.of(), tmp.resolve("ca.crt"), prebuilt),
+                new DistroBuild.Settings(TS, 2, "", 5, List.of(), tmp.resolve("ca.crt"), prebuilt),
                 BuildLog.SILENT);
     }
 
@@ -329,7 +328,7 @@ class DistroBuildTest {
         Fetcher fetcher = new Fetcher(new SourceCache(tmp.resolve("cache"), BuildLog.SILENT), new Transport(null),
                 List.of(tmp.resolve("mirror").toUri()), true, BuildLog.SILENT);
         DistroBuild b = new DistroBuild(d, new Layout(tmp.resolve("work")), tmp.resolve("cache"), fetcher, cache,
-                new DistroBuild.Settings(TS, "plugin 1 sha256 abc", 2, "", 5, List.of(), tmp.resolve("ca.crt"),
+                new DistroBuild.Settings(TS, 2, "", 5, List.of(), tmp.resolve("ca.crt"),
                         List.of()), BuildLog.SILENT);
         List<Arch> x86 = List.of(Arch.X86_64);
         assertEquals(List.of("curl", "linux", "mbedtls", "musl", "socat"), b.sourcesToFetch(x86).stream()

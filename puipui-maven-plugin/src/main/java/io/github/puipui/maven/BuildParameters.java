@@ -25,7 +25,9 @@ import io.github.puipui.toolchain.ToolchainChoice;
 abstract class BuildParameters extends DistroParameters {
 
     /**
-     * Architectures to build, comma-separated: {@code aarch64}, {@code x86_64}. The arch-* profiles set it.
+     * Architectures to build, comma-separated: {@code aarch64}, {@code x86_64}. The profiles {@code arch-aarch64} and
+     * {@code arch-x86_64} set it; in a project that does not define them (a derived distro), {@code -Parch-x86_64}
+     * still selects x86_64, and {@code -Dpuipui.arches} given on the command line wins over both.
      *
      * @since 0.1.0
      */
@@ -183,13 +185,28 @@ abstract class BuildParameters extends DistroParameters {
         return skip;
     }
 
+    /**
+     * The arches to build (see {@link ArchSelection#select}): {@code puipui.arches}, or the arches of the requested
+     * {@code arch-<id>} profiles when the project does not define them. Said once per project when the profiles chose.
+     */
     protected final List<Arch> archs() throws MojoFailureException {
+        ArchSelection.Selection selection;
         try {
-            return ArchSelection.parse(arches, session.getRequest().getActiveProfiles());
+            selection = ArchSelection.select(arches, session.getUserProperties().containsKey(ARCHES)
+                    || session.getSystemProperties().containsKey(ARCHES), session.getRequest().getActiveProfiles(),
+                    project.getInjectedProfileIds().values().stream().flatMap(List::stream).toList());
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
+        String note = selection.note();
+        if (note != null && project.getContextValue(ARCHES) == null) {
+            project.setContextValue(ARCHES, note);
+            getLog().info(note);
+        }
+        return selection.arches();
     }
+
+    private static final String ARCHES = "puipui.arches";
 
     protected final Layout layout() {
         return new Layout(workDirectory.toPath());

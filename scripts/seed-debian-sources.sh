@@ -1,20 +1,48 @@
 #!/usr/bin/env bash
 # Seeds puipui's local source mirror from Debian source packages, for machines that reach Debian's archive but
-# not the upstream hosts. Debian ships the pinned upstream tarballs byte for byte as *.orig.tar.*; the build
-# verifies every file against the digests in puipui-distro/pom.xml, so nothing here is trusted blindly.
+# not the upstream hosts. Debian ships the pinned upstream tarballs byte for byte as *.orig.tar.*; each is stored
+# under the name the build looks for, and the build verifies every file against the digests its POM declares, so
+# nothing here is trusted blindly.
 #
-# Usage: scripts/seed-debian-sources.sh [MIRROR_DIR]   (default: ${XDG_CACHE_HOME:-~/.cache}/puipui/mirror,
-#        which the build always consults). apt's own configuration is left untouched: deb-src entries are
-#        derived from the system's apt sources into a private directory.
+# Usage: scripts/seed-debian-sources.sh [--list FILE]... [MIRROR_DIR]
+#   MIRROR_DIR  default ${XDG_CACHE_HOME:-~/.cache}/puipui/mirror, which the build always consults.
+#   --list FILE a seeding list, as `mvn puipui:debian-sources` writes it (a derived distro's: debian-sources.txt
+#               beside its POM); repeat it for several. Without --list: this repository's own list
+#               (scripts/debian-sources.txt) and those of its integration tests (src/it/*/debian-sources.txt).
+# apt's own configuration is left untouched: deb-src entries are derived from the system's apt sources into a
+# private directory.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-mirror=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/puipui/mirror}
-# the distro's list (generated from its declarations: mvn puipui:debian-sources) and those of the integration tests
-lists=("$here/debian-sources.txt")
-for f in "$here"/../src/it/*/debian-sources.txt; do
-  if [[ -e "$f" ]]; then lists+=("$f"); fi
+lists=()
+mirror=
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --list)
+      [[ $# -ge 2 ]] || { echo "seed-debian-sources: --list needs a file" >&2; exit 2; }
+      [[ -f "$2" ]] || { echo "seed-debian-sources: no list $2 (mvn puipui:debian-sources writes it)" >&2; exit 2; }
+      lists+=("$2"); shift 2 ;;
+    --list=*)
+      f=${1#--list=}
+      [[ -f "$f" ]] || { echo "seed-debian-sources: no list $f (mvn puipui:debian-sources writes it)" >&2; exit 2; }
+      lists+=("$f"); shift ;;
+    -h|--help)
+      sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -*)
+      echo "seed-debian-sources: unknown option $1 (usage: $0 [--list FILE]... [MIRROR_DIR])" >&2; exit 2 ;;
+    *)
+      [[ -z "$mirror" ]] || { echo "seed-debian-sources: one mirror directory only (usage: $0 [--list FILE]... [MIRROR_DIR])" >&2; exit 2; }
+      mirror=$1; shift ;;
+  esac
 done
+mirror=${mirror:-${XDG_CACHE_HOME:-$HOME/.cache}/puipui/mirror}
+if [[ ${#lists[@]} -eq 0 ]]; then
+  # the distro's list (generated from its declarations: mvn puipui:debian-sources) and those of the integration tests
+  lists=("$here/debian-sources.txt")
+  for f in "$here"/../src/it/*/debian-sources.txt; do
+    if [[ -e "$f" ]]; then lists+=("$f"); fi
+  done
+fi
 extra_suites=${PUIPUI_DEBSRC_SUITES:-"bookworm-backports trixie trixie-updates trixie-backports forky sid"}
 extra_security_suites=${PUIPUI_DEBSRC_SECURITY_SUITES:-"trixie-security"}
 

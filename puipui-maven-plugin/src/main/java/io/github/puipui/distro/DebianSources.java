@@ -1,5 +1,8 @@
 package io.github.puipui.distro;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import io.github.puipui.fetch.Source;
@@ -12,6 +15,30 @@ import io.github.puipui.fetch.Source;
  */
 public final class DebianSources {
     private DebianSources() {
+    }
+
+    /** The list's name beside a distro's POM, where the goals look for it unless told otherwise. */
+    public static final String FILE_NAME = "debian-sources.txt";
+
+    /**
+     * Whether the list {@code list} is there and says other than {@code text}, the list its declarations give: then
+     * the build stops until it is written again. No list is not stale: a distro need not keep one.
+     */
+    public static boolean isStale(Path list, String text) throws IOException {
+        return Files.isRegularFile(list) && !Files.readString(list).equals(text);
+    }
+
+    /** Writes {@code text} to {@code list}, creating its directory, unless the list already says it; true if written. */
+    public static boolean write(Path list, String text) throws IOException {
+        if (Files.isRegularFile(list) && Files.readString(list).equals(text)) {
+            return false;
+        }
+        Path parent = list.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(list, text);
+        return true;
     }
 
     public static String text(DistroDefinition d) {

@@ -2,7 +2,6 @@ package io.github.puipui.maven;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -12,9 +11,11 @@ import org.apache.maven.plugins.annotations.Parameter;
 import io.github.puipui.distro.DebianSources;
 
 /**
- * Writes the Debian seeding list ({@code debianSourcesFile}) from the sources' debian declarations: the
- * Debian source packages whose orig tarballs hold the pinned source files, for machines that reach Debian's archive
- * but not the upstream hosts. The {@code fetch} goal fails while the file is out of date.
+ * Writes the Debian seeding list ({@code debianSourcesFile}, by default {@code debian-sources.txt} beside the POM) from
+ * the sources' debian declarations: the Debian source packages whose orig tarballs hold the pinned source files, for
+ * machines that reach Debian's archive but not the upstream hosts ({@code scripts/seed-debian-sources.sh --list FILE}
+ * fills a mirror from it). A derived distro's list holds only what it adds to or changes in its base. The
+ * {@code fetch} goal fails while the list is out of date.
  *
  * @since 0.1.0
  */
@@ -22,11 +23,12 @@ import io.github.puipui.distro.DebianSources;
 public class DebianSourcesMojo extends AbstractKernelMojo {
 
     /**
-     * The list to write (for this repository: {@code scripts/debian-sources.txt}, read by its seeding script).
+     * The list to write. This repository's distro writes {@code scripts/debian-sources.txt}, which its seeding
+     * script reads by default.
      *
      * @since 0.1.0
      */
-    @Parameter(property = "puipui.debianSourcesFile")
+    @Parameter(property = "puipui.debianSourcesFile", defaultValue = "${project.basedir}/" + DebianSources.FILE_NAME)
     private File debianSourcesFile;
 
     @Override
@@ -35,18 +37,9 @@ public class DebianSourcesMojo extends AbstractKernelMojo {
             return;
         }
         String text = debianSourcesText();
-        if (debianSourcesFile == null) {
-            throw new MojoExecutionException("set <debianSourcesFile> (or -Dpuipui.debianSourcesFile=FILE): where to"
-                    + " write the list");
-        }
         try {
-            if (debianSourcesFile.isFile() && Files.readString(debianSourcesFile.toPath()).equals(text)) {
-                getLog().info(debianSourcesFile + " is up to date");
-                return;
-            }
-            Files.createDirectories(debianSourcesFile.toPath().toAbsolutePath().getParent());
-            Files.writeString(debianSourcesFile.toPath(), text);
-            getLog().info("wrote " + debianSourcesFile);
+            getLog().info(DebianSources.write(debianSourcesFile.toPath(), text) ? "wrote " + debianSourcesFile
+                    : debianSourcesFile + " is up to date");
         } catch (IOException e) {
             throw new MojoExecutionException("cannot write " + debianSourcesFile + ": " + e.getMessage(), e);
         }

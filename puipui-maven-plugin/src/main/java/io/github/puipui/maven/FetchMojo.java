@@ -17,12 +17,13 @@ import io.github.puipui.pipeline.DistroBuild;
 public class FetchMojo extends AbstractPuipuiMojo {
 
     /**
-     * A Debian seeding list kept beside the distro (see the {@code debian-sources} goal): when set, the build fails
+     * The distro's Debian seeding list (see the {@code debian-sources} goal): when the file is there, the build fails
      * while it does not match the sources' debian declarations.
      *
      * @since 0.1.0
      */
-    @Parameter(property = "puipui.debianSourcesFile")
+    @Parameter(property = "puipui.debianSourcesFile",
+            defaultValue = "${project.basedir}/" + io.github.puipui.distro.DebianSources.FILE_NAME)
     private java.io.File debianSourcesFile;
 
     @Override
@@ -31,15 +32,11 @@ public class FetchMojo extends AbstractPuipuiMojo {
             return;
         }
         archs(); // a misspelt arch profile or an unknown arch fails here, at the first goal, listing the valid ones
-        if (debianSourcesFile != null) {
+        if (debianSourcesFile.isFile()) {
             String expected = debianSourcesText();
-            String actual;
-            try {
-                actual = debianSourcesFile.isFile() ? java.nio.file.Files.readString(debianSourcesFile.toPath()) : "";
-            } catch (java.io.IOException e) {
-                throw new MojoExecutionException("cannot read " + debianSourcesFile + ": " + e.getMessage(), e);
-            }
-            if (!actual.equals(expected)) {
+            boolean stale = core("reading " + debianSourcesFile,
+                    () -> io.github.puipui.distro.DebianSources.isStale(debianSourcesFile.toPath(), expected));
+            if (stale) {
                 throw new MojoExecutionException(debianSourcesFile + " does not match the sources' <debian>"
                         + " declarations; write it again with mvn puipui:debian-sources");
             }

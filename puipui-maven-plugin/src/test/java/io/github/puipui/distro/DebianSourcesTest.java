@@ -1,6 +1,7 @@
 package io.github.puipui.distro;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,5 +33,19 @@ class DebianSourcesTest {
                 List.of(linux.debianLine().split("\\s+")));
         Source bad = new Source("x", "1", "x-1.tar.gz", "https://x.org/x-1.tar.gz", SHA).withDebian("x 1-1");
         assertThrows(IllegalArgumentException.class, bad::debianLine);
+    }
+
+    @Test
+    void aListIsWrittenOnlyWhenItChangesAndIsStaleOnlyWhenItIsThere() throws Exception {
+        Path list = tmp.resolve("guest/" + DebianSources.FILE_NAME);
+        assertFalse(DebianSources.isStale(list, "hello\n"), "no list is not a stale list");
+        assertTrue(DebianSources.write(list, "hello\n"));
+        assertFalse(DebianSources.isStale(list, "hello\n"));
+        java.nio.file.Files.setLastModifiedTime(list, java.nio.file.attribute.FileTime.fromMillis(0));
+        assertFalse(DebianSources.write(list, "hello\n"), "an up-to-date list is left alone");
+        assertEquals(0, java.nio.file.Files.getLastModifiedTime(list).toMillis(), "an up-to-date list was written again");
+        assertTrue(DebianSources.isStale(list, "hello\nsocat\n"));
+        assertTrue(DebianSources.write(list, "hello\nsocat\n"));
+        assertEquals("hello\nsocat\n", java.nio.file.Files.readString(list));
     }
 }

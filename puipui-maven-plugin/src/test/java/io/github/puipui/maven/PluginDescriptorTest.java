@@ -1,5 +1,6 @@
 package io.github.puipui.maven;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -51,6 +52,30 @@ class PluginDescriptorTest {
         assertTrue(goals.containsAll(List.of("help", "fetch", "kernel", "userland", "initramfs", "package",
                 "update-kconfig", "run", "debian-sources")), "goals: " + goals);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /**
+     * A derived distro runs {@code mvn puipui:debian-sources} as the recipe pages say, with nothing set: the list goes
+     * beside its POM, where the fetch goal checks it.
+     */
+    @Test
+    void theDebianSeedingListDefaultsToTheFileBesideThePom() throws Exception {
+        Element plugin = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(DESCRIPTOR.toFile())
+                .getDocumentElement();
+        NodeList mojos = plugin.getElementsByTagName("mojo");
+        List<String> goals = new ArrayList<>();
+        for (int i = 0; i < mojos.getLength(); i++) {
+            Element mojo = (Element) mojos.item(i);
+            NodeList configured = ((Element) mojo.getElementsByTagName("configuration").item(0))
+                    .getElementsByTagName("debianSourcesFile");
+            if (configured.getLength() > 0) {
+                goals.add(text(mojo, "goal"));
+                Element e = (Element) configured.item(0);
+                assertEquals("${project.basedir}/debian-sources.txt", e.getAttribute("default-value"), text(mojo, "goal"));
+                assertEquals("${puipui.debianSourcesFile}", e.getTextContent(), text(mojo, "goal"));
+            }
+        }
+        assertEquals(List.of("debian-sources", "fetch"), goals.stream().sorted().toList());
     }
 
     private static void check(List<String> problems, String what, String description) {

@@ -4,6 +4,8 @@ def cache = System.getProperty('puipui.cache') ?: ((System.getenv('XDG_CACHE_HOM
 def arch = puipuiArches.split(',')[0].trim()
 // the mirror of that cache, for the builds with an empty cache of their own (4 and 5)
 new File(basedir, 'test.properties').text = "puipui.cache=${cache}\npuipui.arches=${arch}\npuipui.mirrors=${cache}/mirror\n"
+// the base is published as it was built, with every arch: building it for one would rewrite its definition and SBOM
+new File(basedir, 'base.properties').text = "puipui.cache=${cache}\npuipui.arches=${puipuiArches}\n"
 // root's key for the derived image (its <authorizedKeys>), used by verify.groovy to log in over ssh
 def keygen = ['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'derived-distro-it', '-f',
               new File(basedir, 'id_ed25519').path].execute()

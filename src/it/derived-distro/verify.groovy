@@ -5,14 +5,15 @@ assert runs.size() == 5
 def arch = new File(basedir, 'test.properties').readLines().find { it.startsWith('puipui.arches=') }.substring(14)
 
 // 2: the base's definition is resolved; what the derived distro changes is built (or found in the build cache
-// from an earlier run of this test), what it does not change is the base's, from the base's published binaries
+// from an earlier run of this test), what it does not change is the base's, from the base's published binaries:
+// the kernel among them (kconfig fragments are compiled by the compiler-launchers test, on a tiny kernel)
 def derived = runs[1]
 assert derived.contains('base distro io.github.puipui:puipui-distro:')
-assert derived =~ /${arch} kernel: (configuring from .*target\/puipui\/kconfig\/${arch}.config|restored from the build cache)/
 for (c in ['hello 2.10', 'socat 1.8.1.3', 'libpcap 1.10.3', 'tcpdump 4.99.3', 'serd 0.30.16', 'pciutils 3.9.0']) {
     assert derived =~ /${arch} ${c}: (building|restored from the build cache)/
 }
 def fromBase = { String log, String step -> log =~ /${arch} ${step}: the base's, from its published binaries/ }
+assert fromBase(derived, 'kernel') : 'the kernel was not taken from the base\'s binaries'
 for (c in ['busybox [0-9.]+', 'dropbear [0-9.]+', 'mbedtls [0-9.]+', 'curl [0-9.]+', 'puipui-vsock dir-[0-9a-f]{12}']) {
     assert fromBase(derived, c) : "${c} was not taken from the base's binaries"
 }
@@ -105,8 +106,6 @@ def bootAndCheck = { File out, String name, Closure checks ->
 
 bootAndCheck(new File(basedir, "target/puipui/${arch}/out"), 'derived') { ssh ->
     assert ssh('cat /etc/motd') == [0, 'derived distro overlay, second edition\n']
-    assert ssh('zcat /proc/config.gz | grep -x CONFIG_DUMMY=y') == [0, 'CONFIG_DUMMY=y\n']
-    assert ssh('ip link add d0 type dummy && ip link show d0')[0] == 0
     assert ssh('hello') == [0, 'Hello, world!\n']
     def socat = ssh('socat -V')
     assert socat[0] == 0 && socat[1].contains('socat version 1.8.1.3+derived')

@@ -19,6 +19,14 @@ assert kernel.contains('A command put in front of every C compiler call') : 'com
 def lifecycle = page('lifecycle.html')
 ['generate-sources', 'puipui:fetch', 'prepare-package', 'puipui:initramfs'].each { assert lifecycle.contains(it) }
 assert page('README.html').contains('Make your own distro')
+// the guide links the site's pages by their sources, for a repository browser; on the site those are the pages
+def guide = page('README.html')
+assert !(guide =~ /href="[^"]*src\/site\/markdown\//).find() : 'README.html links a page by its source path'
+def linked = (guide =~ /href="([^"#:\/]+\.html)"/).collect { it[1] }.unique()
+['lifecycle.html', 'internals.html', 'kernel.html', 'tests.html', 'performance.html'].each {
+    assert linked.contains(it) : "README.html does not link ${it}: ${linked}"
+}
+linked.each { assert new File(site, it).isFile() : "README.html links ${it}, which the site does not have" }
 // each further page, by a heading or sentence of its own (none of them is a menu label, which every page shows)
 [
     'internals.html'         : 'Why one command can build a plugin and a project that uses it',

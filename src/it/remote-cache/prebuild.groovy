@@ -100,4 +100,7 @@ puipui.mirrors=${cache}/mirror
 puipui.remoteCache=http://127.0.0.1:${port}/cache/
 puipui.remoteCache.serverId=it-remote-cache
 """
+// machine 1 is the distro as it was built, with every arch: building it for one would rewrite its definition and SBOM
+new File(basedir, 'base.properties').text = new File(basedir, 'test.properties').text
+        .replace("puipui.arches=${arch}\n", "puipui.arches=${puipuiArches}\n")
 return true

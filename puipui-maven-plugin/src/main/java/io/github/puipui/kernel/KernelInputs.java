@@ -16,16 +16,18 @@ public final class KernelInputs {
     private KernelInputs() {
     }
 
-    /** The inputs of {@code b} with the host's tools, {@code kconfigSha256} and {@code sourceSha256}. */
-    public static String of(KernelBuild b, String kconfigSha256, String sourceSha256) {
+    /**
+     * The identity of the host tools that shape a kernel build's bytes ({@code b}'s arch and compressor): probed
+     * once per build and arch, then given to {@link #text}.
+     */
+    public static String tools(KernelBuild b) {
         String cross = b.arch().toolPrefix();
-        String tools = String.join("\n",
+        return String.join("\n",
                 "gcc=" + HostTools.output(cross + "gcc", "-v") + "\n" + HostTools.identity(cross + "gcc"),
                 "ld=" + HostTools.firstLine(cross + "ld", "--version") + " " + HostTools.identity(cross + "ld"),
                 "strip=" + (b.arch().elfKernel() ? HostTools.identity(cross + "strip") : "-"),
                 "compressor=" + (!b.arch().gzipImage() ? HostTools.identity("xz")
                         : b.zopfli() ? HostTools.identity("zopfli") : "-"));
-        return text(b, kconfigSha256, sourceSha256, tools);
     }
 
     /** The inputs text, with the host tools' identity given as {@code tools}. */

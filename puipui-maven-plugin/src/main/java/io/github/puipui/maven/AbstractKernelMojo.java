@@ -77,14 +77,20 @@ abstract class AbstractKernelMojo extends AbstractPuipuiMojo {
      * Runs {@code task} for each arch: in order, or with {@code -Dpuipui.parallelArches} all at once with the jobs
      * split between them (see {@link ArchRunner}).
      */
-    protected final void forEachArch(List<Arch> archs, ArchRunner.Task<AbstractMojoExecutionException> task)
+    protected final void forEachArch(String step, List<Arch> archs,
+            ArchRunner.Task<AbstractMojoExecutionException> task)
             throws MojoExecutionException, org.apache.maven.plugin.MojoFailureException {
         ArchRunner runner = new ArchRunner(parallelArches, jobs());
+        ArchRunner.Task<AbstractMojoExecutionException> timed = (arch, jobs) -> {
+            long start = System.nanoTime();
+            task.run(arch, jobs);
+            archTimes().add(arch, step, (System.nanoTime() - start) / 1e9);
+        };
         if (parallelArches && archs.size() > 1) {
             getLog().info("building " + archs + " in parallel, make -j" + runner.jobsEach(archs.size()) + " each");
         }
         try {
-            runner.run(archs, task);
+            runner.run(archs, timed);
         } catch (org.apache.maven.plugin.MojoFailureException | MojoExecutionException e) {
             throw e;
         } catch (AbstractMojoExecutionException e) {

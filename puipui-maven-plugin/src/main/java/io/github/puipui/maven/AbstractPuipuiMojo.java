@@ -34,6 +34,18 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
 
     private DistroBuild distroBuild;
 
+    /** The time each arch's steps took in this project build, shared by its goals. */
+    protected final ArchTimes archTimes() {
+        synchronized (project) {
+            if (project.getContextValue(ArchTimes.class.getName()) instanceof ArchTimes known) {
+                return known;
+            }
+            ArchTimes times = new ArchTimes();
+            project.setContextValue(ArchTimes.class.getName(), times);
+            return times;
+        }
+    }
+
     /** {@code project.build.outputTimestamp}, parsed. */
     protected final io.github.puipui.OutputTimestamp timestamp() throws MojoExecutionException, MojoFailureException {
         String declared = definition().outputTimestamp();

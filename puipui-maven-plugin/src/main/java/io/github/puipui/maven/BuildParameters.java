@@ -14,13 +14,14 @@ import io.github.puipui.OutputTimestamp;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.ProxyConfig;
 import io.github.puipui.fetch.SourceCache;
+import io.github.puipui.pipeline.BuildEnvironment;
 import io.github.puipui.pipeline.DistroBuild;
 import io.github.puipui.pipeline.Layout;
 import io.github.puipui.toolchain.ToolchainChoice;
 
 /**
  * The parameters that say how and where to build (arches, jobs, caches, mirrors, compiler launcher, toolchains),
- * and their mapping into the build core's {@link DistroBuild.Environment} and {@link DistroBuild.Settings}.
+ * and their mapping into the build core's {@link BuildEnvironment} and {@link DistroBuild.Settings}.
  */
 abstract class BuildParameters extends DistroParameters {
 
@@ -218,12 +219,12 @@ abstract class BuildParameters extends DistroParameters {
     }
 
     /** Where the build works and what it may use, with {@code proxy} (null for none). */
-    protected final DistroBuild.Environment environment(ProxyConfig proxy) {
+    protected final BuildEnvironment environment(ProxyConfig proxy) {
         return environment(proxy, null);
     }
 
     /** The environment, with the build cache's remote tier {@code tier} (or null). */
-    protected final DistroBuild.Environment environment(ProxyConfig proxy, io.github.puipui.cache.RemoteCache tier) {
+    protected final BuildEnvironment environment(ProxyConfig proxy, io.github.puipui.cache.RemoteCache tier) {
         io.github.puipui.cache.RemoteCache.Config remote = tier == null ? null : tier.config();
         List<URI> all = new ArrayList<>(Fetcher.parseMirrors(mirrors)); // the environment drops repeated ones
         all.addAll(Fetcher.parseMirrors(System.getenv("PUIPUI_MIRRORS")));
@@ -231,7 +232,7 @@ abstract class BuildParameters extends DistroParameters {
             getLog().warn("the remote cache " + remote.serverId() + " (" + remote.url() + ") is not used: Maven is"
                     + " offline (-o), and a build offline asks no server");
         }
-        return new DistroBuild.Environment(workDirectory.toPath(), cacheRoot(), all,
+        return new BuildEnvironment(workDirectory.toPath(), cacheRoot(), all,
                 session.isOffline(), proxy, buildCache ? Math.max(1, buildCacheMaxMegabytes) << 20 : 0,
                 session.isOffline() ? null : tier);
     }

@@ -45,6 +45,6 @@ public class KernelMojo extends AbstractKernelMojo {
             sources.addAll(core("planning the kernel", () -> build.kernelSourcesToFetch(arch)));
         }
         core("fetching the kernel", () -> build.fetchAll(sources));
-        forEachArch(archs, (arch, jobs) -> core(arch + " kernel", () -> build.kernel(arch, jobs)));
+        forEachArch("kernel", archs, (arch, jobs) -> core(arch + " kernel", () -> build.kernel(arch, jobs)));
     }
 }

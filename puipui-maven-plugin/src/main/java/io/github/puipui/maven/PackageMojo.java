@@ -60,5 +60,6 @@ public class PackageMojo extends AbstractPuipuiMojo {
                 getLog().info(p.classifier() + ": " + p.file() + String.format(" (%,d bytes)", p.file().toFile().length()));
             }
         }
+        archTimes().summary().forEach(getLog()::info);
     }
 }

@@ -33,7 +33,7 @@ public class UserlandMojo extends AbstractKernelMojo {
             sources.addAll(core("planning the userland", () -> build.userlandSourcesToFetch(arch)));
         }
         core("fetching the sources", () -> build.fetchAll(sources));
-        forEachArch(archs, (arch, jobs) -> {
+        forEachArch("userland", archs, (arch, jobs) -> {
             List<UserlandBuilder.Installed> installed = core(arch + " userland", () -> build.userland(arch, jobs));
             for (UserlandBuilder.Installed i : installed) {
                 getLog().info(String.format("%s %-22s %,10d bytes (%s)", arch, i.imagePath(), i.size(), i.how()));

@@ -50,15 +50,29 @@ public final class ProcessRunner {
     private final BuildLog log;
     private final long progressSeconds;
     private final Recorder recorder;
+    private final StepHistory history;
 
     public ProcessRunner(BuildLog log, long progressSeconds) {
-        this(log, progressSeconds, null);
+        this(log, progressSeconds, null, null);
     }
 
-    private ProcessRunner(BuildLog log, long progressSeconds, Recorder recorder) {
+    /**
+     * A runner whose progress lines give each command's share done and time left, from the last successful run of
+     * a command of the same name that {@code history} recorded (see {@link StepHistory}).
+     */
+    public ProcessRunner(BuildLog log, StepHistory history) {
+        this(log, 30, history);
+    }
+
+    ProcessRunner(BuildLog log, long progressSeconds, StepHistory history) {
+        this(log, progressSeconds, null, history);
+    }
+
+    private ProcessRunner(BuildLog log, long progressSeconds, Recorder recorder, StepHistory history) {
         this.log = log;
         this.progressSeconds = progressSeconds;
         this.recorder = recorder;
+        this.history = history;
     }
 
     /** What a step would run: its name, the command, where, and the variables it sets. */
@@ -71,7 +85,7 @@ public final class ProcessRunner {
      * each kind of step runs under its recipe's version.
      */
     public static ProcessRunner recording(Recorder recorder) {
-        return new ProcessRunner(BuildLog.SILENT, 30, recorder);
+        return new ProcessRunner(BuildLog.SILENT, 30, recorder, null);
     }
 
     public ProcessRunner(BuildLog log) {
@@ -162,6 +176,9 @@ public final class ProcessRunner {
             Files.createDirectories(logFile.getParent());
             Files.writeString(logFile, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            LineCounter lines = new LineCounter(logFile, Files.size(logFile));
+            java.util.Optional<StepHistory.Last> last = history == null ? java.util.Optional.empty()
+                    : history.last(step);
             List<String> grouped = new ArrayList<>(List.of("setsid"));
             grouped.addAll(command);
             ProcessBuilder pb = new ProcessBuilder(grouped).directory(workDir.toFile()).redirectErrorStream(true)
@@ -175,7 +192,9 @@ public final class ProcessRunner {
             RUNNING.add(p);
             try {
                 while (!p.waitFor(progressSeconds, TimeUnit.SECONDS)) {
-                    log.info("  " + step + ": running, " + elapsed(start) + " elapsed (log: " + logFile + ")");
+                    String status = history == null ? "running, " + elapsed(start) + " elapsed"
+                            : StepHistory.progress(last, lines.count(), seconds(start));
+                    log.info("  " + step + ": " + status + " (log: " + logFile + ")");
                 }
             } catch (InterruptedException ie) {
                 killGroup(p);
@@ -185,6 +204,9 @@ public final class ProcessRunner {
                 RUNNING.remove(p);
             }
             int code = p.exitValue();
+            if (code == 0 && history != null) {
+                history.record(step, lines.count(), seconds(start));
+            }
             String tail = code != 0 ? tail(logFile, TAIL_LINES) : null;
             Files.writeString(logFile, String.format(java.util.Locale.ROOT, "# exit %d after %.2f s%n", code,
                     (System.nanoTime() - start) / 1e9), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
@@ -253,8 +275,42 @@ public final class ProcessRunner {
     }
 
     static String elapsed(long startNanos) {
-        long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
-        return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
+        return StepHistory.duration(Math.floor(seconds(startNanos)));
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Counts the lines a command has added to its log since {@code from}, reading each new byte once. */
+    private static final class LineCounter {
+        private final Path file;
+        private long position;
+        private long lines;
+
+        LineCounter(Path file, long from) {
+            this.file = file;
+            this.position = from;
+        }
+
+        long count() {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+                int n;
+                while ((n = ch.read(buf, position)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (buf.get(i) == '\n') {
+                            lines++;
+                        }
+                    }
+                    position += n;
+                    buf.clear();
+                }
+            } catch (IOException e) {
+                // the count so far
+            }
+            return lines;
+        }
     }
 
     /** The last {@code n} lines of a text file (reads at most the last 64 KiB). */

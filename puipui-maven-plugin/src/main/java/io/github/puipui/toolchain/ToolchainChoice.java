@@ -62,11 +62,6 @@ public final class ToolchainChoice {
             this.available = available;
         }
 
-        /** The plan of a toolchain had already, whose identity is known. */
-        public static Plan of(String identity, Toolchain toolchain) {
-            return new Plan(List.of(identity), () -> new Resolved(identity, toolchain), () -> true);
-        }
-
         public List<String> likelyIdentities() {
             return likely;
         }
@@ -82,11 +77,6 @@ public final class ToolchainChoice {
                 resolved = resolver.get();
             }
             return resolved;
-        }
-
-        /** The toolchain, for what compiles (see {@link #get}). */
-        public Supplier supplier() {
-            return () -> get().toolchain();
         }
     }
 

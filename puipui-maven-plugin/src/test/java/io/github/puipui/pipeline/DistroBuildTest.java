@@ -86,7 +86,7 @@ class DistroBuildTest {
     /** The components' keys with one toolchain, each from its most likely inputs, as the userland goal finds them. */
     private Map<String, String> keys(DistroBuild b) throws Exception {
         Map<String, String> keys = new java.util.HashMap<>();
-        for (UserlandBuilder.Prepared p : b.userlandPlan(Arch.X86_64, io.github.puipui.toolchain.ToolchainChoice.Plan
+        for (UserlandBuilder.Prepared p : b.userlandPlan(Arch.X86_64, io.github.puipui.toolchain.TestPlans
                 .of("musl sysroot test", null))) {
             keys.put(p.component().name(), io.github.puipui.cache.OutputCache.key(p.likely().inputs(keys).get(0)));
         }
@@ -101,8 +101,7 @@ class DistroBuildTest {
         Files.createDirectories(dir.resolve("fs"));
         DistroDefinition d = DistroDefinition.of(List.of(source("linux"), source("musl")), List.of(),
                 dir.resolve("kconfig"), dir.resolve("fs"), List.of()).validated();
-        String identity = build(d, tmp.resolve("work"), TS).toolchain(Arch.X86_64,
-                new io.github.puipui.process.ProcessRunner(BuildLog.SILENT), 1).likelyIdentities().get(0);
+        String identity = build(d, tmp.resolve("work"), TS).toolchain(Arch.X86_64).likelyIdentities().get(0);
         String cross = Arch.X86_64.crossPrefix();
         assertTrue(identity.contains(io.github.puipui.toolchain.HostTools.output(cross + "gcc", "-v")),
                 "the whole gcc -v: " + identity);
@@ -340,8 +339,7 @@ class DistroBuildTest {
         }
         String kernelInputs = b.kernelInputs(Arch.X86_64, linuxRepack);
         cache.store(io.github.puipui.cache.OutputCache.key(kernelInputs), kernelInputs, kernel, null);
-        io.github.puipui.toolchain.ToolchainChoice.Plan tc = b.toolchain(Arch.X86_64,
-                new io.github.puipui.process.ProcessRunner(BuildLog.SILENT), 1);
+        io.github.puipui.toolchain.ToolchainChoice.Plan tc = b.toolchain(Arch.X86_64);
         assertEquals(2, tc.likelyIdentities().size(), "musl with the kernel headers of either accepted file");
         UserlandBuilder.Prepared socat = b.userlandPlan(Arch.X86_64, tc).get(2);
         String socatInputs = socat.likely().inputs(Map.of()).stream().filter(in -> in.contains("source-sha256="

@@ -1,7 +1,6 @@
 package io.github.puipui.userland;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +22,7 @@ import io.github.puipui.files.ConfinedPaths;
  * made a link to a target ({@code path/in/build:/target}), such as busybox's {@code busybox.links}.
  * <p>
  * {@code declaredSource} and {@code declaredRecipe} are what was declared, null when left out ({@link #source} and
- * {@link #recipe} give what applies); empty lists are elements left out. Immutable: the {@code with…} methods
- * return a changed copy.
+ * {@link #recipe} give what applies); empty lists are elements left out. Immutable.
  */
 public record Component(String name, String declaredSource, String declaredRecipe, String config, List<String> patches,
         List<String> dependsOn, List<String> configureArgs, Map<String, String> configureEnv, List<String> makeArgs,
@@ -54,12 +52,6 @@ public record Component(String name, String declaredSource, String declaredRecip
 
     private static List<String> copy(List<String> list) {
         return list == null ? List.of() : List.copyOf(list);
-    }
-
-    private static List<String> plus(List<String> list, String... more) {
-        List<String> out = new ArrayList<>(list);
-        out.addAll(List.of(more));
-        return out;
     }
 
     /** The declared source this component is built from; by default the source with the component's name. */
@@ -148,82 +140,19 @@ public record Component(String name, String declaredSource, String declaredRecip
         return installs.stream().map(s -> Install.parse(name, s)).toList();
     }
 
-    public Component withSource(String source) {
-        return new Component(name, source, declaredRecipe, config, patches, dependsOn, configureArgs, configureEnv,
-                makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
-    }
-
-    public Component withStaging(boolean library) {
-        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options, library, configureScript, sourceDirectory, links, linkLists);
-    }
-
-    public Component withSourceDirectory(String dir) {
-        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options, staging, configureScript, dir, links, linkLists);
-    }
-
-    public Component withLinks(String... specs) {
-        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory,
-                plus(links, specs), linkLists);
-    }
-
-    public Component withLinkLists(String... specs) {
-        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory, links,
-                plus(linkLists, specs));
-    }
-
-    public Component withConfigureScript(String script) {
-        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, installs, options, staging, script, sourceDirectory, links, linkLists);
-    }
-
-    public Component withConfig(String path) {
+    private Component withConfig(String path) {
         return new Component(name, declaredSource, declaredRecipe, path, patches, dependsOn, configureArgs,
                 configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
     }
 
-    /** With {@code paths} applied after this component's patches. */
-    public Component withPatches(String... paths) {
-        return withPatchList(plus(patches, paths));
+    private Component withSourceDirectory(String dir) {
+        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
+                configureEnv, makeArgs, installs, options, staging, configureScript, dir, links, linkLists);
     }
 
     private Component withPatchList(List<String> list) {
         return new Component(name, declaredSource, declaredRecipe, config, list, dependsOn, configureArgs,
                 configureEnv, makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
-    }
-
-    public Component withDependsOn(String... names) {
-        return new Component(name, declaredSource, declaredRecipe, config, patches, plus(dependsOn, names),
-                configureArgs, configureEnv, makeArgs, installs, options,
-                staging, configureScript, sourceDirectory, links, linkLists);
-    }
-
-    public Component withConfigureArgs(String... args) {
-        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn,
-                plus(configureArgs, args), configureEnv, makeArgs, installs, options,
-                staging, configureScript, sourceDirectory, links, linkLists);
-    }
-
-    public Component withConfigureEnv(String variable, String value) {
-        Map<String, String> env = new LinkedHashMap<>(configureEnv);
-        env.put(variable, value);
-        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs, env,
-                makeArgs, installs, options, staging, configureScript, sourceDirectory, links, linkLists);
-    }
-
-    public Component withMakeArgs(String... args) {
-        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, plus(makeArgs, args), installs, options,
-                staging, configureScript, sourceDirectory, links, linkLists);
-    }
-
-    public Component withInstalls(String... specs) {
-        return new Component(name, declaredSource, declaredRecipe, config, patches, dependsOn, configureArgs,
-                configureEnv, makeArgs, plus(installs, specs), options,
-                staging, configureScript, sourceDirectory, links, linkLists);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.puipui.userland.TestComponent;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.pipeline.StepInputs;
@@ -42,13 +43,16 @@ class DefinitionArchiveTest {
         Path patch = Files.writeString(d.resolve("fix.patch"), "--- a/x\n+++ b/x\n");
         Path frag = Files.writeString(d.resolve("frag.config"), "CONFIG_IKCONFIG=y\n");
         Source linux = new Source("linux", "6.18.15", "linux-6.18.15.tar.xz", "https://cdn.example/linux-6.18.15.tar.xz",
-                "b".repeat(64)).withAlternative("linux_6.18.15.orig.tar.xz", "c".repeat(64)).withLicense("GPL-2.0-only");
+                "b".repeat(64)).withAlternative("linux_6.18.15.orig.tar.xz", "c".repeat(64))
+                        .withLicense("GPL-2.0-only");
         Source bb = new Source("busybox", "1.38.0", "busybox-1.38.0.tar.bz2", "https://busybox.example/b.tar.bz2", "d".repeat(64));
-        Component busybox = new Component("busybox", "busybox").withConfig(config.toString()).withPatches(patch.toString())
-                .withInstalls("busybox:/bin/busybox");
-        Component socat = new Component("socat", null).withConfigureArgs("--disable-openssl", "CFLAGS=-DX=\"a b\"")
+        Component busybox = TestComponent.from(new Component("busybox", "busybox")).withConfig(config.toString())
+                .withPatches(patch.toString())
+                .withInstalls("busybox:/bin/busybox").build();
+        Component socat = TestComponent.from(new Component("socat", null))
+                .withConfigureArgs("--disable-openssl", "CFLAGS=-DX=\"a b\"")
                 .withMakeArgs("socat").withInstalls("socat:/usr/bin/socat").withSource("busybox")
-                .withConfigureEnv("sc_cv_termios_ispeed", "no");
+                .withConfigureEnv("sc_cv_termios_ispeed", "no").build();
         DistroDefinition base = DistroDefinition.of(List.of(linux, bb), List.of(busybox, socat), d.resolve("kconfig"),
                 d.resolve("fs"), List.of("/etc/shadow:0600"));
         return new Derivation(List.of(), List.of(), List.of(), List.of(new KconfigFragment("x86_64", frag)),
@@ -194,9 +198,9 @@ class DefinitionArchiveTest {
         Files.writeString(project.resolve("tools/report/src/report.c"), "int main(void) { return 0; }\n");
         Files.createDirectories(project.resolve("fs/etc"));
         Source s = new Source("other", "1", "other-1.tar.gz", "https://example.org/other-1.tar.gz", "a".repeat(64));
-        Component report = new Component("report", "make").withSourceDirectory("tools/report")
+        Component report = TestComponent.from(new Component("report", "make")).withSourceDirectory("tools/report")
                 .withInstalls("report:/usr/bin/report").withLinks("/usr/bin/rep:report")
-                .withLinkLists("report.links:/usr/bin/report").resolvedAgainst(project);
+                .withLinkLists("report.links:/usr/bin/report").build().resolvedAgainst(project);
         DistroDefinition d = DistroDefinition.of(List.of(s), List.of(report), project.resolve("kconfig"),
                 project.resolve("fs"), List.of()).validated();
         Path archive = tmp.resolve("dir.tar.gz");

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.puipui.userland.TestComponent;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.userland.Component;
 
@@ -34,9 +35,11 @@ class DerivationTest {
         Files.createDirectories(tmp.resolve("fs/etc"));
         Files.writeString(tmp.resolve("fs/etc/issue"), "base\n");
         Component tls = new Component("mbedtls", "mbedtls");
-        Component curl = new Component("curl", null).withDependsOn("mbedtls").withConfigureArgs("--without-zlib")
-                .withInstalls("src/curl:/usr/bin/curl");
-        Component socat = new Component("socat", null).withConfigureArgs("--disable-openssl").withMakeArgs("socat");
+        Component curl = TestComponent.from(new Component("curl", null)).withDependsOn("mbedtls")
+                .withConfigureArgs("--without-zlib")
+                .withInstalls("src/curl:/usr/bin/curl").build();
+        Component socat = TestComponent.from(new Component("socat", null)).withConfigureArgs("--disable-openssl")
+                .withMakeArgs("socat").build();
         return DistroDefinition.of(List.of(source("mbedtls", "3"), source("curl", "8"), source("socat", "1")),
                 List.of(tls, curl, socat), tmp.resolve("kconfig"), tmp.resolve("fs"), List.of("/etc/shadow:0600"))
                 .validated();
@@ -53,8 +56,9 @@ class DerivationTest {
     @Test
     void addsChangesAndRemovesComponentsAndSources() throws Exception {
         Path patch = Files.writeString(tmp.resolve("socat.patch"), "");
-        Component hello = new Component("hello", null).withInstalls("hello:/usr/bin/hello");
-        Component socat = new Component("socat", null).withMakeArgs("socat", "V=1").withPatches(patch.toString());
+        Component hello = TestComponent.from(new Component("hello", null)).withInstalls("hello:/usr/bin/hello").build();
+        Component socat = TestComponent.from(new Component("socat", null)).withMakeArgs("socat", "V=1")
+                .withPatches(patch.toString()).build();
         Derivation change = new Derivation(List.of(source("hello", "2.10"), source("socat", "2")),
                 List.of(socat, hello), List.of(), List.of(), null, List.of(), List.of("/etc/motd:0600"), null);
         DistroDefinition d = change.applyTo(base());

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.puipui.userland.TestComponent;
 import io.github.puipui.BuildLog;
 import io.github.puipui.fetch.Source;
 import io.github.puipui.userland.Component;
@@ -33,7 +34,8 @@ class DistroDeclarationTest {
         Source hello = new Source("hello", "1.0", "hello-1.0.tar.gz", "https://example.org/hello-1.0.tar.gz",
                 "a".repeat(64));
         return new DistroDeclaration(module, tree, null, List.of(hello),
-                List.of(new Component("hello", null).withPatches(patch)), List.of(), List.of(), tree.resolve("kconfig"),
+                List.of(TestComponent.from(new Component("hello", null))
+                        .withPatches(patch).build()), List.of(), List.of(), tree.resolve("kconfig"),
                 tree.resolve("fs"), overlay, List.of(), List.of(), "2026-11-25T00:00:00Z", true);
     }
 

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.puipui.userland.TestComponent;
 import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.TestArchives;
@@ -66,8 +67,10 @@ class DistroBuildTest {
         Path patch = Files.writeString(dir.resolve("socat.patch"), socatPatch);
         return DistroDefinition.of(List.of(source("mbedtls"), source("curl"), source("socat")), List.of(
                 new Component("mbedtls", "mbedtls"),
-                new Component("curl", null).withDependsOn("mbedtls").withConfig(curlConfig.toString()),
-                new Component("socat", null).withPatches(patch.toString())), dir.resolve("kconfig"),
+                TestComponent.from(new Component("curl", null)).withDependsOn("mbedtls")
+                        .withConfig(curlConfig.toString()).build(),
+                TestComponent.from(new Component("socat", null))
+                        .withPatches(patch.toString()).build()), dir.resolve("kconfig"),
                 dir.resolve("fs"), List.of()).validated();
     }
 
@@ -126,8 +129,8 @@ class DistroBuildTest {
         assertEquals(before.get("curl"), patched.get("curl"));
         assertEquals(before.get("mbedtls"), patched.get("mbedtls"));
 
-        DistroDefinition changedTls = new Derivation(List.of(), List.of(new Component("mbedtls", null)
-                .withMakeArgs("lib")), List.of(), List.of(), null, List.of(), List.of(), null)
+        DistroDefinition changedTls = new Derivation(List.of(), List.of(TestComponent.from(new Component("mbedtls", null))
+                .withMakeArgs("lib").build()), List.of(), List.of(), null, List.of(), List.of(), null)
                 .applyTo(declared(tmp.resolve("c"), "p1"));
         Map<String, String> tls = keys(build(changedTls, tmp.resolve("work"), TS));
         assertNotEquals(before.get("mbedtls"), tls.get("mbedtls"));
@@ -298,8 +301,9 @@ class DistroBuildTest {
 
         // one patched component: compiled (its source, and the toolchain's), the others still the base's
         Path patch = Files.writeString(tmp.resolve("more.patch"), "p2");
-        DistroDefinition patched = new Derivation(List.of(), List.of(new Component("socat", null)
-                .withPatches(patch.toString())), List.of(), List.of(), null, List.of(), List.of(), null).applyTo(base);
+        DistroDefinition patched = new Derivation(List.of(), List.of(TestComponent.from(new Component("socat", null))
+                .withPatches(patch.toString())
+                .build()), List.of(), List.of(), null, List.of(), List.of(), null).applyTo(base);
         DistroBuild p = withPrebuiltToolchain(patched, tmp.resolve("patched")).withBase(published);
         assertTrue(p.kernelFromBase(Arch.X86_64));
         assertEquals(java.util.Set.of("mbedtls", "curl"), p.componentsFromBase(Arch.X86_64));
@@ -307,8 +311,8 @@ class DistroBuildTest {
                 .sorted().toList(), "socat's source and the prebuilt toolchain's; not the kernel's, not curl's");
 
         // a dependency changed: its dependents are not the base's either
-        DistroDefinition changedTls = new Derivation(List.of(), List.of(new Component("mbedtls", null)
-                .withMakeArgs("lib")), List.of(), List.of(), null, List.of(), List.of(), null).applyTo(base);
+        DistroDefinition changedTls = new Derivation(List.of(), List.of(TestComponent.from(new Component("mbedtls", null))
+                .withMakeArgs("lib").build()), List.of(), List.of(), null, List.of(), List.of(), null).applyTo(base);
         assertEquals(java.util.Set.of("socat"), build(changedTls, tmp.resolve("tls"), TS).withBase(published)
                 .componentsFromBase(Arch.X86_64));
     }

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.puipui.userland.TestComponent;
 import io.github.puipui.Arch;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.distpackage.DistroPackager;
@@ -129,25 +130,24 @@ class RecipePinsTest {
     private Pin component(String recipe) throws Exception {
         Path src = tmp.resolve(recipe + "-1.0");
         Files.createDirectories(src);
-        Component c = new Component(recipe + "-thing", recipe).withConfigureEnv("ac_cv_x", "yes")
-                .withMakeArgs("V=1", "all").withConfigureArgs("--without-x").withStaging(true);
+        Component c = TestComponent.from(new Component(recipe + "-thing", recipe)).withConfigureEnv("ac_cv_x", "yes")
+                .withMakeArgs("V=1", "all").withConfigureArgs("--without-x").withStaging(true).build();
         switch (recipe) {
             case "make" -> {
                 Files.writeString(src.resolve("configure"), "#!/bin/sh\n");
-                c = c.withConfigureScript("configure");
+                c = TestComponent.from(c).withConfigureScript("configure").build();
             }
             case "busybox" -> {
                 Path config = tmp.resolve("busybox.config");
                 Files.writeString(config, "CONFIG_ASH=y\n");
-                c = c.withConfig(config.toString());
+                c = TestComponent.from(c).withConfig(config.toString()).build();
             }
             case "mbedtls" -> {
                 Files.createDirectories(src.resolve("include/mbedtls"));
                 Files.createDirectories(src.resolve("include/psa"));
                 Files.createDirectories(src.resolve("library"));
                 Files.writeString(src.resolve("include/mbedtls/mbedtls_config.h"), "#define MBEDTLS_X\n");
-                c = new Component(c.name(), null, recipe, null, null, null, null, null, c.makeArgs(), null,
-                        List.of("MBEDTLS_Y", "!MBEDTLS_X"), true, null, null, null, null);
+                c = TestComponent.from(c).withOptions("MBEDTLS_Y", "!MBEDTLS_X").build();
             }
             default -> {
             }

@@ -19,7 +19,7 @@ class ComponentTest {
     @Test
     void dependenciesMustComeFirstAndRecipesExist() {
         Component tls = new Component("mbedtls", "mbedtls");
-        Component curl = new Component("curl", "autotools").withDependsOn("mbedtls");
+        Component curl = TestComponent.from(new Component("curl", "autotools")).withDependsOn("mbedtls").build();
         UserlandBuilder.checkOrder(List.of(tls, curl));
         assertThrows(IllegalArgumentException.class, () -> UserlandBuilder.checkOrder(List.of(curl, tls)));
         assertThrows(IllegalArgumentException.class, () -> UserlandBuilder.checkOrder(List.of(new Component("x", "scons"))));

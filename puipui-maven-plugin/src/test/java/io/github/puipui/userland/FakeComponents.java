@@ -39,6 +39,7 @@ public final class FakeComponents {
         args[0] = "COUNTER=" + counter;
         args[1] = "HOLD=" + hold;
         System.arraycopy(extraMakeArgs, 0, args, 2, extraMakeArgs.length);
-        return new Component(name, "autotools").withMakeArgs(args).withInstalls("hello:/usr/bin/" + name);
+        return TestComponent.from(new Component(name, "autotools")).withMakeArgs(args)
+                .withInstalls("hello:/usr/bin/" + name).build();
     }
 }

@@ -55,7 +55,7 @@ class RecipesTest {
 
     /** libgreet: a static library with a header and a pkg-config file, built by CMake. */
     private UserlandBuilder.Prepared greet() throws Exception {
-        return prepared(new Component("greet", "cmake").withStaging(true), Map.of(
+        return prepared(TestComponent.from(new Component("greet", "cmake")).withStaging(true).build(), Map.of(
                 "greet-1.0/CMakeLists.txt", String.join("\n",
                         "cmake_minimum_required(VERSION 3.13)",
                         "project(greet C)",
@@ -72,17 +72,19 @@ class RecipesTest {
 
     @Test
     void aCMakeLibraryIsStagedAndAMesonProgramAndAMakeProgramLinkItThroughPkgConfig() throws Exception {
-        UserlandBuilder.Prepared meson = prepared(new Component("hello-meson", "meson").withDependsOn("greet")
-                .withInstalls("build-puipui/hello:/usr/bin/hello-meson"), Map.of(
+        UserlandBuilder.Prepared meson = prepared(TestComponent.from(new Component("hello-meson", "meson"))
+                .withDependsOn("greet")
+                .withInstalls("build-puipui/hello:/usr/bin/hello-meson").build(), Map.of(
                 "hello-meson-1.0/meson.build", String.join("\n",
                         "project('hello', 'c')",
                         "executable('hello', 'hello.c', dependencies: dependency('greet', static: true))", ""),
                 "hello-meson-1.0/hello.c", "#include <stdio.h>\n#include <greet.h>\n"
                         + "int main(void) { printf(\"meson: %s\\n\", greet()); return 0; }\n"));
         // a hand-written configure script (not autotools) that writes the compiler into config.mk, and a Makefile
-        UserlandBuilder.Prepared make = prepared(new Component("hello-make", "make").withDependsOn("greet")
+        UserlandBuilder.Prepared make = prepared(TestComponent.from(new Component("hello-make", "make"))
+                .withDependsOn("greet")
                 .withConfigureScript("configure").withConfigureArgs("--cc={cc}")
-                .withInstalls("hello:/usr/bin/hello-make"), Map.of(
+                .withInstalls("hello:/usr/bin/hello-make").build(), Map.of(
                 "hello-make-1.0/configure", "#!/bin/sh\nfor a; do case $a in --cc=*) echo \"MYCC=${a#--cc=}\" > config.mk;;"
                         + " *) echo \"unknown option $a\"; exit 1;; esac; done\n",
                 "hello-make-1.0/Makefile", "include config.mk\nhello: hello.c\n"
@@ -101,7 +103,8 @@ class RecipesTest {
 
     @Test
     void aCMakeProgramDependsOnTwoComponents() throws Exception {
-        UserlandBuilder.Prepared shout = prepared(new Component("shout", "make").withStaging(true), Map.of(
+        UserlandBuilder.Prepared shout = prepared(TestComponent.from(new Component("shout", "make"))
+                .withStaging(true).build(), Map.of(
                 "shout-1.0/Makefile", "libshout.a: shout.o\n\t$(AR) rcs $@ shout.o\n"
                         + "install: libshout.a\n\tmkdir -p $(PREFIX)/lib/pkgconfig $(PREFIX)/include\n"
                         + "\tcp libshout.a $(PREFIX)/lib/ && cp shout.h $(PREFIX)/include/\n"
@@ -109,8 +112,9 @@ class RecipesTest {
                         + "Libs: -L$${prefix}/lib -lshout\\n' '$(PREFIX)' > $(PREFIX)/lib/pkgconfig/shout.pc\n",
                 "shout-1.0/shout.h", "const char *shout(void);\n",
                 "shout-1.0/shout.c", "const char *shout(void) { return \"HEY\"; }\n"));
-        UserlandBuilder.Prepared both = prepared(new Component("both", "cmake").withDependsOn("greet", "shout")
-                .withMakeArgs("--target", "both").withInstalls("build-puipui/both:/usr/bin/both"), Map.of(
+        UserlandBuilder.Prepared both = prepared(TestComponent.from(new Component("both", "cmake"))
+                .withDependsOn("greet", "shout")
+                .withMakeArgs("--target", "both").withInstalls("build-puipui/both:/usr/bin/both").build(), Map.of(
                 "both-1.0/CMakeLists.txt", String.join("\n",
                         "cmake_minimum_required(VERSION 3.13)",
                         "project(both C)",
@@ -138,8 +142,9 @@ class RecipesTest {
         Files.writeString(dir.resolve("multi.c"), "#include <stdio.h>\n#include <string.h>\n"
                 + "int main(int c, char **v) { const char *n = strrchr(v[0], '/'); printf(\"%s\\n\", n ? n + 1 : v[0]); "
                 + "return 0; }\n");
-        Component multi = new Component("multi", "make").withSourceDirectory(dir.toString())
-                .withInstalls("multi:/bin/multi").withLinks("/bin/alias:multi").withLinkLists("multi.links:/bin/multi");
+        Component multi = TestComponent.from(new Component("multi", "make")).withSourceDirectory(dir.toString())
+                .withInstalls("multi:/bin/multi").withLinks("/bin/alias:multi")
+                .withLinkLists("multi.links:/bin/multi").build();
         UserlandBuilder.Prepared p = UserlandBuilder.Prepared.of(multi, "(multi)", dir,
                 Sha256.of(String.join("\n", io.github.puipui.files.TreeManifest.of(dir))), "multi inputs", toolchain());
         build(p);

@@ -71,8 +71,8 @@ class UserlandBuilderTest {
         Files.writeString(first, "--- a/hello.in\n+++ b/hello.in\n@@ -1 +1 @@\n-hello\n+hello, patched\n");
         Path second = tmp.resolve("0002-again.patch");
         Files.writeString(second, "--- a/hello.in\n+++ b/hello.in\n@@ -1 +1 @@\n-hello, patched\n+hello, patched twice\n");
-        Component c = FakeComponents.component("hello", counter, tmp.resolve("no-hold"))
-                .withPatches(first.toString(), second.toString());
+        Component c = TestComponent.from(FakeComponents.component("hello", counter, tmp.resolve("no-hold")))
+                .withPatches(first.toString(), second.toString()).build();
         Path clone = tmp.resolve("clone");
         build(clone, null, prepared(c, StepInputs.declaration(c)));
         assertEquals("hello, patched twice\n", Files.readString(clone.resolve("userland/usr/bin/hello")));
@@ -93,7 +93,8 @@ class UserlandBuilderTest {
         source("hello");
         Path bad = tmp.resolve("0001-stale.patch");
         Files.writeString(bad, "--- a/hello.in\n+++ b/hello.in\n@@ -1 +1 @@\n-goodbye\n+hello, patched\n");
-        Component c = FakeComponents.component("hello", counter, tmp.resolve("no-hold")).withPatches(bad.toString());
+        Component c = TestComponent.from(FakeComponents.component("hello", counter, tmp.resolve("no-hold")))
+                .withPatches(bad.toString()).build();
         Path clone = tmp.resolve("clone");
         io.github.puipui.process.BuildStepException e = org.junit.jupiter.api.Assertions.assertThrows(
                 io.github.puipui.process.BuildStepException.class, () -> build(clone, null, prepared(c, StepInputs.declaration(c))));
@@ -123,8 +124,8 @@ class UserlandBuilderTest {
         source("hello");
         OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
         Component lib = FakeComponents.component("lib", counter, tmp.resolve("no-hold"), "STAGING={staging}");
-        Component app = FakeComponents.component("app", counter, tmp.resolve("no-hold"),
-                "NEED={staging}/lib/libhello.a").withDependsOn("lib");
+        Component app = TestComponent.from(FakeComponents.component("app", counter, tmp.resolve("no-hold"),
+                "NEED={staging}/lib/libhello.a")).withDependsOn("lib").build();
         Path one = tmp.resolve("one");
         build(one, cache, prepared(lib, "lib v1"), prepared(app, "app v1"));
         assertEquals(2, builds());
@@ -151,8 +152,8 @@ class UserlandBuilderTest {
         OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
         Toolchain tc = new Toolchain(Arch.X86_64, "cc", "", "x86_64-linux-musl", tmp);
         Component lib = FakeComponents.component("lib", counter, tmp.resolve("no-hold"), "STAGING={staging}");
-        Component app = FakeComponents.component("app", counter, tmp.resolve("no-hold"),
-                "NEED={staging}/lib/libhello.a").withDependsOn("lib");
+        Component app = TestComponent.from(FakeComponents.component("app", counter, tmp.resolve("no-hold"),
+                "NEED={staging}/lib/libhello.a")).withDependsOn("lib").build();
         UserlandBuilder.Likely appLikely = keys -> List.of("app, lib " + keys.get("lib"));
         // machine 1 fetched lib's alternative file
         build(tmp.resolve("one"), cache, prepared(lib, "lib from alt"), new UserlandBuilder.Prepared(app, "1.0", false,

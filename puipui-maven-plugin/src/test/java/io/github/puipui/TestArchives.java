@@ -16,7 +16,7 @@ public final class TestArchives {
     private TestArchives() {
     }
 
-    /** A tar.gz of text files (name → content); names ending in {@code configure} or {@code .sh} are executable. */
+    /** A tar.gz of text files (name → content); {@code configure}, {@code *.sh} and files in a {@code bin/} are executable. */
     public static Path tarGz(Path archive, Map<String, String> files) throws IOException {
         Map<String, byte[]> bytes = new java.util.TreeMap<>();
         files.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
@@ -32,7 +32,7 @@ public final class TestArchives {
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 TarArchiveEntry e = new TarArchiveEntry(f.getKey(), true);
                 e.setSize(f.getValue().length);
-                boolean exec = f.getKey().endsWith("configure") || f.getKey().endsWith(".sh");
+                boolean exec = f.getKey().endsWith("configure") || f.getKey().endsWith(".sh") || f.getKey().contains("/bin/");
                 e.setMode(exec ? 0100755 : 0100644);
                 out.putArchiveEntry(e);
                 out.write(f.getValue());

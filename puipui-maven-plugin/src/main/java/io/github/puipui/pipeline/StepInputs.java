@@ -95,6 +95,12 @@ public final class StepInputs {
                 + declared(linux) + "\n";
     }
 
+    /** A prebuilt toolchain's declared inputs: the arch, its source and its tools' prefix. */
+    public static String prebuiltToolchainDeclared(String archId, Source toolchain, String prefix) {
+        return "step=prebuilt toolchain (declared inputs)\narch=" + archId + "\nsource=" + declared(toolchain)
+                + "\nprefix=" + prefix + "\n";
+    }
+
     /**
      * A component's declared inputs: its declaration, its source's declared digest (or its directory's), the
      * toolchain's declared key, the output timestamp, and the declared keys of the components it depends on.

@@ -36,9 +36,15 @@ final class ToolchainStep {
                 .resolve("toolchain"), context.settings().compilerLauncher(), context.log());
     }
 
-    /** The musl sysroot's declared inputs (see {@link StepInputs#toolchainDeclared}). */
+    /**
+     * The toolchain's declared inputs: a prebuilt one's source and prefix, else the musl sysroot's (see
+     * {@link StepInputs#toolchainDeclared}).
+     */
     String declared(Arch arch) {
-        return StepInputs.toolchainDeclared(arch.id(), sources.source(Sources.MUSL), sources.source(Sources.KERNEL));
+        Optional<ToolchainChoice.Prebuilt> p = prebuilt(arch);
+        return p.isPresent() ? StepInputs.prebuiltToolchainDeclared(arch.id(), sources.source(p.get().source()),
+                p.get().prefix())
+                : StepInputs.toolchainDeclared(arch.id(), sources.source(Sources.MUSL), sources.source(Sources.KERNEL));
     }
 
     /** True when the musl sysroot of {@code arch} is the base's (used only if a component has to be compiled). */

@@ -281,7 +281,8 @@ class DistroBuildTest {
         Files.writeString(overlay.resolve("motd"), "derived\n");
         DistroDefinition overlayOnly = new Derivation(List.of(), List.of(), List.of(), List.of(), tmp.resolve("overlay"),
                 List.of(), List.of(), null).applyTo(base);
-        DistroBuild derived = build(overlayOnly, tmp.resolve("derived"), TS).withBase(published);
+        // the base's components were built with its prebuilt toolchain: the derived distro declares the same one
+        DistroBuild derived = withPrebuiltToolchain(overlayOnly, tmp.resolve("derived")).withBase(published);
         assertTrue(derived.kernelFromBase(Arch.X86_64));
         assertTrue(derived.compilesNothing(Arch.X86_64));
         assertEquals(List.of(), derived.sourcesToFetch(List.of(Arch.X86_64)), "nothing to fetch");
@@ -313,7 +314,10 @@ class DistroBuildTest {
         // a dependency changed: its dependents are not the base's either
         DistroDefinition changedTls = new Derivation(List.of(), List.of(TestComponent.from(new Component("mbedtls", null))
                 .withMakeArgs("lib").build()), List.of(), List.of(), null, List.of(), List.of(), null).applyTo(base);
-        assertEquals(java.util.Set.of("socat"), build(changedTls, tmp.resolve("tls"), TS).withBase(published)
+        assertEquals(java.util.Set.of("socat"), withPrebuiltToolchain(changedTls, tmp.resolve("tls"))
+                .withBase(published).componentsFromBase(Arch.X86_64));
+        // and another toolchain than the base's: no component is the base's
+        assertEquals(java.util.Set.of(), build(overlayOnly, tmp.resolve("other-toolchain"), TS).withBase(published)
                 .componentsFromBase(Arch.X86_64));
     }
 

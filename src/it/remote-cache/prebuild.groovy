@@ -1,5 +1,7 @@
-// A real nginx on 127.0.0.1 with WebDAV PUT and Basic authentication (user ci, the password of the settings' server
-// it-remote-cache), two Ed25519 keys made with openssl, and a second clone of this repository (clone-b: the
+// A real nginx on 127.0.0.1, over https with a certificate made here (the builds trust it through a trust store
+// holding the JDK's CAs and it, passed in MAVEN_OPTS), with WebDAV PUT and Basic authentication (user ci, the
+// password of the settings' server it-remote-cache: credentials never go over plain http), two Ed25519 keys made
+// with openssl, and a second clone of this repository (clone-b: the
 // distro's module and what it reads, without target/) standing for another machine.
 import java.nio.file.Files
 import java.nio.file.StandardCopyOption
@@ -28,6 +30,12 @@ def hash = run(['openssl', 'passwd', '-apr1', 'cache-secret']).trim()
 new File(basedir, 'nginx/htpasswd').text = "ci:${hash}\n"
 def port = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()).withCloseable { it.localPort }
 def n = new File(basedir, 'nginx').absolutePath
+run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', "${n}/cert.key", '-out', "${n}/cert.pem"])
+def trust = new File(n, 'truststore.p12')
+Files.copy(new File(System.getProperty('java.home'), 'lib/security/cacerts').toPath(), trust.toPath())
+run([new File(System.getProperty('java.home'), 'bin/keytool').path, '-importcert', '-noprompt', '-alias', 'it-nginx',
+     '-file', "${n}/cert.pem", '-keystore', trust.path, '-storepass', 'changeit'])
 new File(basedir, 'nginx/nginx.conf').text = """daemon off;
 master_process off;
 error_log ${n}/error.log info;
@@ -42,7 +50,9 @@ http {
     scgi_temp_path ${n}/tmp;
     client_max_body_size 0;
     server {
-        listen 127.0.0.1:${port};
+        listen 127.0.0.1:${port} ssl;
+        ssl_certificate ${n}/cert.pem;
+        ssl_certificate_key ${n}/cert.key;
         root ${new File(basedir, 'www').absolutePath};
         location /cache/ {
             dav_methods PUT;
@@ -56,12 +66,19 @@ http {
 def nginx = new ProcessBuilder('nginx', '-p', n, '-c', "${n}/nginx.conf").redirectErrorStream(true)
         .redirectOutput(new File(basedir, 'nginx/stdout.log')).start()
 new File(basedir, 'nginx/pid.txt').text = "${nginx.pid()}"
-// wait for the state used: nginx answering (401 without credentials)
+// wait for the state used: nginx answering over https (401 without credentials)
+def ks = java.security.KeyStore.getInstance('PKCS12')
+trust.withInputStream { ks.load(it, 'changeit'.toCharArray()) }
+def tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.defaultAlgorithm)
+tmf.init(ks)
+def tls = javax.net.ssl.SSLContext.getInstance('TLS')
+tls.init(null, tmf.trustManagers, null)
 def deadline = System.nanoTime() + 30_000_000_000L
 def up = false
 while (!up && nginx.alive && System.nanoTime() < deadline) {
     try {
-        def c = new URL("http://127.0.0.1:${port}/cache/").openConnection()
+        def c = new URL("https://127.0.0.1:${port}/cache/").openConnection()
+        c.SSLSocketFactory = tls.socketFactory
         up = c.responseCode == 401
     } catch (IOException e) {
         Thread.sleep(100)
@@ -97,7 +114,7 @@ hello.text = hello.text.replace('@project.version@', version)
 new File(basedir, 'test.properties').text = """puipui.cache=${cache}
 puipui.arches=${arch}
 puipui.mirrors=${cache}/mirror
-puipui.remoteCache=http://127.0.0.1:${port}/cache/
+puipui.remoteCache=https://127.0.0.1:${port}/cache/
 puipui.remoteCache.serverId=it-remote-cache
 """
 // machine 1 is the distro as it was built, with every arch: building it for one would rewrite its definition and SBOM

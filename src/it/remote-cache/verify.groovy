@@ -7,7 +7,7 @@ def runs = new File(basedir, 'build.log').text.split(/\[INFO\] Scanning for proj
 def arch = new File(basedir, 'test.properties').readLines().find { it.startsWith('puipui.arches=') }.substring(14)
 def figures = new StringBuilder()
 try {
-    assert runs.size() == 9 : "${runs.size()} builds"
+    assert runs.size() == 11 : "${runs.size()} builds"
     runs.eachWithIndex { r, i -> assert r.contains('BUILD SUCCESS') : "build ${i + 1} failed" }
     def bytes = { String log, String verb -> (log =~ /${verb} the remote cache it-remote-cache \(([0-9,]+) bytes\)/).collect {
         it[1].replace(',', '') as long }.sum(0L) }
@@ -44,7 +44,7 @@ try {
     figures << String.format('machine 2 (empty build cache) fetched %,d bytes, no source, and compiled nothing; %s byte-identical%n',
             bytes(second, 'fetched from'), tarballs*.name.join(', '))
 
-    // 3-9: the component hello (8 tampers with the server)
+    // 3-11: the component hello (10 tampers with the server)
     def hello = { int i -> runs[i - 1] }
     assert hello(3) =~ /${arch} hello 2\.10: building/ && hello(3) =~ /${arch} hello 2\.10: pushed to the remote cache/
     assert hello(4) =~ /${arch} hello 2\.10: fetched from the remote cache/ && !(hello(4) =~ /: building/)
@@ -52,7 +52,7 @@ try {
         def log = hello(i)
         // the server's id (its settings.xml credentials), its URL, and what went wrong
         def warning = log.readLines().find { it.startsWith('[WARNING]') && it.contains('remote cache') }
-        assert warning =~ /the remote cache it-remote-cache(-wrong-password)? \(http:\/\/127\.0\.0\.1:[0-9]+\/cache\/\)${what}/ :
+        assert warning =~ /the remote cache it-remote-cache(-wrong-password)? \(https:\/\/127\.0\.0\.1:[0-9]+\/cache\/\)${what}/ :
                 "build ${i}: no warning '${what}': ${warning}"
         assert (log =~ /\[WARNING\] .*remote cache/).size() == 1 : "build ${i}: one warning"
         assert log =~ /${arch} hello 2\.10: building/ : "build ${i}: hello is built here"
@@ -60,9 +60,13 @@ try {
     warned(5, ' refused the credentials of its <server> in settings.xml \\(HTTP 401')
     warned(6, ' served an entry that cannot be used \\(it is signed by [0-9a-f]{16}, which is not a trusted key')
     warned(7, ' cannot be reached \\((?!null)')
+    // no trusted key: nothing taken, the way out said; the explicit switch: hello taken, warned of once
+    warned(8, ' is not read: no trusted keys are named.*-Dpuipui.remoteCache.trustedKeys=.*-Dpuipui.remoteCache.acceptUnsigned=true')
+    assert (hello(9) =~ /\[WARNING\] .*taking entries that no trusted key signed/).size() == 1 : 'build 9: one warning'
+    assert hello(9) =~ /${arch} hello 2\.10: fetched from the remote cache/ && !(hello(9) =~ /: building/)
     assert new File(basedir, 'tampered.txt').isFile()
-    warned(9, ' served an entry that cannot be used \\(.*(does not match the sha256 and size|is longer than its entry says)')
-    figures << 'failures: a wrong password (401), an untrusted key, a stopped server, a tampered tarball: one warning each, hello built here\n'
+    warned(11, ' served an entry that cannot be used \\(.*(does not match the sha256 and size|is longer than its entry says)')
+    figures << 'failures: a wrong password (401), an untrusted key, a stopped server, no trusted key, a tampered tarball: one warning each, hello built here; unsigned entries accepted: hello taken, one warning\n'
     new File(basedir, 'figures.txt').text = figures.toString()
     println figures
 } finally {

@@ -45,9 +45,14 @@ import io.github.puipui.files.Sha256;
  *              has a signing key, "signature ed25519 KEYID BASE64" over the lines before it
  * </pre>
  * A reader asks for {@code KEY.entry} first, so an entry is not there until its last file is. Before use, the tarball
- * must match the entry's digest, an entry must be signed by a trusted key when trusted keys are named (as Nix does
- * with its binary caches), and the local cache then checks the entry as it checks its own: its INPUTS bound to its key,
- * every file against its MANIFEST.
+ * must match the entry's digest, the entry must be signed by a trusted key (as Nix requires signatures of its binary
+ * caches), and the local cache then checks the entry as it checks its own: its INPUTS bound to its key, every file
+ * against its MANIFEST. Without trusted keys no entry is used at all, unless {@code acceptUnsigned} says to take
+ * unsigned ones, which is warned of once per build: anyone who can write to the server could otherwise run code on
+ * every machine that reads it.
+ * <p>
+ * The URL is https, or plain http to this machine only. Credentials go to that origin only: never over plain http,
+ * and a redirect is not followed (a 3xx is a failure of the tier), so no other server receives them.
  * <p>
  * Failures degrade: a server that is down or stops sending for 10 s, or answers 401, 403 or 5xx, and an entry that is
  * corrupt, tampered with or unsigned, cost one warning naming the server, the URL and the status, and the step is
@@ -57,15 +62,25 @@ import io.github.puipui.files.Sha256;
 public final class RemoteCache {
     /**
      * Where the cache is and how to use it: the server's id (its {@code settings.xml} credentials), the URL of its
-     * directory, the user name and password (or null), whether to push, the public keys an entry must be signed by
-     * (none: signatures are not checked) and the private key pushes are signed with (or null).
+     * directory (https, or plain http to this machine), the user name and password (or null), whether to push, the
+     * public keys an entry must be signed by, the private key pushes are signed with (or null), and whether entries
+     * are taken unsigned when no key is trusted (else none is taken).
      */
     public record Config(String serverId, URI url, String username, String password, boolean push,
-            List<PublicKey> trustedKeys, PrivateKey signingKey) {
+            List<PublicKey> trustedKeys, PrivateKey signingKey, boolean acceptUnsigned) {
         public Config {
             String u = url.toString();
+            if (!u.startsWith("https://") && !Transport.isLocalHttp(u)) {
+                throw new IllegalArgumentException("the remote cache's URL must be https:// (plain http only to this"
+                        + " machine, for a test server); got " + u);
+            }
             url = URI.create(u.endsWith("/") ? u : u + "/");
             trustedKeys = List.copyOf(trustedKeys);
+        }
+
+        /** True when requests carry the credentials: there are some, and the URL is https. */
+        boolean sendsCredentials() {
+            return username != null && url.getScheme().equals("https");
         }
     }
 
@@ -105,7 +120,7 @@ public final class RemoteCache {
      * the server has no such entry or it could not be used (warned).
      */
     public long pull(String key, OutputCache local, String what) {
-        if (down != null || local.contains(key)) {
+        if (down != null || local.contains(key) || !reads()) {
             return -1;
         }
         URI entryUri = config.url().resolve(key + ".entry");
@@ -155,7 +170,7 @@ public final class RemoteCache {
      * needs; the entry is checked only when pulled. False when the server cannot say (warned, as for a pull).
      */
     public boolean has(String key, String what) {
-        if (down != null) {
+        if (down != null || !reads()) {
             return false;
         }
         URI entryUri = config.url().resolve(key + ".entry");
@@ -178,6 +193,11 @@ public final class RemoteCache {
     public long push(String key, OutputCache local, String what) {
         if (!config.push() || down != null || !local.contains(key)) {
             return 0;
+        }
+        if (config.signingKey() == null) {
+            warn("unsigned push", "the remote cache " + config.serverId() + " (" + config.url() + ") gets unsigned"
+                    + " entries from this build: readers take them only with -Dpuipui.remoteCache.acceptUnsigned=true;"
+                    + " sign them with -Dpuipui.remoteCache.signingKey=KEY.pem");
         }
         URI entryUri = config.url().resolve(key + ".entry");
         Path tmp = local.root().resolve("tmp").resolve("push-" + key + "." + UUID.randomUUID());
@@ -215,6 +235,27 @@ public final class RemoteCache {
         return 0;
     }
 
+    /**
+     * Whether entries are taken from the server: when keys are trusted (each entry then needs a signature by one of
+     * them), or unsigned ones are accepted; each case that weakens or disables the tier is told once per build.
+     */
+    private boolean reads() {
+        if (!config.trustedKeys().isEmpty()) {
+            return true;
+        }
+        if (config.acceptUnsigned()) {
+            warn("accept unsigned", "the remote cache " + config.serverId() + " (" + config.url() + "): taking entries"
+                    + " that no trusted key signed (puipui.remoteCache.acceptUnsigned): anyone who can write to it can"
+                    + " change what this build runs");
+            return true;
+        }
+        warn("no trusted keys", "the remote cache " + config.serverId() + " (" + config.url() + ") is not read: no"
+                + " trusted keys are named, and an unsigned entry could come from anyone who can write to it. Name"
+                + " the keys its entries are signed with (-Dpuipui.remoteCache.trustedKeys=KEY.pub,…), or take unsigned"
+                + " entries anyway with -Dpuipui.remoteCache.acceptUnsigned=true");
+        return false;
+    }
+
     /** Removes a transfer's work directory; one that cannot be removed is left in tmp/ with the other leftovers. */
     private static void removeQuietly(Path tmp) {
         try {
@@ -247,7 +288,11 @@ public final class RemoteCache {
     }
 
     private Map<String, String> headers() {
-        if (config.username() == null) {
+        if (!config.sendsCredentials()) {
+            if (config.username() != null) {
+                warn("plain http credentials", "the remote cache " + config.serverId() + " (" + config.url() + ") is"
+                        + " plain http: the credentials of its <server> in settings.xml are not sent");
+            }
             return Map.of();
         }
         String pair = config.username() + ":" + (config.password() == null ? "" : config.password());
@@ -401,7 +446,12 @@ public final class RemoteCache {
     }
 
     private void failed(int status, String message, String what) {
-        if (status == 401 || status == 403) {
+        if (status / 100 == 3) {
+            down = "HTTP " + status;
+            warn("redirect", "the remote cache " + config.serverId() + " (" + config.url() + ") answered with a"
+                    + " redirect (" + message + "), which it does not follow, so that its credentials reach no other"
+                    + " server; set puipui.remoteCache to the URL that serves the entries. Building without it");
+        } else if (status == 401 || status == 403) {
             down = "HTTP " + status;
             warn("status " + status, "the remote cache " + config.serverId() + " (" + config.url() + ") refused "
                     + (config.username() == null ? "access without credentials" : "the credentials of its <server> in"

@@ -57,7 +57,7 @@ public record Source(String name, String version, String file, String url, Strin
         if (url.startsWith("https://") || url.startsWith("file:")) {
             return true;
         }
-        return url.matches("^http://(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?/.*");
+        return Transport.isLocalHttp(url) && url.indexOf('/', "http://".length()) > 0;
     }
 
     /** A file name looked up in caches and mirrors: no directory part, no {@code ..}, not hidden. */

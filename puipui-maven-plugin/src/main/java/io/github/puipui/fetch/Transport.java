@@ -20,6 +20,7 @@ import javax.net.ssl.SSLContext;
 /** Opens {@code https:}, {@code http:} and {@code file:} locations; the one way bytes enter the build. */
 public final class Transport {
     private final HttpClient http;
+    private final HttpClient noRedirects;
     private final ProxyConfig proxy;
     private final SSLContext ssl;
 
@@ -30,6 +31,11 @@ public final class Transport {
     public record Download(InputStream body, long length, boolean resumed) {
     }
 
+    /** True for plain http to this machine only (a test server): the one place where http is accepted. */
+    public static boolean isLocalHttp(String url) {
+        return url.matches("^http://(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?(/.*)?$");
+    }
+
     public Transport(ProxyConfig proxy) {
         this(proxy, null);
     }
@@ -38,7 +44,13 @@ public final class Transport {
     Transport(ProxyConfig proxy, SSLContext ssl) {
         this.proxy = proxy;
         this.ssl = ssl;
-        HttpClient.Builder b = client();
+        this.http = configured(HttpClient.Redirect.NORMAL);
+        this.noRedirects = configured(HttpClient.Redirect.NEVER);
+    }
+
+    /** A client through the proxy, following redirects as {@code redirects} says. */
+    private HttpClient configured(HttpClient.Redirect redirects) {
+        HttpClient.Builder b = client(redirects);
         if (proxy != null) {
             b.proxy(proxy.selector());
             if (authenticates(proxy)) {
@@ -52,12 +64,12 @@ public final class Transport {
                 });
             }
         }
-        this.http = b.build();
+        return b.build();
     }
 
-    private HttpClient.Builder client() {
+    private HttpClient.Builder client(HttpClient.Redirect redirects) {
         HttpClient.Builder b = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(redirects)
                 .connectTimeout(Duration.ofSeconds(30));
         if (ssl != null) {
             b.sslContext(ssl);
@@ -95,7 +107,7 @@ public final class Transport {
                 if (offset > 0) {
                     rb.header("Range", "bytes=" + offset + "-");
                 }
-                Exchange x = send(uri, rb);
+                Exchange x = send(uri, rb, true);
                 int code = x.status();
                 if (code == 404 || code == 410) {
                     x.body().close();
@@ -137,7 +149,8 @@ public final class Transport {
     /**
      * One HTTP request to a server that stores files (a build cache): {@code method} (HEAD, GET or PUT) with
      * {@code headers} and, for PUT, the file {@code upload}; the server must answer within {@code stall}, and a body
-     * that stops arriving for that long fails the read. The caller closes the body.
+     * that stops arriving for that long fails the read. A redirect is not followed: it is the answer, so that the
+     * headers (credentials) reach no other server. The caller closes the body.
      */
     public Exchange exchange(String method, URI uri, java.util.Map<String, String> headers, Path upload,
             Duration stall) throws IOException {
@@ -145,17 +158,21 @@ public final class Transport {
         headers.forEach(rb::header);
         rb.method(method, upload == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofFile(upload));
-        Exchange x = send(uri, rb);
+        Exchange x = send(uri, rb, false);
         return new Exchange(x.status(), x.length(), StallGuard.guard(x.body(), stall, uri));
     }
 
-    /** Sends a request, through a tunnel of its own for https behind an authenticating proxy. */
-    private Exchange send(URI uri, HttpRequest.Builder rb) throws IOException {
-        HttpClient client = http;
+    /**
+     * Sends a request, following redirects or not, through a tunnel of its own for https behind an authenticating
+     * proxy.
+     */
+    private Exchange send(URI uri, HttpRequest.Builder rb, boolean followRedirects) throws IOException {
+        HttpClient client = followRedirects ? http : noRedirects;
         ProxyTunnel tunnel = null;
         if (uri.getScheme().equals("https") && proxy != null && authenticates(proxy) && !proxy.bypasses(uri.getHost())) {
             tunnel = new ProxyTunnel(proxy);
-            client = client().proxy(ProxySelector.of(tunnel.address())).build();
+            client = client(followRedirects ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
+                    .proxy(ProxySelector.of(tunnel.address())).build();
             rb.header(ProxyTunnel.TOKEN_HEADER, tunnel.token());
         }
         try {

@@ -198,9 +198,6 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
         } catch (java.net.URISyntaxException e) {
             throw new MojoExecutionException("puipui.remoteCache is not a URL: " + remoteCache);
         }
-        if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
-            throw new MojoExecutionException("puipui.remoteCache is " + remoteCache + "; it is an https: or http: URL");
-        }
         String user = null;
         String password = null;
         org.apache.maven.settings.Server server = session.getSettings().getServer(remoteCacheServerId);
@@ -226,8 +223,12 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
         } catch (java.io.IOException e) {
             throw new MojoExecutionException("remote cache keys: " + e.getMessage(), e);
         }
-        return new io.github.puipui.cache.RemoteCache.Config(remoteCacheServerId, url, user, password, remoteCachePush,
-                trusted, signing);
+        try {
+            return new io.github.puipui.cache.RemoteCache.Config(remoteCacheServerId, url, user, password,
+                    remoteCachePush, trusted, signing, remoteCacheAcceptUnsigned);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException("puipui.remoteCache: " + e.getMessage(), e);
+        }
     }
 
     private ProxyConfig proxy() {

@@ -273,13 +273,22 @@ abstract class BuildParameters extends DistroParameters {
     protected boolean remoteCachePush;
 
     /**
-     * Ed25519 public keys (PEM files, comma-separated): when set, only remote cache entries signed by one of them are
-     * used.
+     * Ed25519 public keys (PEM files, comma-separated): only remote cache entries signed by one of them are used.
+     * Without them, no entry is read from the remote cache (see remoteCacheAcceptUnsigned).
      *
      * @since 0.1.0
      */
     @Parameter(property = "puipui.remoteCache.trustedKeys")
     protected String remoteCacheTrustedKeys;
+
+    /**
+     * Take remote cache entries that no trusted key signed, when no trusted key is named: anyone who can write to the
+     * server, or change what it serves, can then change what the build runs. Warned of once per build.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "puipui.remoteCache.acceptUnsigned", defaultValue = "false")
+    protected boolean remoteCacheAcceptUnsigned;
 
     /**
      * The Ed25519 private key (a PKCS#8 PEM file, as openssl genpkey -algorithm ed25519 writes it) that pushed entries

@@ -37,7 +37,7 @@ class RemoteCacheTest {
 
     private RemoteCache cache(List<java.security.PublicKey> trusted, java.security.PrivateKey signing) {
         return new RemoteCache(new RemoteCache.Config("test", URI.create("http://127.0.0.1:1/cache"), null, null, true,
-                trusted, signing), new Transport(null), BuildLog.SILENT);
+                trusted, signing, false), new Transport(null), BuildLog.SILENT);
     }
 
     @Test

@@ -1,0 +1,205 @@
+package io.github.puipui.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.github.puipui.RecordingLog;
+import io.github.puipui.fetch.Transport;
+
+/**
+ * The remote tier against a real HTTP server on 127.0.0.1: it takes only what a trusted key signed unless told to
+ * take unsigned entries, follows no redirect, and sends no credentials over plain http.
+ */
+class RemoteCacheServerTest {
+    @TempDir
+    Path tmp;
+
+    /** A server that stores what is PUT and serves it, recording each request and its Authorization header. */
+    private static final class Server implements AutoCloseable {
+        final Map<String, byte[]> files = new ConcurrentHashMap<>();
+        final List<String> requests = new CopyOnWriteArrayList<>();
+        final HttpServer http;
+
+        Server(String redirectTo) throws IOException {
+            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            http.createContext("/", ex -> {
+                String path = ex.getRequestURI().getPath();
+                requests.add(ex.getRequestMethod() + " " + path + " auth=" + ex.getRequestHeaders()
+                        .getFirst("Authorization"));
+                if (redirectTo != null) {
+                    ex.getResponseHeaders().add("Location", redirectTo + path);
+                    ex.sendResponseHeaders(302, -1);
+                } else if (ex.getRequestMethod().equals("PUT")) {
+                    files.put(path, ex.getRequestBody().readAllBytes());
+                    ex.sendResponseHeaders(201, -1);
+                } else if (!files.containsKey(path)) {
+                    ex.sendResponseHeaders(404, -1);
+                } else if (ex.getRequestMethod().equals("HEAD")) {
+                    ex.sendResponseHeaders(200, -1);
+                } else {
+                    byte[] body = files.get(path);
+                    ex.sendResponseHeaders(200, body.length);
+                    try (OutputStream out = ex.getResponseBody()) {
+                        out.write(body);
+                    }
+                }
+                ex.close();
+            });
+            http.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + http.getAddress().getPort() + "/cache/";
+        }
+
+        @Override
+        public void close() {
+            http.stop(0);
+        }
+    }
+
+    private final List<Server> servers = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        servers.forEach(Server::close);
+    }
+
+    private Server server(String redirectTo) throws IOException {
+        Server s = new Server(redirectTo);
+        servers.add(s);
+        return s;
+    }
+
+    private RemoteCache tier(String url, List<PublicKey> trusted, PrivateKey signing, boolean acceptUnsigned,
+            RecordingLog log) {
+        return new RemoteCache(new RemoteCache.Config("it", URI.create(url), "ci", "secret", true, trusted, signing,
+                acceptUnsigned), new Transport(null), log);
+    }
+
+    /** A local build cache holding one entry per name; returns the keys. */
+    private List<String> entries(OutputCache cache, String... names) throws IOException {
+        List<String> keys = new java.util.ArrayList<>();
+        for (String n : names) {
+            Path dir = Files.createDirectories(tmp.resolve("outputs-" + n));
+            Files.writeString(dir.resolve("bin"), "#!/bin/sh\necho " + n + "\n");
+            String inputs = "step=test\nname=" + n + "\n";
+            cache.store(OutputCache.key(inputs), inputs, dir, null);
+            keys.add(OutputCache.key(inputs));
+        }
+        return keys;
+    }
+
+    private OutputCache local(String name) {
+        return new OutputCache(tmp.resolve(name), 1L << 30, new RecordingLog());
+    }
+
+    private static long warnings(RecordingLog log, String text) {
+        return log.lines.stream().filter(l -> l.startsWith("WARN ") && l.contains(text)).count();
+    }
+
+    @Test
+    void withoutTrustedKeysNoEntryIsTakenAndTheReaderIsToldBothWaysOut() throws Exception {
+        Server s = server(null);
+        OutputCache one = local("one");
+        List<String> keys = entries(one, "a", "b");
+        RecordingLog pusher = new RecordingLog();
+        RemoteCache push = tier(s.url(), List.of(), null, false, pusher);
+        keys.forEach(k -> assertTrue(push.push(k, one, "step " + k) > 0));
+        assertEquals(1, warnings(pusher, "readers take them only with -Dpuipui.remoteCache.acceptUnsigned=true"),
+                "an unsigned push is warned of once: " + pusher.lines);
+        int asked = s.requests.size();
+
+        RecordingLog reader = new RecordingLog();
+        RemoteCache read = tier(s.url(), List.of(), null, false, reader);
+        OutputCache two = local("two");
+        for (String k : keys) {
+            assertEquals(-1, read.pull(k, two, "step " + k));
+            assertTrue(!read.has(k, "step " + k));
+            assertTrue(!two.contains(k));
+        }
+        assertEquals(asked, s.requests.size(), "the server is not asked: " + s.requests);
+        assertEquals(1, warnings(reader, "is not read: no trusted keys are named"), reader.lines.toString());
+        assertTrue(reader.lines.get(0).contains("-Dpuipui.remoteCache.trustedKeys=")
+                && reader.lines.get(0).contains("-Dpuipui.remoteCache.acceptUnsigned=true"), reader.lines.get(0));
+
+        // the explicit switch: every entry taken, warned of once
+        RecordingLog opted = new RecordingLog();
+        RemoteCache accepting = tier(s.url(), List.of(), null, true, opted);
+        OutputCache three = local("three");
+        for (String k : keys) {
+            assertTrue(accepting.pull(k, three, "step " + k) > 0);
+            assertTrue(three.contains(k));
+        }
+        assertEquals(1, warnings(opted, "taking entries that no trusted key signed"), opted.lines.toString());
+    }
+
+    @Test
+    void aSignedEntryIsTakenByAReaderThatTrustsItsKey() throws Exception {
+        Server s = server(null);
+        KeyPair k = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        OutputCache one = local("one");
+        String key = entries(one, "a").get(0);
+        RecordingLog pusher = new RecordingLog();
+        assertTrue(tier(s.url(), List.of(), k.getPrivate(), false, pusher).push(key, one, "a") > 0);
+        assertEquals(0, warnings(pusher, "unsigned"), pusher.lines.toString());
+        RecordingLog reader = new RecordingLog();
+        OutputCache two = local("two");
+        assertTrue(tier(s.url(), List.of(k.getPublic()), null, false, reader).pull(key, two, "a") > 0);
+        assertTrue(two.contains(key));
+        assertEquals(List.of(), reader.lines.stream().filter(l -> !l.contains("credentials")).toList());
+    }
+
+    @Test
+    void aRedirectIsNotFollowedAndNoCredentialGoesOverPlainHttp() throws Exception {
+        Server elsewhere = server(null);
+        Server redirecting = server(elsewhere.url().replace("/cache/", ""));
+        KeyPair k = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        RecordingLog log = new RecordingLog();
+        RemoteCache read = tier(redirecting.url(), List.of(k.getPublic()), null, false, log);
+        assertEquals(-1, read.pull("c".repeat(64), local("two"), "step c"));
+        assertEquals(List.of(), elsewhere.requests, "the other server got nothing");
+        assertTrue(redirecting.requests.stream().allMatch(r -> r.endsWith("auth=null")),
+                "no Authorization header over plain http: " + redirecting.requests);
+        assertEquals(1, warnings(log, "answered with a redirect"), log.lines.toString());
+        assertEquals(1, warnings(log, "the credentials of its <server> in settings.xml are not sent"),
+                log.lines.toString());
+        int asked = redirecting.requests.size();
+        assertEquals(-1, read.pull("d".repeat(64), local("three"), "step d"));
+        assertEquals(asked, redirecting.requests.size(), "a tier that redirected is asked no more in this build");
+    }
+
+    @Test
+    void plainHttpIsRefusedForAnyHostButThisMachine() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RemoteCache.Config("it",
+                URI.create("http://cache.example.org/puipui/"), null, null, false, List.of(), null, false));
+        assertTrue(e.getMessage().contains("must be https://"), e.getMessage());
+        for (String ok : List.of("https://cache.example.org/puipui", "http://127.0.0.1:8080/c/", "http://localhost/c",
+                "http://[::1]:81/")) {
+            new RemoteCache.Config("it", URI.create(ok), null, null, false, List.of(), null, false);
+        }
+    }
+}

@@ -258,7 +258,7 @@ public final class OutputCache {
             return;
         }
         String[] p = line.split(" ", 4);
-        if (p.length != 4 || !Sha256.isDigest(p[0])) {
+        if (p.length != 4 || !Sha256.isDigest(p[0]) || !p[1].matches("[0-7]{1,4}") || !p[2].matches("[0-9]{1,10}")) {
             throw new DamagedEntryException("bad manifest line: " + line);
         }
         String rel = checkedRelative(p[3]);
@@ -281,8 +281,12 @@ public final class OutputCache {
                 LinkOption.NOFOLLOW_LINKS)) {
             out.write(data);
         }
-        PosixModes.set(to, Integer.parseInt(p[1], 8));
+        // whatever the entry says, and wherever it came from: never setuid or setgid, never group- or world-writable
+        PosixModes.set(to, Integer.parseInt(p[1], 8) & RESTORED_MODE_MASK);
     }
+
+    /** The mode bits a restored file may keep: owner rwx, group and others r-x. */
+    static final int RESTORED_MODE_MASK = 0755;
 
     /** Removes the least recently used entries (never {@code keep}) until the cache fits its bound. */
     void trim(String keep) throws IOException {

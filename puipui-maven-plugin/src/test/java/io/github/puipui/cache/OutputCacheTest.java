@@ -104,6 +104,31 @@ class OutputCacheTest {
         Files.writeString(manifest, Files.readString(manifest).replace(" image/usr/bin/tool", " ../../../escape"));
         assertFalse(cache.restore(k2, tmp.resolve("out"), null));
         assertFalse(Files.exists(tmp.resolve("escape")));
+
+        // a mode that is no octal mode: a miss, the entry removed, the cache still in use
+        String k3 = OutputCache.key("bad mode");
+        cache.store(k3, "bad mode", sample("c", "x"), null);
+        Path m3 = cache.root().resolve(k3).resolve(OutputCache.MANIFEST);
+        Files.writeString(m3, Files.readString(m3).replace(" 0755 ", " 9999 "));
+        assertFalse(cache.restore(k3, tmp.resolve("out"), null));
+        assertFalse(cache.contains(k3), "the bad entry is removed");
+        String k4 = OutputCache.key("fine");
+        cache.store(k4, "fine", sample("d", "x"), null);
+        assertTrue(cache.restore(k4, tmp.resolve("out"), null), "the cache is still in use");
+    }
+
+    @Test
+    void aRestoredFileIsNeverSetuidOrWritableByOthers() throws Exception {
+        OutputCache cache = cache(1 << 30);
+        String key = OutputCache.key("setuid");
+        cache.store(key, "setuid", sample("s", "x"), null);
+        Path manifest = cache.root().resolve(key).resolve(OutputCache.MANIFEST);
+        Files.writeString(manifest, Files.readString(manifest).replace(" 0755 ", " 6777 "));
+        assertTrue(cache.restore(key, tmp.resolve("out"), null));
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                tmp.resolve("out/image/usr/bin/tool"))));
+        assertEquals(0, (int) Files.getAttribute(tmp.resolve("out/image/usr/bin/tool"), "unix:mode") & 07022,
+                "no setuid, setgid or group/world write");
     }
 
     @Test

@@ -81,10 +81,9 @@ public final class DistroBuild {
         if (cache != null && env.remoteCache() != null) {
             cache.withRemote(env.remoteCache());
         }
-        Path cacheRoot = user.rootFor("src", "toolchain", "history");
-        return new DistroBuild(new BuildContext(definition, new Layout(env.workDirectory()), cacheRoot,
-                env.fetcher(log), cache, settings, log, new ProcessRunner(log, new StepHistory(cacheRoot.resolve(
-                        "history")))));
+        StepHistory history = new StepHistory(user.rootFor("history").resolve("history"));
+        return new DistroBuild(new BuildContext(definition, new Layout(env.workDirectory()), user.rootFor("src",
+                "toolchain"), env.fetcher(log), cache, settings, log, new ProcessRunner(log, history)));
     }
 
     /** {@code cache}: the build cache, or null to build everything here. */

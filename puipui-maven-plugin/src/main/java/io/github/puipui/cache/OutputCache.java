@@ -119,6 +119,11 @@ public final class OutputCache {
         trim(key);
     }
 
+    /** The bound of this cache's size, in bytes: no entry can be larger. */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     public boolean contains(String key) {
         return Files.isRegularFile(entry(key).resolve(MANIFEST));
     }

@@ -86,6 +86,10 @@ public final class RemoteCache {
 
     static final String FORMAT = "puipui-cache-entry 1";
     private static final Duration STALL = Duration.ofSeconds(10);
+    /** The entry file is a few lines: it must arrive whole in this time. */
+    private Duration entryFileDeadline = Duration.ofSeconds(30);
+    /** The slowest rate a tarball may arrive at (on top of a fixed allowance), in bytes per second. */
+    static final long MIN_RATE = 100_000;
     private static final Duration UPLOAD = Duration.ofMinutes(10);
 
     private final Config config;
@@ -104,6 +108,12 @@ public final class RemoteCache {
 
     public Config config() {
         return config;
+    }
+
+    /** With the entry file's deadline {@code d} (tests of a dripping server). */
+    RemoteCache withEntryFileDeadline(Duration d) {
+        this.entryFileDeadline = d;
+        return this;
     }
 
     /** Bytes received from and sent to the server so far in this build. */
@@ -127,7 +137,7 @@ public final class RemoteCache {
         Path tmp = local.root().resolve("tmp").resolve("remote-" + key + "." + UUID.randomUUID());
         try {
             String text;
-            try (Transport.Exchange x = get(entryUri)) {
+            try (Transport.Exchange x = get(entryUri, entryFileDeadline)) {
                 if (x == null) {
                     return -1;
                 }
@@ -135,21 +145,32 @@ public final class RemoteCache {
             }
             Map<String, String> entry = parse(text, key);
             long size = Long.parseLong(entry.get("size"));
+            if (size > local.maxBytes()) {
+                throw new DamagedException("its tarball would be " + size + " bytes, more than the build cache's bound ("
+                        + local.maxBytes() + " bytes)");
+            }
             URI archiveUri = config.url().resolve(key + ".tar.gz");
             Files.createDirectories(tmp);
             Path archive = tmp.resolve(key + ".tar.gz");
             String sha;
-            try (Transport.Exchange x = get(archiveUri)) {
+            try (Transport.Exchange x = get(archiveUri, Duration.ofSeconds(60 + size / MIN_RATE))) {
                 if (x == null) {
                     throw new DamagedException("its tarball " + archiveUri + " is missing");
+                }
+                if (x.length() >= 0 && x.length() != size) {
+                    throw new DamagedException(archiveUri + " is " + x.length() + " bytes, and its entry says " + size);
                 }
                 sha = copy(x.body(), archive, size, archiveUri);
             }
             if (Files.size(archive) != size || !sha.equals(entry.get("sha256"))) {
                 throw new DamagedException(archiveUri + " does not match the sha256 and size of " + entryUri);
             }
-            Path dir = new Extractor(Extractor.Kind.BINARIES).extractTree(archive, sha, tmp.resolve("x"));
-            local.adopt(key, dir);
+            try { // the server answered: whatever is wrong now is the entry's, not the server's
+                Path dir = new Extractor(Extractor.Kind.BINARIES).extractTree(archive, sha, tmp.resolve("x"));
+                local.adopt(key, dir);
+            } catch (IOException | RuntimeException e) {
+                throw new DamagedException(e.getMessage() != null ? e.getMessage() : e.toString());
+            }
             received.addAndGet(text.length() + size);
             return text.length() + size;
         } catch (DamagedException e) {
@@ -266,8 +287,8 @@ public final class RemoteCache {
     }
 
     /** GET with the server's credentials: null on 404, the response on 2xx, else an {@link Transport.HttpStatusException}. */
-    private Transport.Exchange get(URI uri) throws IOException {
-        Transport.Exchange x = transport.exchange("GET", uri, headers(), null, STALL);
+    private Transport.Exchange get(URI uri, Duration total) throws IOException {
+        Transport.Exchange x = transport.exchange("GET", uri, headers(), null, STALL, total);
         if (x.status() == 404 || x.status() == 410) {
             x.close();
             return null;

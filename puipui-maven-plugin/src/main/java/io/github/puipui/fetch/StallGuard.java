@@ -11,8 +11,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A body that fails instead of waiting for ever: when no byte arrives for the stall bound, the stream is closed and
- * the read that waits throws, naming the location.
+ * A body that fails instead of waiting for ever: when no byte arrives for the stall bound, or the whole body has not
+ * arrived by its deadline (a server that drips a byte now and then), the stream is closed and the read that waits
+ * throws, naming the location.
  */
 final class StallGuard extends FilterInputStream {
     private static final ScheduledExecutorService WATCH = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -22,25 +23,37 @@ final class StallGuard extends FilterInputStream {
     });
 
     private final long stallNanos;
+    private final long deadline;
+    private final Duration total;
     private final URI uri;
     private volatile long lastProgress = System.nanoTime();
     private volatile boolean stalled;
+    private volatile boolean overdue;
     private final ScheduledFuture<?> check;
 
-    private StallGuard(InputStream in, Duration stall, URI uri) {
+    private StallGuard(InputStream in, Duration stall, Duration total, URI uri) {
         super(in);
         this.stallNanos = stall.toNanos();
+        this.total = total;
+        this.deadline = total == null ? Long.MAX_VALUE : System.nanoTime() + total.toNanos();
         this.uri = uri;
         long period = Math.max(10, stall.toMillis() / 10);
         this.check = WATCH.scheduleAtFixedRate(this::checkProgress, period, period, TimeUnit.MILLISECONDS);
     }
 
     static InputStream guard(InputStream in, Duration stall, URI uri) {
-        return new StallGuard(in, stall, uri);
+        return new StallGuard(in, stall, null, uri);
+    }
+
+    /** Guarded against a stall and against a body that takes longer than {@code total} in all. */
+    static InputStream guard(InputStream in, Duration stall, Duration total, URI uri) {
+        return new StallGuard(in, stall, total, uri);
     }
 
     private void checkProgress() {
-        if (System.nanoTime() - lastProgress > stallNanos) {
+        long now = System.nanoTime();
+        if (now - lastProgress > stallNanos || now > deadline) {
+            overdue = now > deadline;
             stalled = true;
             check.cancel(false);
             try {
@@ -52,7 +65,8 @@ final class StallGuard extends FilterInputStream {
     }
 
     private IOException stalledError(IOException cause) {
-        return new IOException(uri + " sent nothing for " + stallNanos / 1_000_000 / 1000.0 + " s", cause);
+        return new IOException(overdue ? uri + " did not send all of it in " + total.toSeconds() + " s"
+                : uri + " sent nothing for " + stallNanos / 1_000_000 / 1000.0 + " s", cause);
     }
 
     @Override

@@ -154,12 +154,19 @@ public final class Transport {
      */
     public Exchange exchange(String method, URI uri, java.util.Map<String, String> headers, Path upload,
             Duration stall) throws IOException {
+        return exchange(method, uri, headers, upload, stall, null);
+    }
+
+    /** {@link #exchange(String, URI, java.util.Map, Path, Duration)} whose body must arrive within {@code total}. */
+    public Exchange exchange(String method, URI uri, java.util.Map<String, String> headers, Path upload,
+            Duration stall, Duration total) throws IOException {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(stall).header("User-Agent", "puipui-maven-plugin");
         headers.forEach(rb::header);
         rb.method(method, upload == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofFile(upload));
         Exchange x = send(uri, rb, false);
-        return new Exchange(x.status(), x.length(), StallGuard.guard(x.body(), stall, uri));
+        return new Exchange(x.status(), x.length(), total == null ? StallGuard.guard(x.body(), stall, uri)
+                : StallGuard.guard(x.body(), stall, total, uri));
     }
 
     /**

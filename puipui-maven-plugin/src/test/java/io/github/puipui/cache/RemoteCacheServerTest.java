@@ -37,19 +37,29 @@ class RemoteCacheServerTest {
     @TempDir
     Path tmp;
 
+    /** How a hostile server answers a GET of a path it holds instead of sending the file. */
+    interface Lie {
+        void answer(com.sun.net.httpserver.HttpExchange ex, byte[] body) throws IOException;
+    }
+
     /** A server that stores what is PUT and serves it, recording each request and its Authorization header. */
     private static final class Server implements AutoCloseable {
         final Map<String, byte[]> files = new ConcurrentHashMap<>();
         final List<String> requests = new CopyOnWriteArrayList<>();
+        final Map<String, Lie> lies = new ConcurrentHashMap<>();
         final HttpServer http;
 
         Server(String redirectTo) throws IOException {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            http.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             http.createContext("/", ex -> {
                 String path = ex.getRequestURI().getPath();
                 requests.add(ex.getRequestMethod() + " " + path + " auth=" + ex.getRequestHeaders()
                         .getFirst("Authorization"));
-                if (redirectTo != null) {
+                String suffix = path.substring(path.indexOf('.'));
+                if (ex.getRequestMethod().equals("GET") && lies.containsKey(suffix) && files.containsKey(path)) {
+                    lies.get(suffix).answer(ex, files.get(path));
+                } else if (redirectTo != null) {
                     ex.getResponseHeaders().add("Location", redirectTo + path);
                     ex.sendResponseHeaders(302, -1);
                 } else if (ex.getRequestMethod().equals("PUT")) {
@@ -190,6 +200,108 @@ class RemoteCacheServerTest {
         int asked = redirecting.requests.size();
         assertEquals(-1, read.pull("d".repeat(64), local("three"), "step d"));
         assertEquals(asked, redirecting.requests.size(), "a tier that redirected is asked no more in this build");
+    }
+
+    /** One unsigned entry on {@code s}, pushed from a cache of its own; returns its key. */
+    private String pushed(Server s) throws IOException {
+        OutputCache one = local("pusher");
+        String key = entries(one, "big").get(0);
+        assertTrue(tier(s.url(), List.of(), null, false, new RecordingLog()).push(key, one, "big") > 0);
+        return key;
+    }
+
+    private static long bytesIn(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    @Test
+    void aSizeTheServerLiesAboutIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Server s = server(null);
+        String key = pushed(s);
+        String entry = "/cache/" + key + ".entry";
+        s.files.put(entry, new String(s.files.get(entry)).replaceAll("size [0-9]+", "size 999999999999").getBytes());
+        RecordingLog log = new RecordingLog();
+        OutputCache reader = local("reader");
+        assertEquals(-1, tier(s.url(), List.of(), null, true, log).pull(key, reader, "big"));
+        assertEquals(1, warnings(log, "more than the build cache's bound"), log.lines.toString());
+        assertEquals(0, bytesIn(reader.root().resolve("tmp")), "nothing written");
+
+        // a tarball longer than its entry says, as its Content-Length tells before the body
+        Server t = server(null);
+        String key2 = pushed(t);
+        t.lies.put(".tar.gz", (ex, body) -> {
+            ex.sendResponseHeaders(200, body.length + 1_000_000);
+            try (var out = ex.getResponseBody()) {
+                out.write(body);
+                out.write(new byte[1_000_000]);
+            }
+        });
+        RecordingLog log2 = new RecordingLog();
+        assertEquals(-1, tier(t.url(), List.of(), null, true, log2).pull(key2, local("reader2"), "big"));
+        assertEquals(1, warnings(log2, "and its entry says"), log2.lines.toString());
+    }
+
+    @Test
+    void aServerThatDripsIsCutOffAtTheDeadlineAndAskedNoMore() throws Exception {
+        Server s = server(null);
+        String key = pushed(s);
+        s.lies.put(".entry", (ex, body) -> {
+            ex.sendResponseHeaders(200, body.length);
+            try (var out = ex.getResponseBody()) {
+                for (byte b : body) { // a byte every 300 ms: never a stall, always too slow
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(300);
+                }
+            } catch (InterruptedException | IOException e) {
+                // the client went away
+            }
+        });
+        RecordingLog log = new RecordingLog();
+        RemoteCache read = tier(s.url(), List.of(), null, true, log).withEntryFileDeadline(java.time.Duration
+                .ofSeconds(2));
+        long start = System.nanoTime();
+        assertEquals(-1, read.pull(key, local("reader"), "big"));
+        assertTrue(System.nanoTime() - start < 15_000_000_000L, "cut off near its deadline");
+        assertEquals(1, warnings(log, "did not send all of it in 2 s"), log.lines.toString());
+        int asked = s.requests.size();
+        assertEquals(-1, read.pull(key, local("reader2"), "big"));
+        assertEquals(asked, s.requests.size(), "a tier that timed out is asked no more in this build");
+    }
+
+    @Test
+    void anEntryThatCannotBeExtractedIsAMissNotAnUnreachableServer() throws Exception {
+        Server s = server(null);
+        String key = pushed(s);
+        String tarball = "/cache/" + key + ".tar.gz";
+        // a tarball whose only member escapes the directory it is extracted into, with an entry file to match
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var gz = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes);
+                var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("entry/../../escape", true);
+            e.setSize(1);
+            tar.putArchiveEntry(e);
+            tar.write('x');
+            tar.closeArchiveEntry();
+        }
+        byte[] hostile = bytes.toByteArray();
+        s.files.put(tarball, hostile);
+        String entry = "/cache/" + key + ".entry";
+        s.files.put(entry, (RemoteCache.FORMAT + "\nkey " + key + "\nsha256 " + io.github.puipui.files.Sha256.of(
+                hostile) + "\nsize " + hostile.length + "\n").getBytes());
+        RecordingLog log = new RecordingLog();
+        RemoteCache read = tier(s.url(), List.of(), null, true, log);
+        OutputCache reader = local("reader");
+        assertEquals(-1, read.pull(key, reader, "big"));
+        assertEquals(1, warnings(log, "served an entry that cannot be used"), log.lines.toString());
+        assertEquals(0, warnings(log, "cannot be reached"), log.lines.toString());
+        assertTrue(!Files.exists(tmp.resolve("escape")));
+        assertTrue(read.has(key, "big"), "the tier is still in use");
     }
 
     @Test

@@ -168,7 +168,7 @@ public final class OutputCache {
                     continue;
                 }
                 byte[] data = Files.readAllBytes(f);
-                if (relocate != null && isText(data)) {
+                if (relocate != null && data.length <= RELOCATED_MAX && isText(data)) {
                     data = replace(data, relocate, PLACEHOLDER);
                 }
                 Files.write(to, data);
@@ -271,20 +271,22 @@ public final class OutputCache {
         if (Files.isSymbolicLink(from) || !Files.isRegularFile(from)) {
             throw new DamagedEntryException(rel + " is missing");
         }
-        byte[] data;
-        try (InputStream in = Files.newInputStream(from)) {
-            data = in.readNBytes(parseInt(p[2], line) + 1);
+        // verified as a stream into its place, never read whole: an entry's sizes are its own word
+        long size = parseInt(p[2], line);
+        Path to = parentWithoutLinks(partial, rel);
+        java.security.MessageDigest md = Sha256.newDigest();
+        long copied;
+        try (InputStream in = Files.newInputStream(from); OutputStream out = Files.newOutputStream(to,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            copied = Sha256.copy(in, out, md, 0, size, done -> { });
+        } catch (Sha256.TooLongException e) {
+            throw new DamagedEntryException(rel + " is longer than its manifest says");
         }
-        if (data.length != parseInt(p[2], line) || !Sha256.of(data).equals(p[0])) {
+        if (copied != size || !Sha256.hex(md.digest()).equals(p[0])) {
             throw new DamagedEntryException(rel + " does not match its digest");
         }
-        if (relocate != null && isText(data)) {
-            data = replace(data, PLACEHOLDER, relocate);
-        }
-        Path to = parentWithoutLinks(partial, rel);
-        try (OutputStream out = Files.newOutputStream(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-            out.write(data);
+        if (relocate != null && size <= RELOCATED_MAX && isText(head(to))) {
+            Files.write(to, replace(Files.readAllBytes(to), PLACEHOLDER, relocate));
         }
         // whatever the entry says, and wherever it came from: never setuid or setgid, never group- or world-writable
         PosixModes.set(to, Integer.parseInt(p[1], 8) & RESTORED_MODE_MASK);
@@ -425,6 +427,16 @@ public final class OutputCache {
         String bytesTo = new String(to.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         return new String(data, StandardCharsets.ISO_8859_1).replace(bytesFrom, bytesTo)
                 .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The largest file whose build directory is relocated: text files of a sysroot or staging are far smaller. */
+    static final long RELOCATED_MAX = 16L << 20;
+
+    /** The first 8 KiB of a file, which tell text from binary. */
+    private static byte[] head(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(8192);
+        }
     }
 
     static boolean isText(byte[] data) {

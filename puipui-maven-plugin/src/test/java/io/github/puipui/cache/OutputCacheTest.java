@@ -118,6 +118,27 @@ class OutputCacheTest {
     }
 
     @Test
+    void aFileLargerThanTheHeapIsRestoredAsAStream() throws Exception {
+        OutputCache cache = cache(1L << 40);
+        Path dir = Files.createDirectories(tmp.resolve("big/image"));
+        try (var out = Files.newOutputStream(dir.resolve("blob"))) {
+            byte[] chunk = new byte[1 << 20];
+            for (int i = 0; i < 160; i++) {
+                chunk[0] = (byte) i;
+                out.write(chunk);
+            }
+        }
+        String key = OutputCache.key("big");
+        cache.store(key, "big", tmp.resolve("big"), null);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
+                "-cp", System.getProperty("java.class.path"), RestoreChild.class.getName(), cache.root().toString(), key,
+                tmp.resolve("out").toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "a 160 MB file restored under a 48 MB heap: " + out);
+        assertEquals(Sha256.of(dir.resolve("blob")), Sha256.of(tmp.resolve("out/image/blob")));
+    }
+
+    @Test
     void aRestoredFileIsNeverSetuidOrWritableByOthers() throws Exception {
         OutputCache cache = cache(1 << 30);
         String key = OutputCache.key("setuid");

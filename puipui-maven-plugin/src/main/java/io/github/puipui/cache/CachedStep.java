@@ -226,14 +226,19 @@ public final class CachedStep {
             return false;
         }
         try {
-            if (!base && cache.remote() != null && !cache.contains(key)) {
+            boolean local = cache.contains(key);
+            if (!base && cache.remote() != null && !local) {
                 long bytes = cache.remote().pull(key, cache, what);
                 if (bytes >= 0) {
                     log.info(String.format("%s: fetched from the remote cache %s (%,d bytes)", what,
                             cache.remote().config().serverId(), bytes));
                 }
             }
-            return cache.restore(key, outputs, relocate);
+            boolean restored = cache.restore(key, outputs, relocate);
+            if (restored && local && !base && cache.remote() != null) {
+                cache.remote().push(key, cache, what); // a local hit the server lacks is shared too (when pushing)
+            }
+            return restored;
         } catch (IOException | RuntimeException e) {
             cache.fault("restoring " + what, e);
             return false;

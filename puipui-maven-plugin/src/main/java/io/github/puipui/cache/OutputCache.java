@@ -230,8 +230,10 @@ public final class OutputCache {
             }
             FileTrees.deleteTree(target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (DamagedEntryException | NoSuchFileException e) {
-            log.warn("build cache entry " + entry + " is damaged (" + e.getMessage() + "); removing it");
+        } catch (DamagedEntryException | NoSuchFileException | RuntimeException e) {
+            // whatever is wrong with one entry makes it a miss: the cache stays in use for the others
+            log.warn("build cache entry " + entry + " is damaged (" + (e instanceof RuntimeException ? e
+                    : e.getMessage()) + "); removing it");
             evict(entry);
             return false;
         } finally {

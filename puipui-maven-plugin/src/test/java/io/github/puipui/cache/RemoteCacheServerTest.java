@@ -305,6 +305,23 @@ class RemoteCacheServerTest {
     }
 
     @Test
+    void aStepFoundInTheLocalCacheThatTheServerLacksIsPushedWhenPushing() throws Exception {
+        Server s = server(null);
+        KeyPair k = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        OutputCache one = local("one");
+        String key = entries(one, "a").get(0);
+        RecordingLog log = new RecordingLog();
+        one.withRemote(tier(s.url(), List.of(k.getPublic()), k.getPrivate(), false, log));
+        CachedStep.How how = new CachedStep(one, log).run("a", tmp.resolve("out-a"), "step=test\nname=a\n", null,
+                partial -> {
+                    throw new AssertionError("found in the local cache: nothing to build");
+                });
+        assertEquals(CachedStep.How.CACHED, how);
+        assertTrue(s.files.containsKey("/cache/" + key + ".entry"), "shared with the server: " + s.requests);
+        assertTrue(log.lines.stream().anyMatch(l -> l.contains("a: pushed to the remote cache it")), log.lines.toString());
+    }
+
+    @Test
     void plainHttpIsRefusedForAnyHostButThisMachine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RemoteCache.Config("it",
                 URI.create("http://cache.example.org/puipui/"), null, null, false, List.of(), null, false));

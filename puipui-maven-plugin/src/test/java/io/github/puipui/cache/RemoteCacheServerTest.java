@@ -168,22 +168,6 @@ class RemoteCacheServerTest {
     }
 
     @Test
-    void aSignedEntryIsTakenByAReaderThatTrustsItsKey() throws Exception {
-        Server s = server(null);
-        KeyPair k = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        OutputCache one = local("one");
-        String key = entries(one, "a").get(0);
-        RecordingLog pusher = new RecordingLog();
-        assertTrue(tier(s.url(), List.of(), k.getPrivate(), false, pusher).push(key, one, "a") > 0);
-        assertEquals(0, warnings(pusher, "unsigned"), pusher.lines.toString());
-        RecordingLog reader = new RecordingLog();
-        OutputCache two = local("two");
-        assertTrue(tier(s.url(), List.of(k.getPublic()), null, false, reader).pull(key, two, "a") > 0);
-        assertTrue(two.contains(key));
-        assertEquals(List.of(), reader.lines.stream().filter(l -> !l.contains("credentials")).toList());
-    }
-
-    @Test
     void aRedirectIsNotFollowedAndNoCredentialGoesOverPlainHttp() throws Exception {
         Server elsewhere = server(null);
         Server redirecting = server(elsewhere.url().replace("/cache/", ""));
@@ -305,7 +289,7 @@ class RemoteCacheServerTest {
     }
 
     @Test
-    void aStepFoundInTheLocalCacheThatTheServerLacksIsPushedWhenPushing() throws Exception {
+    void aLocalHitTheServerLacksIsPushedSignedAndATrustingReaderTakesIt() throws Exception {
         Server s = server(null);
         KeyPair k = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         OutputCache one = local("one");
@@ -319,6 +303,14 @@ class RemoteCacheServerTest {
         assertEquals(CachedStep.How.CACHED, how);
         assertTrue(s.files.containsKey("/cache/" + key + ".entry"), "shared with the server: " + s.requests);
         assertTrue(log.lines.stream().anyMatch(l -> l.contains("a: pushed to the remote cache it")), log.lines.toString());
+        assertEquals(0, warnings(log, "unsigned"), log.lines.toString());
+
+        // signed: a reader that trusts the key takes it, with no warning but plain http's
+        RecordingLog reader = new RecordingLog();
+        OutputCache two = local("two");
+        assertTrue(tier(s.url(), List.of(k.getPublic()), null, false, reader).pull(key, two, "a") > 0);
+        assertTrue(two.contains(key));
+        assertEquals(List.of(), reader.lines.stream().filter(l -> !l.contains("credentials")).toList());
     }
 
     @Test

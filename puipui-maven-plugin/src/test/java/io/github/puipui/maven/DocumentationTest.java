@@ -28,6 +28,34 @@ class DocumentationTest {
         assertTrue(missing.isEmpty(), "internals.md has no row for the packages " + missing);
     }
 
+    /**
+     * The remote cache's setup page shows the nginx server block the remote-cache integration test runs: every
+     * directive of it but those naming the test's own places (listen, server name, certificate, root, password file)
+     * is in the test's configuration, word for word.
+     */
+    @Test
+    void theRemoteCacheSetupPageShowsTheServerBlockTheIntegrationTestRuns() throws Exception {
+        String page = Files.readString(PAGES.resolve("remote-cache.md"));
+        Matcher block = Pattern.compile("```nginx\n(.*?)```", Pattern.DOTALL).matcher(page);
+        assertTrue(block.find(), "remote-cache.md has no nginx block");
+        String it = Files.readString(Path.of("../src/it/remote-cache/prebuild.groovy"));
+        List<String> missing = new ArrayList<>();
+        int directives = 0;
+        for (String line : block.group(1).split("\n")) {
+            String d = line.trim();
+            if (d.isEmpty() || d.equals("}") || d.matches("(listen|server_name|ssl_certificate|ssl_certificate_key|root"
+                    + "|auth_basic_user_file) .*")) {
+                continue;
+            }
+            directives++;
+            if (!it.contains(d)) {
+                missing.add(d);
+            }
+        }
+        assertTrue(missing.isEmpty(), "directives of the page that the IT's nginx does not run: " + missing);
+        assertTrue(directives >= 6, directives + " directives checked");
+    }
+
     /** What the site's copy of the README drops from its links (the site-guide execution of this module's pom). */
     private static final String SITE_PAGES = "puipui-maven-plugin/src/site/markdown/";
 

@@ -135,8 +135,8 @@ abstract class BuildParameters extends DistroParameters {
     /**
      * Optional prebuilt musl cross toolchains instead of the host GCC + musl sysroot: each names the {@code arch} it
      * builds for, the {@code hostArch} it runs on, a declared {@code source} (the toolchain tarball, fetched and
-     * verified like any source, holding {@code bin/<prefix>gcc} and its binutils) and the tools' {@code prefix}
-     * ({@code aarch64-linux-musl-}). It is used when the build host's arch is {@code hostArch}; elsewhere the host
+     * verified like any source, holding the prefixed gcc and binutils in {@code bin/}) and the tools'
+     * {@code prefix} ({@code aarch64-linux-musl-}). It is used when the build host's arch is {@code hostArch}; elsewhere the host
      * GCC with a musl sysroot builds that arch. The components' keys name it, and a derived distro takes its base's
      * components only when it declares the same toolchain. See the site's "Toolchain and userland" page.
      *

@@ -183,7 +183,9 @@ public final class KernelBuilder {
         log.info(b.arch() + " kernel: make -j" + b.jobs() + " " + b.arch().imageTarget());
         Files.writeString(marker, "make " + b.arch().imageTarget() + "\n");
         try {
-            runner.run(b.arch() + " kernel " + b.arch().imageTarget(),
+            // its time left estimated from the last build of the same config: another config is other work
+            String step = b.arch() + " kernel " + b.arch().imageTarget();
+            runner.run(step, step + " " + io.github.puipui.files.Sha256.of(b.kconfigFile()).substring(0, 12),
                     make(b, "-j" + b.jobs(), b.arch().imageTarget()), b.objectDir(), environment(b), b.logFile(),
                     lock(b));
         } catch (BuildStepException e) {

@@ -146,19 +146,29 @@ public final class ProcessRunner {
      */
     public void run(String step, List<String> command, Path workDir, Map<String, String> env, Path logFile, Path lock)
             throws BuildStepException {
+        run(step, step, command, workDir, env, logFile, lock);
+    }
+
+    /**
+     * Like {@link #run(String, List, Path, Map, Path, Path)}, its share done and time left estimated from the last run
+     * recorded as {@code history} (by default the step's name): a step whose work depends on more than its name, such
+     * as a kernel on its config, names that too.
+     */
+    public void run(String step, String history, List<String> command, Path workDir, Map<String, String> env,
+            Path logFile, Path lock) throws BuildStepException {
         if (recorder != null) {
             recorder.command(step, command, workDir, env);
             return;
         }
         if (lock == null) {
-            runCommand(step, command, workDir, env, logFile);
+            runCommand(step, history, command, workDir, env, logFile);
             return;
         }
         List<String> locked = new ArrayList<>(List.of("flock", "--nonblock", "--conflict-exit-code",
                 Integer.toString(LOCK_HELD), lock.toString()));
         locked.addAll(command);
         try {
-            runCommand(step, locked, workDir, env, logFile);
+            runCommand(step, history, locked, workDir, env, logFile);
         } catch (BuildStepException e) {
             if (e.exitCode() == LOCK_HELD) {
                 throw new BuildStepException(step + ": another process holds " + lock + ", so it may still be writing"
@@ -169,8 +179,8 @@ public final class ProcessRunner {
         }
     }
 
-    private void runCommand(String step, List<String> command, Path workDir, Map<String, String> env, Path logFile)
-            throws BuildStepException {
+    private void runCommand(String step, String historyKey, List<String> command, Path workDir,
+            Map<String, String> env, Path logFile) throws BuildStepException {
         long start = System.nanoTime();
         try {
             Files.createDirectories(logFile.getParent());
@@ -178,7 +188,7 @@ public final class ProcessRunner {
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             LineCounter lines = new LineCounter(logFile, Files.size(logFile));
             java.util.Optional<StepHistory.Last> last = history == null ? java.util.Optional.empty()
-                    : history.last(step);
+                    : history.last(historyKey);
             List<String> grouped = new ArrayList<>(List.of("setsid"));
             grouped.addAll(command);
             ProcessBuilder pb = new ProcessBuilder(grouped).directory(workDir.toFile()).redirectErrorStream(true)
@@ -205,7 +215,7 @@ public final class ProcessRunner {
             }
             int code = p.exitValue();
             if (code == 0 && history != null) {
-                history.record(step, lines.count(), seconds(start));
+                history.record(historyKey, lines.count(), seconds(start));
             }
             String tail = code != 0 ? tail(logFile, TAIL_LINES) : null;
             Files.writeString(logFile, String.format(java.util.Locale.ROOT, "# exit %d after %.2f s%n", code,

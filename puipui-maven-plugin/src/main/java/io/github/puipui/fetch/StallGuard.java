@@ -45,7 +45,7 @@ final class StallGuard extends FilterInputStream {
         return new StallGuard(in, stall, null, uri);
     }
 
-    /** Guarded against a stall and against a body that takes longer than {@code total} in all. */
+    /** Guarded against a stall and against a body that takes longer than {@code total} in all (null: no bound). */
     static InputStream guard(InputStream in, Duration stall, Duration total, URI uri) {
         return new StallGuard(in, stall, total, uri);
     }

@@ -165,8 +165,7 @@ public final class Transport {
         rb.method(method, upload == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofFile(upload));
         Exchange x = send(uri, rb, false);
-        return new Exchange(x.status(), x.length(), total == null ? StallGuard.guard(x.body(), stall, uri)
-                : StallGuard.guard(x.body(), stall, total, uri));
+        return new Exchange(x.status(), x.length(), StallGuard.guard(x.body(), stall, total, uri));
     }
 
     /**

@@ -66,7 +66,7 @@ final class KernelStep {
     String inputs(Arch arch, String sourceSha256) throws IOException {
         // the source tree is not an input (its digest is): the work directory stands for it here
         KernelBuild b = build(arch, context.layout().work(), context.settings().jobs());
-        return KernelInputs.text(b, Sha256.of(kconfigFile(arch)), sourceSha256,
+        return KernelInputs.text(b, Sha256.of(b.kconfigFile()), sourceSha256,
                 tools.computeIfAbsent(arch, a -> KernelInputs.tools(b)));
     }
 

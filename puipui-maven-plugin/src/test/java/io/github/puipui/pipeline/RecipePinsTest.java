@@ -169,10 +169,7 @@ class RecipePinsTest {
         String key = StepInputs.component("x86_64", c, "SOURCE", "TOOLCHAIN", TS, Map.of())
                 .replaceAll("(?m)^(tool [^=]+)=.*$", "$1=IDENTITY") // the host's cmake, meson: not this test's
                 .replaceAll("config=[0-9a-f]{64}", "config=DIGEST");
-        String recipeSource = "userland/" + Character.toUpperCase(recipe.charAt(0)) + recipe.substring(1) + "Recipe.java";
-        if (recipe.equals("cmake")) {
-            recipeSource = "userland/CMakeRecipe.java";
-        }
+        String recipeSource = "userland/" + Recipe.named(recipe).getClass().getSimpleName() + ".java";
         return new Pin(Recipe.named(recipe).version() + " / " + UserlandBuilder.VERSION, sources(recipeSource,
                 "userland/ComponentBuild.java", "userland/UserlandBuilder.java", "toolchain/Toolchain.java"),
                 commands.toString().replace(tmp.toString(), "{tmp}"), key.replace(tmp.toString(), "{tmp}"));

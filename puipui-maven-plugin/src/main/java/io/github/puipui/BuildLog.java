@@ -9,6 +9,14 @@ public interface BuildLog {
     default void debug(String message) {
     }
 
+    /**
+     * Warns unless the same message was warned of earlier in this build (the Maven adapter keeps one set per project
+     * build, so a second build in the same JVM warns again); this default warns every time.
+     */
+    default void warnOnce(String message) {
+        warn(message);
+    }
+
     BuildLog SILENT = new BuildLog() {
         @Override
         public void info(String message) {

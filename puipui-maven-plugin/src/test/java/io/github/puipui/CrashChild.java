@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.DirectoryStore;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.Source;
@@ -26,7 +26,7 @@ public final class CrashChild {
 
     public static void main(String[] a) throws Exception {
         switch (a[0]) {
-            case "store" -> new OutputCache(Path.of(a[1]), Long.MAX_VALUE, BuildLog.SILENT).store(a[3], "crash", Path.of(a[2]), null);
+            case "store" -> new DirectoryStore(Path.of(a[1]), Long.MAX_VALUE, BuildLog.SILENT).store(a[3], "crash", Path.of(a[2]), null);
             case "extract" -> new Extractor(Extractor.Kind.SOURCE).extract(Path.of(a[1]), a[2], Path.of(a[3]));
             case "fetch" -> new Fetcher(new SourceCache(Path.of(a[1]), BuildLog.SILENT), new Transport(null), List.of(),
                     false, BuildLog.SILENT).fetch(new Source("big", "1", "big.bin", URI.create(a[2]).toString(), a[3]));

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
 
-import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.DirectoryStore;
+import io.github.puipui.cache.EntryLayout;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.Source;
@@ -128,10 +129,10 @@ class CrashSafetyTest {
     void buildCacheStoreKilledLeavesNoEntry() throws Exception {
         Path dir = bigTree("outputs", 400, 128 * 1024);
         Path root = tmp.resolve("cache");
-        String key = OutputCache.key("crash");
+        String key = EntryLayout.key("crash");
         killMidway(() -> exists(root, "tmp") && exists(root.resolve("tmp"), key), "store", root.toString(), dir.toString(), key);
-        OutputCache cache = new OutputCache(root, Long.MAX_VALUE, BuildLog.SILENT);
-        assertFalse(cache.contains(key), "a killed store publishes nothing");
+        DirectoryStore cache = new DirectoryStore(root, Long.MAX_VALUE, BuildLog.SILENT);
+        assertFalse(cache.has(key), "a killed store publishes nothing");
         assertFalse(cache.restore(key, tmp.resolve("out"), null));
         assertTrue(cache.store(key, "crash", dir, null), "the next build stores it");
         assertTrue(cache.restore(key, tmp.resolve("out"), null));

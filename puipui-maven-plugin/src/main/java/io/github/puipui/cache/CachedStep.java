@@ -16,7 +16,7 @@ import io.github.puipui.process.BuildStepException;
  * A build step whose outputs are one directory and whose inputs are described by a text (its key is their digest):
  * <ol>
  * <li><em>up to date</em> when the stamp next to the outputs holds the key (nothing to do);</li>
- * <li>else <em>cached</em> when the {@link OutputCache} has an entry with the key (restored, verified);</li>
+ * <li>else <em>cached</em> when the {@link TieredCache} has an entry with the key (restored, verified);</li>
  * <li>else <em>built</em>: the work writes into {@code <outputs>.partial}, which replaces the outputs only when the
  * work succeeded, and the result is stored in the cache.</li>
  * </ol>
@@ -45,27 +45,16 @@ public final class CachedStep {
         }
     }
 
-    private final OutputCache cache;
+    private final TieredCache cache;
     private final BuildLog log;
-    private final boolean base;
-
-    /** {@code cache}: the shared build cache, or null to use only the local outputs. */
-    public CachedStep(OutputCache cache, BuildLog log) {
-        this(cache, log, false);
-    }
-
-    private CachedStep(OutputCache cache, BuildLog log, boolean base) {
-        this.cache = cache;
-        this.log = log;
-        this.base = base;
-    }
 
     /**
-     * A step a derived distro takes from its base's published binaries ({@code entries}, keyed by the digest of the
-     * step's declared inputs) instead of building it: up to date, or restored from them; never stored into them.
+     * {@code cache}: the build cache, or a distro's published binaries (whose hits are the base's, and which are never
+     * stored into), or null to use only the local outputs.
      */
-    public static CachedStep fromBase(OutputCache entries, BuildLog log) {
-        return new CachedStep(entries, log, true);
+    public CachedStep(TieredCache cache, BuildLog log) {
+        this.cache = cache;
+        this.log = log;
     }
 
     /**
@@ -94,7 +83,7 @@ public final class CachedStep {
     /** How the outputs were obtained, and the inputs they match (their digest is the key dependents name). */
     public record Result(How how, String inputs) {
         public String key() {
-            return OutputCache.key(inputs);
+            return EntryLayout.key(inputs);
         }
     }
 
@@ -118,7 +107,7 @@ public final class CachedStep {
         if (Files.isDirectory(outputs) && Files.isRegularFile(stamp)) {
             String stamped = Files.readString(stamp);
             for (String inputs : likely) {
-                if (OutputCache.key(inputs).equals(stamped)) {
+                if (EntryLayout.key(inputs).equals(stamped)) {
                     log.info(what + ": up to date (inputs unchanged)");
                     store(what, stamped, inputs, outputs, relocate);
                     return new Result(How.UP_TO_DATE, inputs);
@@ -132,10 +121,10 @@ public final class CachedStep {
             if (r != null) {
                 return r;
             }
-            tried.add(OutputCache.key(inputs));
+            tried.add(EntryLayout.key(inputs));
         }
         String inputs = actual.get();
-        String key = OutputCache.key(inputs);
+        String key = EntryLayout.key(inputs);
         if (!tried.contains(key)) {
             Result r = restored(what, outputs, inputs, relocate);
             if (r != null) {
@@ -155,11 +144,12 @@ public final class CachedStep {
 
     /** The outputs restored from the cache's entry for {@code inputs} (stamped), or null on a miss. */
     private Result restored(String what, Path outputs, String inputs, String relocate) throws IOException {
-        String key = OutputCache.key(inputs);
+        String key = EntryLayout.key(inputs);
         log.debug(what + ": key " + key + " of the inputs\n" + inputs); // mvn -X: why a step missed the cache
         if (!restore(what, key, outputs, relocate)) {
             return null;
         }
+        boolean base = cache.published();
         log.info(what + (base ? ": the base's, from its published binaries (" : ": restored from the build cache (")
                 + key.substring(0, 12) + ")");
         Files.writeString(stampOf(outputs), key);
@@ -181,9 +171,8 @@ public final class CachedStep {
         String stamped = stamp != null && Files.isDirectory(outputs) && Files.isRegularFile(stamp)
                 ? Files.readString(stamp) : null;
         for (String inputs : likely) {
-            String key = OutputCache.key(inputs);
-            if (key.equals(stamped) || cache != null && cache.usable() && (cache.contains(key)
-                    || !base && cache.remote() != null && cache.remote().has(key, what))) {
+            String key = EntryLayout.key(inputs);
+            if (key.equals(stamped) || cache != null && cache.has(what, key)) {
                 return inputs;
             }
         }
@@ -195,53 +184,22 @@ public final class CachedStep {
      * {@link #run}: false on a miss (or without a cache).
      */
     public boolean restoreInto(String what, String inputs, Path target, String relocate) {
-        return restore(what, OutputCache.key(inputs), target, relocate);
+        return restore(what, EntryLayout.key(inputs), target, relocate);
     }
 
     /** Keeps {@code dir} in the build cache as the entry for {@code inputs} (and pushes it), outside a {@link #run}. */
     public void keep(String what, String inputs, Path dir, String relocate) {
-        store(what, OutputCache.key(inputs), inputs, dir, relocate);
+        store(what, EntryLayout.key(inputs), inputs, dir, relocate);
     }
 
     /** Stores the outputs in the build cache unless it has them; a failing cache is left alone, never the step. */
     private void store(String what, String key, String inputs, Path outputs, String relocate) {
-        if (base || cache == null || !cache.usable()) {
-            return;
-        }
-        if (!cache.contains(key)) {
-            try {
-                cache.store(key, inputs, outputs, relocate);
-            } catch (IOException | RuntimeException e) {
-                cache.fault("storing " + what, e);
-                return;
-            }
-        }
-        if (cache.remote() != null) {
-            cache.remote().push(key, cache, what);
+        if (cache != null) {
+            cache.store(what, key, inputs, outputs, relocate);
         }
     }
 
     private boolean restore(String what, String key, Path outputs, String relocate) {
-        if (cache == null || !cache.usable()) {
-            return false;
-        }
-        try {
-            boolean local = cache.contains(key);
-            if (!base && cache.remote() != null && !local) {
-                long bytes = cache.remote().pull(key, cache, what);
-                if (bytes >= 0) {
-                    log.info(String.format("%s: fetched from the remote cache %s (%,d bytes)", what,
-                            cache.remote().config().serverId(), bytes));
-                }
-            }
-            boolean restored = cache.restore(key, outputs, relocate);
-            if (restored && local && !base && cache.remote() != null) {
-                cache.remote().push(key, cache, what); // a local hit the server lacks is shared too (when pushing)
-            }
-            return restored;
-        } catch (IOException | RuntimeException e) {
-            cache.fault("restoring " + what, e);
-            return false;
-        }
+        return cache != null && cache.restore(what, key, outputs, relocate);
     }
 }

@@ -3,8 +3,6 @@ package io.github.puipui.cache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.files.PrivateDirectories;
@@ -20,8 +18,6 @@ import io.github.puipui.files.PrivateDirectories;
  * costs one warning and a private fallback: the same area under {@code privateRoot} (in the project's work directory).
  */
 public final class UserCache {
-    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
-
     private final Path root;
     private final Path privateRoot;
     private final BuildLog log;
@@ -45,19 +41,13 @@ public final class UserCache {
             if (problem.isEmpty()) {
                 return root;
             }
-            warnOnce("not using " + String.join("/, ", areas) + "/ of the cache " + root + ": " + problem.get()
+            log.warnOnce("not using " + String.join("/, ", areas) + "/ of the cache " + root + ": " + problem.get()
                     + ". Another user could put there what this build runs; using " + privateRoot + " instead."
                     + " Make it yours and private (chown, chmod go-w) or point -Dpuipui.cache at a directory of your own");
         } catch (IOException e) {
-            warnOnce("not using " + String.join("/, ", areas) + "/ of the cache " + root + ": " + e
+            log.warnOnce("not using " + String.join("/, ", areas) + "/ of the cache " + root + ": " + e
                     + "; using " + privateRoot + " instead");
         }
         return privateRoot;
-    }
-
-    private void warnOnce(String message) {
-        if (WARNED.add(message)) {
-            log.warn(message);
-        }
     }
 }

@@ -149,7 +149,7 @@ public final class DistroPackager {
                 + timestamp.instant() + "\n");
         for (DistroBinaries.Step s : steps) {
             Path stamp = s.outputs() == null ? null : CachedStep.stampOf(s.outputs());
-            inputs.append(s.id()).append(' ').append(io.github.puipui.cache.OutputCache.key(s.declaredInputs()))
+            inputs.append(s.id()).append(' ').append(io.github.puipui.cache.EntryLayout.key(s.declaredInputs()))
                     .append(' ').append(stamp != null && Files.isRegularFile(stamp) ? Files.readString(stamp)
                             : s.outputs() == null ? "base " + s.from().index().sha256() : "-")
                     .append('\n');

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.puipui.BuildLog;
-import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.DirectoryStore;
+import io.github.puipui.cache.EntryLayout;
+import io.github.puipui.cache.TieredCache;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.files.ReproducibleTar;
@@ -20,7 +22,7 @@ import io.github.puipui.files.Sha256;
  * derived distro takes every step whose declared inputs equal the base's instead of building it, as a Dockerfile's
  * {@code FROM} reuses the base image's layers: the kernel, the musl sysroot, each component, the CA bundle.
  * <p>
- * The archive holds, under {@code binaries/}, one build-cache entry per step ({@link OutputCache}'s format: files,
+ * The archive holds, under {@code binaries/}, one build-cache entry per step ({@link EntryLayout}: files,
  * their {@code MANIFEST} of digests and modes, the {@code INPUTS} text), keyed by the digest of the step's declared
  * inputs ({@code StepInputs}). The distro's definition names, per arch, the archive's sha256 and each step's key
  * ({@link Index}): a derived distro trusts its base's definition (pinned by digest when the POM says so), so it
@@ -71,7 +73,7 @@ public final class DistroBinaries {
 
         /** True when the binaries hold the step {@code id} with the declared inputs {@code declaredInputs}. */
         public boolean has(String id, String declaredInputs) {
-            return OutputCache.key(declaredInputs).equals(steps.get(id));
+            return EntryLayout.key(declaredInputs).equals(steps.get(id));
         }
     }
 
@@ -84,19 +86,21 @@ public final class DistroBinaries {
     }
 
     private final Index index;
-    private final OutputCache entries;
+    private final DirectoryStore store;
+    private final TieredCache entries;
 
-    private DistroBinaries(Index index, OutputCache entries) {
+    private DistroBinaries(Index index, DirectoryStore store, BuildLog log) {
         this.index = index;
-        this.entries = entries;
+        this.store = store;
+        this.entries = TieredCache.published(store, log);
     }
 
     public Index index() {
         return index;
     }
 
-    /** The entries, keyed by the digest of each step's declared inputs. */
-    public OutputCache entries() {
+    /** The entries, keyed by the digest of each step's declared inputs: a read-only cache whose hits are the base's. */
+    public TieredCache entries() {
         return entries;
     }
 
@@ -111,18 +115,18 @@ public final class DistroBinaries {
     public static Index write(String arch, List<Step> steps, Path work, Path target, long mtime, BuildLog log)
             throws IOException {
         FileTrees.deleteTree(work);
-        OutputCache out = new OutputCache(work.resolve(TOP), Long.MAX_VALUE, log);
+        DirectoryStore out = new DirectoryStore(work.resolve(TOP), Long.MAX_VALUE, "the binaries of " + arch, log);
         Map<String, String> keys = new LinkedHashMap<>();
         for (Step s : steps) {
-            String key = OutputCache.key(s.declaredInputs());
+            String key = EntryLayout.key(s.declaredInputs());
             if (s.outputs() != null) {
                 out.store(key, s.declaredInputs(), s.outputs(), s.relocate());
             } else {
-                Path entry = s.from().entries().root().resolve(key);
-                if (!s.from().entries().contains(key)) {
+                Path entry = s.from().store.get(key, null);
+                if (entry == null) {
                     throw new IOException("the base's binaries of " + arch + " lack the step " + s.id());
                 }
-                FileTrees.copyTree(entry, out.root().resolve(key));
+                out.put(key, entry, null);
             }
             keys.put(s.id(), key);
         }
@@ -153,6 +157,7 @@ public final class DistroBinaries {
         if (!top.getFileName().toString().equals(TOP)) {
             throw new IOException(archive + " has no " + TOP + "/ directory");
         }
-        return new DistroBinaries(index, new OutputCache(top, Long.MAX_VALUE, log));
+        return new DistroBinaries(index, new DirectoryStore(top, Long.MAX_VALUE, "the base's published binaries of "
+                + index.arch(), log), log);
     }
 }

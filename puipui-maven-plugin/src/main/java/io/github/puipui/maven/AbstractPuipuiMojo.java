@@ -16,6 +16,7 @@ import io.github.puipui.BuildLog;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.ProxyConfig;
+import io.github.puipui.pipeline.BuildEnvironment;
 import io.github.puipui.pipeline.DistroBuild;
 
 /**
@@ -68,8 +69,17 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
         return layout().out(arch);
     }
 
+    /** The core's log: the mojo's, with the warnings said once per project build (shared by its goals). */
     protected final BuildLog buildLog() {
-        return new MavenBuildLog(getLog());
+        String key = MavenBuildLog.class.getName() + ".warned";
+        synchronized (project) {
+            if (!(project.getContextValue(key) instanceof java.util.Set<?>)) {
+                project.setContextValue(key, java.util.concurrent.ConcurrentHashMap.<String>newKeySet());
+            }
+            @SuppressWarnings("unchecked")
+            java.util.Set<String> warned = (java.util.Set<String>) project.getContextValue(key);
+            return new MavenBuildLog(getLog(), warned);
+        }
     }
 
     /**
@@ -143,8 +153,8 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
     /** The build core of this distro, set up from the goal's parameters (one per goal execution). */
     protected final synchronized DistroBuild distroBuild() throws MojoExecutionException, MojoFailureException {
         if (distroBuild == null) {
-            DistroBuild build = DistroBuild.open(definition(), environment(proxy(), remoteCacheTier()),
-                    settings(timestamp()), buildLog());
+            BuildEnvironment env = environment(proxy(), remoteCacheConfig());
+            DistroBuild build = DistroBuild.open(definition(), env, buildCache(env), settings(timestamp()), buildLog());
             if (isDerived() && !baseBinaries) {
                 getLog().info("base distro " + base + ": its binaries are not used (puipui.baseBinaries=false):"
                         + " every step is built here");
@@ -166,29 +176,28 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
     }
 
     /**
-     * The build cache's remote tier, one per project build: its goals share what it learnt (a refused login or a
-     * server that cannot be reached is asked no more, and warned of once). Null when none is set.
+     * The build cache of {@code env}, one per project build: its goals share what it learnt (a tier that failed is
+     * asked no more, and warned of once). Null when the build cache is off.
      */
-    private io.github.puipui.cache.RemoteCache remoteCacheTier() throws MojoExecutionException {
-        io.github.puipui.cache.RemoteCache.Config config = remoteCacheConfig();
-        if (config == null) {
-            return null;
-        }
-        String key = io.github.puipui.cache.RemoteCache.class.getName() + " " + config.url();
+    private io.github.puipui.cache.TieredCache buildCache(BuildEnvironment env) {
+        String key = io.github.puipui.cache.TieredCache.class.getName();
+        String id = env.userCache() + " " + env.buildCacheBytes() + " " + env.remoteCache();
         synchronized (project) {
-            if (project.getContextValue(key) instanceof io.github.puipui.cache.RemoteCache known
-                    && known.config().equals(config)) {
-                return known;
+            if (project.getContextValue(key) instanceof SharedCache known && known.id().equals(id)) {
+                return known.cache();
             }
-            io.github.puipui.cache.RemoteCache tier = new io.github.puipui.cache.RemoteCache(config,
-                    new io.github.puipui.fetch.Transport(proxy()), buildLog());
-            project.setContextValue(key, tier);
-            return tier;
+            io.github.puipui.cache.TieredCache cache = env.buildCache(buildLog());
+            project.setContextValue(key, new SharedCache(id, cache));
+            return cache;
         }
     }
 
+    /** A project build's build cache, and the settings it was made from. */
+    private record SharedCache(String id, io.github.puipui.cache.TieredCache cache) {
+    }
+
     /** The remote tier of the build cache, with its settings.xml server's credentials, or null when none is set. */
-    private io.github.puipui.cache.RemoteCache.Config remoteCacheConfig() throws MojoExecutionException {
+    private io.github.puipui.cache.HttpStore.Config remoteCacheConfig() throws MojoExecutionException {
         if (remoteCache == null || remoteCache.isBlank()) {
             return null;
         }
@@ -213,19 +222,20 @@ abstract class AbstractPuipuiMojo extends BuildParameters {
             if (remoteCacheTrustedKeys != null) {
                 for (String f : remoteCacheTrustedKeys.split(",")) {
                     if (!f.isBlank()) {
-                        trusted.add(io.github.puipui.cache.RemoteCache.readPublicKey(Path.of(f.trim())));
+                        trusted.add(io.github.puipui.cache.EntrySigning.readPublicKey(Path.of(f.trim())));
                     }
                 }
             }
             if (remoteCacheSigningKey != null) {
-                signing = io.github.puipui.cache.RemoteCache.readPrivateKey(remoteCacheSigningKey.toPath());
+                signing = io.github.puipui.cache.EntrySigning.readPrivateKey(remoteCacheSigningKey.toPath());
             }
         } catch (java.io.IOException e) {
             throw new MojoExecutionException("remote cache keys: " + e.getMessage(), e);
         }
         try {
-            return new io.github.puipui.cache.RemoteCache.Config(remoteCacheServerId, url, user, password,
-                    remoteCachePush, trusted, signing, remoteCacheAcceptUnsigned);
+            return new io.github.puipui.cache.HttpStore.Config(remoteCacheServerId, url, user, password,
+                    remoteCachePush, new io.github.puipui.cache.EntrySigning(trusted, signing),
+                    remoteCacheAcceptUnsigned);
         } catch (IllegalArgumentException e) {
             throw new MojoExecutionException("puipui.remoteCache: " + e.getMessage(), e);
         }

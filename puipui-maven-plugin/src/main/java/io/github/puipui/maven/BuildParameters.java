@@ -227,22 +227,22 @@ abstract class BuildParameters extends DistroParameters {
         return environment(proxy, null);
     }
 
-    /** The environment, with the build cache's remote tier {@code tier} (or null). */
-    protected final BuildEnvironment environment(ProxyConfig proxy, io.github.puipui.cache.RemoteCache tier) {
-        io.github.puipui.cache.RemoteCache.Config remote = tier == null ? null : tier.config();
+    /** The core's log. */
+    protected abstract io.github.puipui.BuildLog buildLog();
+
+    /** The environment, with the build cache's remote tier {@code remote} (or null). */
+    protected final BuildEnvironment environment(ProxyConfig proxy, io.github.puipui.cache.HttpStore.Config remote) {
         List<URI> all = new ArrayList<>(Fetcher.parseMirrors(mirrors)); // the environment drops repeated ones
         all.addAll(Fetcher.parseMirrors(System.getenv("PUIPUI_MIRRORS")));
-        if (remote != null && session.isOffline() && OFFLINE_NOTED.add(System.identityHashCode(session) + " " + remote.url())) {
-            getLog().warn("the remote cache " + remote.serverId() + " (" + remote.url() + ") is not used: Maven is"
+        if (remote != null && session.isOffline()) {
+            buildLog().warnOnce("the remote cache " + remote.serverId() + " (" + remote.url() + ") is not used: Maven is"
                     + " offline (-o), and a build offline asks no server");
         }
         return new BuildEnvironment(workDirectory.toPath(), cacheRoot(), all,
                 session.isOffline(), proxy, buildCache ? Math.max(1, buildCacheMaxMegabytes) << 20 : 0,
-                session.isOffline() ? null : tier);
+                session.isOffline() ? null : remote);
     }
 
-    /** The builds (sessions) already told that their remote cache is not used offline: once per build, not per goal. */
-    private static final java.util.Set<String> OFFLINE_NOTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * The build cache's remote tier: the URL of a directory on an HTTP(S) server that answers HEAD and GET, and PUT

@@ -45,7 +45,7 @@ final class DistroForwarder {
         log.info("running " + goal + " in " + distroDirectory);
         int code;
         try {
-            code = new ProcessRunner(new MavenBuildLog(log)).runInteractive(goal + " in " + distroDirectory, cmd, 0);
+            code = new ProcessRunner(new MavenBuildLog(log, java.util.concurrent.ConcurrentHashMap.newKeySet())).runInteractive(goal + " in " + distroDirectory, cmd, 0);
         } catch (BuildStepException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package io.github.puipui.maven;
 
+import java.util.Set;
+
 import org.apache.maven.plugin.logging.Log;
 
 import io.github.puipui.BuildLog;
@@ -7,9 +9,12 @@ import io.github.puipui.BuildLog;
 /** Forwards the plain classes' reports to a mojo's log. */
 final class MavenBuildLog implements BuildLog {
     private final Log log;
+    private final Set<String> warned;
 
-    MavenBuildLog(Log log) {
+    /** {@code warned}: the messages warned of once in this project's build so far, shared by its goals. */
+    MavenBuildLog(Log log, Set<String> warned) {
         this.log = log;
+        this.warned = warned;
     }
 
     @Override
@@ -20,6 +25,13 @@ final class MavenBuildLog implements BuildLog {
     @Override
     public void warn(String message) {
         log.warn(message);
+    }
+
+    @Override
+    public void warnOnce(String message) {
+        if (warned.add(message)) {
+            log.warn(message);
+        }
     }
 
     @Override

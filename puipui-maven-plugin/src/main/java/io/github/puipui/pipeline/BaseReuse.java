@@ -62,7 +62,7 @@ final class BaseReuse {
             throws IOException, BuildStepException {
         DistroBinaries b = binaries(arch);
         Path extracted = context.layout().baseBinaries(arch);
-        return CachedStep.fromBase(b.entries(), context.log()).run(what, outputs, declaredInputs, relocate, partial -> {
+        return new CachedStep(b.entries(), context.log()).run(what, outputs, declaredInputs, relocate, partial -> {
             FileTrees.deleteTree(extracted); // extracted again next time
             throw new IOException("the base's binaries of " + arch + " lack the step " + id + " although the base's"
                     + " definition lists it, or it is damaged in " + extracted + "; build again");

@@ -3,7 +3,7 @@ package io.github.puipui.pipeline;
 import java.nio.file.Path;
 
 import io.github.puipui.BuildLog;
-import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.TieredCache;
 import io.github.puipui.distro.DistroDefinition;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.process.ProcessRunner;
@@ -13,6 +13,6 @@ import io.github.puipui.process.ProcessRunner;
  * trusted areas for sources and toolchains ({@code cacheRoot}), the fetcher (one HTTP client), the build cache (null:
  * build everything here), the settings, the log, and one process runner for every command.
  */
-record BuildContext(DistroDefinition definition, Layout layout, Path cacheRoot, Fetcher fetcher, OutputCache cache,
+record BuildContext(DistroDefinition definition, Layout layout, Path cacheRoot, Fetcher fetcher, TieredCache cache,
         DistroBuild.Settings settings, BuildLog log, ProcessRunner runner) {
 }

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 import io.github.puipui.BuildLog;
-import io.github.puipui.cache.RemoteCache;
+import io.github.puipui.cache.DirectoryStore;
+import io.github.puipui.cache.HttpStore;
+import io.github.puipui.cache.TieredCache;
 import io.github.puipui.cache.UserCache;
 import io.github.puipui.fetch.Fetcher;
 import io.github.puipui.fetch.ProxyConfig;
@@ -21,7 +23,7 @@ import io.github.puipui.fetch.Transport;
  * proxy, and the build cache's size bound in bytes (0: no build cache).
  */
 public record BuildEnvironment(Path workDirectory, Path userCache, List<URI> mirrors, boolean offline,
-        ProxyConfig proxy, long buildCacheBytes, RemoteCache remoteCache) {
+        ProxyConfig proxy, long buildCacheBytes, HttpStore.Config remoteCache) {
     public BuildEnvironment(Path workDirectory, Path userCache, List<URI> mirrors, boolean offline,
             ProxyConfig proxy, long buildCacheBytes) {
         this(workDirectory, userCache, mirrors, offline, proxy, buildCacheBytes, null);
@@ -30,6 +32,20 @@ public record BuildEnvironment(Path workDirectory, Path userCache, List<URI> mir
     /** The user cache's areas this build may trust, with a private fallback under the work directory. */
     public UserCache trustedCache(BuildLog log) {
         return new UserCache(userCache, new Layout(workDirectory).privateCache(), log);
+    }
+
+    /**
+     * The build cache: the user cache's {@code outputs/}, bounded to {@link #buildCacheBytes}, and behind it the remote
+     * cache when one is set; null when the build cache is off. One build of a project shares one.
+     */
+    public TieredCache buildCache(BuildLog log) {
+        if (buildCacheBytes <= 0) {
+            return null;
+        }
+        TieredCache cache = TieredCache.of(new DirectoryStore(trustedCache(log).rootFor("outputs").resolve("outputs"),
+                buildCacheBytes, log), log);
+        return remoteCache == null ? cache
+                : cache.withRemote(new HttpStore(remoteCache, new Transport(proxy), buildCacheBytes));
     }
 
     /** The mirrors, then the user cache's {@code mirror/}. */

@@ -14,7 +14,7 @@ import io.github.puipui.Arch;
 import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.CachedStep;
-import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.TieredCache;
 import io.github.puipui.cache.UserCache;
 import io.github.puipui.distpackage.DistroPackager;
 import io.github.puipui.distpackage.Sbom;
@@ -71,23 +71,20 @@ public final class DistroBuild {
 
     /**
      * The build of {@code definition} in {@code env}: the areas of the user cache it may trust ({@link UserCache}),
-     * one fetcher (one HTTP client), the build cache, and the commands' history (their last durations, for the time
+     * one fetcher (one HTTP client), the build cache {@code cache} ({@link BuildEnvironment#buildCache}, or null), and
+     * the commands' history (their last durations, for the time
      * left of a running one).
      */
-    public static DistroBuild open(DistroDefinition definition, BuildEnvironment env, Settings settings, BuildLog log) {
+    public static DistroBuild open(DistroDefinition definition, BuildEnvironment env, TieredCache cache,
+            Settings settings, BuildLog log) {
         UserCache user = env.trustedCache(log);
-        OutputCache cache = env.buildCacheBytes() <= 0 ? null
-                : new OutputCache(user.rootFor("outputs").resolve("outputs"), env.buildCacheBytes(), log);
-        if (cache != null && env.remoteCache() != null) {
-            cache.withRemote(env.remoteCache());
-        }
         StepHistory history = new StepHistory(user.rootFor("history").resolve("history"));
         return new DistroBuild(new BuildContext(definition, new Layout(env.workDirectory()), user.rootFor("src",
                 "toolchain"), env.fetcher(log), cache, settings, log, new ProcessRunner(log, history)));
     }
 
     /** {@code cache}: the build cache, or null to build everything here. */
-    public DistroBuild(DistroDefinition definition, Layout layout, Path cacheRoot, Fetcher fetcher, OutputCache cache,
+    public DistroBuild(DistroDefinition definition, Layout layout, Path cacheRoot, Fetcher fetcher, TieredCache cache,
             Settings settings, BuildLog log) {
         this(new BuildContext(definition, layout, cacheRoot, fetcher, cache, settings, log, new ProcessRunner(log, 30)));
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.puipui.Arch;
 import io.github.puipui.cache.CachedStep;
-import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.EntryLayout;
 import io.github.puipui.distro.DistroBinaries;
 import io.github.puipui.fetch.FetchException;
 import io.github.puipui.fetch.Fetcher;
@@ -121,7 +121,7 @@ final class ToolchainStep {
 
         @Override
         public String identity() {
-            return "musl sysroot of the base " + OutputCache.key(declared(arch));
+            return "musl sysroot of the base " + EntryLayout.key(declared(arch));
         }
 
         @Override

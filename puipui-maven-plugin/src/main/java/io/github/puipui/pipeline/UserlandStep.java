@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.puipui.Arch;
 import io.github.puipui.cache.CachedStep;
-import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.EntryLayout;
+import io.github.puipui.cache.TieredCache;
 import io.github.puipui.distro.DistroBinaries;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.files.Sha256;
@@ -54,13 +55,13 @@ final class UserlandStep {
     Map<String, String> declared(Arch arch) throws IOException {
         Map<String, String> known = declared.get(arch);
         if (known == null) {
-            String tc = OutputCache.key(toolchain.declared(arch));
+            String tc = EntryLayout.key(toolchain.declared(arch));
             Map<String, String> keys = new HashMap<>();
             Map<String, String> out = new LinkedHashMap<>();
             for (Component c : context.definition().components()) {
                 String in = StepInputs.componentDeclared(arch.id(), c, plan.declaredDigest(c), tc,
                         context.settings().timestamp(), keys);
-                keys.put(c.name(), OutputCache.key(in));
+                keys.put(c.name(), EntryLayout.key(in));
                 out.put(c.name(), in);
             }
             known = Collections.unmodifiableMap(out);
@@ -118,14 +119,14 @@ final class UserlandStep {
         for (UserlandBuilder.Prepared p : plan(arch, tc)) {
             Component c = p.component();
             if (p.fromBase()) {
-                keys.put(c.name(), OutputCache.key(declared(arch).get(c.name())));
+                keys.put(c.name(), EntryLayout.key(declared(arch).get(c.name())));
                 continue;
             }
             String found = c.dependsOn().stream().anyMatch(compiled::contains) ? null
                     : step.availableInputs(arch + " " + c.name(), UserlandBuilder.outputsOf(
                             context.layout().componentWork(arch), c.name()), p.likely().inputs(keys));
             if (found != null) {
-                keys.put(c.name(), OutputCache.key(found));
+                keys.put(c.name(), EntryLayout.key(found));
                 continue;
             }
             compiled.add(c.name());
@@ -169,7 +170,7 @@ final class UserlandStep {
         Layout layout = context.layout();
         Path imageDir = layout.userland(arch);
         FileTrees.deleteTree(imageDir);
-        OutputCache baseEntries = base.index(arch) == null ? null : base.binaries(arch).entries();
+        TieredCache baseEntries = base.index(arch) == null ? null : base.binaries(arch).entries();
         List<UserlandBuilder.Installed> installed = new UserlandBuilder(context.runner(), context.log(),
                 context.cache(), baseEntries).build(arch, prepared, layout.componentWork(arch), layout.staging(arch),
                 imageDir, layout.logs(arch), jobs, context.settings().timestamp());

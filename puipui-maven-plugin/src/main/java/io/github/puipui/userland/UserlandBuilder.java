@@ -14,7 +14,7 @@ import java.util.Set;
 import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
 import io.github.puipui.cache.CachedStep;
-import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.TieredCache;
 import io.github.puipui.fetch.Extractor;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.files.PosixModes;
@@ -31,7 +31,7 @@ import io.github.puipui.toolchain.ToolchainChoice;
  * <p>
  * Each component's outputs are collected in {@code <workDir>/<name>.out/}: {@code image/} (the installed files) and
  * {@code staging/} (what it added to the staging prefix: headers and libraries for later components), obtained
- * through a {@link CachedStep}: up to date, restored from the {@link OutputCache}, or built from a freshly extracted
+ * through a {@link CachedStep}: up to date, restored from the {@link TieredCache}, or built from a freshly extracted
  * source tree (never from a tree a killed or failed build may have left half-written), with a staging prefix holding
  * exactly what its declared dependencies staged. Per-component logs: {@code <logDir>/<component>.log}.
  */
@@ -44,14 +44,14 @@ public final class UserlandBuilder {
 
     private final ProcessRunner runner;
     private final BuildLog log;
-    private final OutputCache cache;
-    private final OutputCache base;
+    private final TieredCache cache;
+    private final TieredCache base;
 
     /**
      * {@code cache}: the shared output cache, or null to build everything here; {@code base}: the entries of a base
      * distro's binaries, or null.
      */
-    public UserlandBuilder(ProcessRunner runner, BuildLog log, OutputCache cache, OutputCache base) {
+    public UserlandBuilder(ProcessRunner runner, BuildLog log, TieredCache cache, TieredCache base) {
         this.runner = runner;
         this.log = log;
         this.cache = cache;
@@ -142,7 +142,7 @@ public final class UserlandBuilder {
         Map<String, String> keys = new java.util.HashMap<>();
         List<Installed> out = new ArrayList<>();
         CachedStep step = new CachedStep(cache, log);
-        CachedStep fromBase = base == null ? null : CachedStep.fromBase(base, log);
+        CachedStep fromBase = base == null ? null : new CachedStep(base, log);
         for (Prepared p : components) {
             Component c = p.component();
             byName.put(c.name(), c);

@@ -55,22 +55,22 @@ class CachedStepTest {
 
     @Test
     void anotherCloneRestoresFromTheCacheAndAnUpToDateStepFillsIt() throws Exception {
-        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        DirectoryStore cache = new DirectoryStore(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
         Path one = tmp.resolve("one/kernel.out");
         new CachedStep(null, BuildLog.SILENT).run("k", one, "config A", null, writes("A"));
         // built before the cache was used: an up-to-date run stores it
-        assertEquals(CachedStep.How.UP_TO_DATE, new CachedStep(cache, BuildLog.SILENT).run("k", one, "config A", null, writes("A")));
+        assertEquals(CachedStep.How.UP_TO_DATE, new CachedStep(TieredCache.of(cache, BuildLog.SILENT), BuildLog.SILENT).run("k", one, "config A", null, writes("A")));
         Path two = tmp.resolve("two/kernel.out");
-        assertEquals(CachedStep.How.CACHED, new CachedStep(cache, BuildLog.SILENT).run("k", two, "config A", null, writes("A")));
+        assertEquals(CachedStep.How.CACHED, new CachedStep(TieredCache.of(cache, BuildLog.SILENT), BuildLog.SILENT).run("k", two, "config A", null, writes("A")));
         assertEquals("A", Files.readString(two.resolve("image")));
-        assertEquals(CachedStep.How.UP_TO_DATE, new CachedStep(cache, BuildLog.SILENT).run("k", two, "config A", null, writes("A")));
+        assertEquals(CachedStep.How.UP_TO_DATE, new CachedStep(TieredCache.of(cache, BuildLog.SILENT), BuildLog.SILENT).run("k", two, "config A", null, writes("A")));
         assertEquals(1, runs.get());
     }
 
     @Test
     void aFailedStepKeepsNoStampNorHalfOutputs() throws Exception {
-        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
-        CachedStep step = new CachedStep(cache, BuildLog.SILENT);
+        DirectoryStore cache = new DirectoryStore(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        CachedStep step = new CachedStep(TieredCache.of(cache, BuildLog.SILENT), BuildLog.SILENT);
         Path out = tmp.resolve("clone/kernel.out");
         step.run("k", out, "config A", null, writes("A"));
         assertThrows(BuildStepException.class, () -> step.run("k", out, "config B", null, dir -> {
@@ -79,7 +79,7 @@ class CachedStepTest {
         }));
         assertFalse(Files.exists(CachedStep.stampOf(out)), "not up to date for either input");
         assertEquals("A", Files.readString(out.resolve("image")), "the last complete outputs stay");
-        assertFalse(cache.contains(OutputCache.key("config B")));
+        assertFalse(cache.has(EntryLayout.key("config B")));
         assertEquals(CachedStep.How.BUILT, step.run("k", out, "config B", null, writes("B")));
         assertEquals(CachedStep.How.CACHED, step.run("k", out, "config A", null, writes("A")));
     }
@@ -107,8 +107,8 @@ class CachedStepTest {
         // a cache "directory" that is a file fails every write, whoever runs the test (root ignores modes)
         Path root = Files.writeString(tmp.resolve("not-a-directory"), "");
         Warnings log = new Warnings();
-        OutputCache cache = new OutputCache(root.resolve("outputs"), 1 << 30, log);
-        CachedStep step = new CachedStep(cache, log);
+        DirectoryStore cache = new DirectoryStore(root.resolve("outputs"), 1 << 30, log);
+        CachedStep step = new CachedStep(TieredCache.of(cache, log), log);
         assertEquals(CachedStep.How.BUILT, step.run("a", tmp.resolve("a.out"), "inputs a", null, writes("A")));
         assertEquals(CachedStep.How.BUILT, step.run("b", tmp.resolve("b.out"), "inputs b", null, writes("B")));
         assertEquals(CachedStep.How.UP_TO_DATE, step.run("a", tmp.resolve("a.out"), "inputs a", null, writes("A")));
@@ -119,21 +119,21 @@ class CachedStepTest {
 
     @Test
     void anEntryLeftWithoutItsManifestIsReplacedByTheNextStore() throws Exception {
-        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
-        String key = OutputCache.key("inputs");
+        DirectoryStore cache = new DirectoryStore(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        String key = EntryLayout.key("inputs");
         Files.createDirectories(cache.root().resolve(key).resolve("files")); // an interrupted copy of a CI cache
-        assertEquals(CachedStep.How.BUILT, new CachedStep(cache, BuildLog.SILENT).run("x", tmp.resolve("x.out"), "inputs",
+        assertEquals(CachedStep.How.BUILT, new CachedStep(TieredCache.of(cache, BuildLog.SILENT), BuildLog.SILENT).run("x", tmp.resolve("x.out"), "inputs",
                 null, writes("X")));
-        assertTrue(cache.contains(key), "stored in place of the incomplete directory");
+        assertTrue(cache.has(key), "stored in place of the incomplete directory");
         assertTrue(cache.restore(key, tmp.resolve("again"), null));
     }
 
     @Test
     void aStepFoundUnderAnyOfItsLikelyInputsNeedsNoSourceAndAMissComputesTheActualOnes() throws Exception {
-        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        DirectoryStore cache = new DirectoryStore(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
         // machine 1 fetched the alternative file (Debian's repack): its entry's inputs name that digest
         Path one = tmp.resolve("one/kernel.out");
-        new CachedStep(cache, BuildLog.SILENT).run("k", one, "source=alt", null, writes("from alt"));
+        new CachedStep(TieredCache.of(cache, BuildLog.SILENT), BuildLog.SILENT).run("k", one, "source=alt", null, writes("from alt"));
         assertEquals(1, runs.get());
 
         AtomicInteger fetches = new AtomicInteger();
@@ -142,14 +142,14 @@ class CachedStepTest {
             return "source=alt";
         };
         Path two = tmp.resolve("two/kernel.out");
-        CachedStep.Result r = new CachedStep(cache, BuildLog.SILENT).run("k", two,
+        CachedStep.Result r = new CachedStep(TieredCache.of(cache, BuildLog.SILENT), BuildLog.SILENT).run("k", two,
                 java.util.List.of("source=primary", "source=alt"), null, fetching, writes("never"));
         assertEquals(CachedStep.How.CACHED, r.how());
-        assertEquals(OutputCache.key("source=alt"), r.key(), "dependents name the key it was restored with");
+        assertEquals(EntryLayout.key("source=alt"), r.key(), "dependents name the key it was restored with");
         assertEquals("from alt", Files.readString(two.resolve("image")));
         assertEquals(0, fetches.get(), "no source fetched on a hit");
         assertEquals(1, runs.get());
-        assertTrue(new CachedStep(cache, BuildLog.SILENT).available("k", tmp.resolve("three/kernel.out"),
+        assertTrue(new CachedStep(TieredCache.of(cache, BuildLog.SILENT), BuildLog.SILENT).available("k", tmp.resolve("three/kernel.out"),
                 java.util.List.of("source=primary", "source=alt")));
 
         // up to date under the second likely inputs: still no source
@@ -160,14 +160,14 @@ class CachedStepTest {
 
         // a miss: the source is fetched, and the step built from what was actually fetched
         Path three = tmp.resolve("three/kernel.out");
-        assertFalse(new CachedStep(cache, BuildLog.SILENT).available("k", three, java.util.List.of("source=new")));
-        r = new CachedStep(cache, BuildLog.SILENT).run("k", three, java.util.List.of("source=new"), null, () -> {
+        assertFalse(new CachedStep(TieredCache.of(cache, BuildLog.SILENT), BuildLog.SILENT).available("k", three, java.util.List.of("source=new")));
+        r = new CachedStep(TieredCache.of(cache, BuildLog.SILENT), BuildLog.SILENT).run("k", three, java.util.List.of("source=new"), null, () -> {
             fetches.incrementAndGet();
             return "source=new";
         }, writes("new"));
         assertEquals(CachedStep.How.BUILT, r.how());
         assertEquals(1, fetches.get());
-        assertEquals(OutputCache.key("source=new"), Files.readString(CachedStep.stampOf(three)));
-        assertTrue(cache.contains(OutputCache.key("source=new")));
+        assertEquals(EntryLayout.key("source=new"), Files.readString(CachedStep.stampOf(three)));
+        assertTrue(cache.has(EntryLayout.key("source=new")));
     }
 }

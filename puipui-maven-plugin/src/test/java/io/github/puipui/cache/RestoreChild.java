@@ -10,8 +10,8 @@ public final class RestoreChild {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean restored = new OutputCache(Path.of(args[0]), 1L << 40, BuildLog.SILENT).restore(args[1], Path.of(
-                args[2]), "/relocated");
+        boolean restored = TieredCache.of(new DirectoryStore(Path.of(args[0]), 1L << 40, BuildLog.SILENT),
+                BuildLog.SILENT).restore("child", args[1], Path.of(args[2]), "/relocated");
         System.exit(restored ? 0 : 1);
     }
 }

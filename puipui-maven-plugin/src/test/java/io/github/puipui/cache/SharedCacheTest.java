@@ -30,7 +30,10 @@ class SharedCacheTest {
 
     private final List<String> warnings = new ArrayList<>();
 
+    /** A build's log, which warns once per message as the Maven adapter's does. */
     private final BuildLog log = new BuildLog() {
+        private final java.util.Set<String> warned = new java.util.HashSet<>();
+
         @Override
         public void info(String message) {
         }
@@ -38,6 +41,13 @@ class SharedCacheTest {
         @Override
         public void warn(String message) {
             warnings.add(message);
+        }
+
+        @Override
+        public void warnOnce(String message) {
+            if (warned.add(message)) {
+                warn(message);
+            }
         }
     };
 
@@ -110,7 +120,7 @@ class SharedCacheTest {
         // the umask took effect: a file the child wrote through plain Files.write is group-writable
         assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 root.resolveSibling("step-out/Image"))), "the child ran under umask 002");
-        String key = OutputCache.key("umask");
+        String key = EntryLayout.key("umask");
         for (Path d : List.of(root, root.resolve("outputs"), root.resolve("outputs").resolve(key), root.resolve("sha256"),
                 root.resolve("tmp"), root.resolve("src"), root.resolve("src/pkg-1.0"), root.resolve("src/pkg-1.0/pkg-1.0"))) {
             assertTrue(Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS), d + " exists");

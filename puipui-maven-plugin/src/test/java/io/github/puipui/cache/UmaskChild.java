@@ -24,7 +24,7 @@ public final class UmaskChild {
         Path outputs = user.rootFor("outputs").resolve("outputs");
         Path out = Files.createDirectories(root.resolveSibling("step-out"));
         Files.writeString(out.resolve("Image"), "kernel");
-        new OutputCache(outputs, Long.MAX_VALUE, BuildLog.SILENT).store(OutputCache.key("umask"), "umask", out, null);
+        new DirectoryStore(outputs, Long.MAX_VALUE, BuildLog.SILENT).store(EntryLayout.key("umask"), "umask", out, null);
         Path archive = TestArchives.tarGz(root.resolveSibling("pkg-1.0.tar.gz"), Map.of("pkg-1.0/configure", "#!/bin/sh\n"));
         SourceCache sources = new SourceCache(user.rootFor("sha256", "tmp"), BuildLog.SILENT);
         Path part = sources.newTempFile("pkg-1.0.tar.gz");

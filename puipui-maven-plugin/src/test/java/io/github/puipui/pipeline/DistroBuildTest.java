@@ -91,7 +91,7 @@ class DistroBuildTest {
         Map<String, String> keys = new java.util.HashMap<>();
         for (UserlandBuilder.Prepared p : b.userlandPlan(Arch.X86_64, io.github.puipui.toolchain.TestPlans
                 .of("musl sysroot test", null))) {
-            keys.put(p.component().name(), io.github.puipui.cache.OutputCache.key(p.likely().inputs(keys).get(0)));
+            keys.put(p.component().name(), io.github.puipui.cache.EntryLayout.key(p.likely().inputs(keys).get(0)));
         }
         return keys;
     }
@@ -330,11 +330,12 @@ class DistroBuildTest {
                 linuxRepack), source("socat").withAlternative("socat_1.0.orig.tar.gz", socatRepack)), List.of(),
                 List.of(), List.of(), null, List.of(), List.of(), null).applyTo(withKernelAndMusl(declared(
                         tmp.resolve("a"), "p1")));
-        io.github.puipui.cache.OutputCache cache = new io.github.puipui.cache.OutputCache(tmp.resolve("outputs"),
+        io.github.puipui.cache.DirectoryStore cache = new io.github.puipui.cache.DirectoryStore(tmp.resolve("outputs"),
                 1 << 30, BuildLog.SILENT);
         Fetcher fetcher = new Fetcher(new SourceCache(tmp.resolve("cache"), BuildLog.SILENT), new Transport(null),
                 List.of(tmp.resolve("mirror").toUri()), true, BuildLog.SILENT);
-        DistroBuild b = new DistroBuild(d, new Layout(tmp.resolve("work")), tmp.resolve("cache"), fetcher, cache,
+        DistroBuild b = new DistroBuild(d, new Layout(tmp.resolve("work")), tmp.resolve("cache"), fetcher,
+                io.github.puipui.cache.TieredCache.of(cache, BuildLog.SILENT),
                 new DistroBuild.Settings(TS, 2, "", 5, List.of(), tmp.resolve("ca.crt"),
                         List.of()), BuildLog.SILENT);
         List<Arch> x86 = List.of(Arch.X86_64);
@@ -346,7 +347,7 @@ class DistroBuildTest {
             Files.writeString(kernel.resolve(f), f + " built from the repack\n");
         }
         String kernelInputs = b.kernelInputs(Arch.X86_64, linuxRepack);
-        cache.store(io.github.puipui.cache.OutputCache.key(kernelInputs), kernelInputs, kernel, null);
+        cache.store(io.github.puipui.cache.EntryLayout.key(kernelInputs), kernelInputs, kernel, null);
         io.github.puipui.toolchain.ToolchainChoice.Plan tc = b.toolchain(Arch.X86_64);
         assertEquals(2, tc.likelyIdentities().size(), "musl with the kernel headers of either accepted file");
         UserlandBuilder.Prepared socat = b.userlandPlan(Arch.X86_64, tc).get(2);
@@ -354,7 +355,7 @@ class DistroBuildTest {
                 + socatRepack) && in.contains(tc.likelyIdentities().get(1))).findFirst().orElseThrow();
         Path built = Files.createDirectories(tmp.resolve("built-socat/image"));
         Files.writeString(built.resolve("socat"), "socat\n");
-        cache.store(io.github.puipui.cache.OutputCache.key(socatInputs), socatInputs, built.getParent(), null);
+        cache.store(io.github.puipui.cache.EntryLayout.key(socatInputs), socatInputs, built.getParent(), null);
 
         assertEquals(List.of(), b.kernelSourcesToFetch(Arch.X86_64), "the kernel is cached: not its source");
         assertEquals(List.of("curl", "linux", "mbedtls", "musl"), b.sourcesToFetch(x86).stream().map(Source::name)

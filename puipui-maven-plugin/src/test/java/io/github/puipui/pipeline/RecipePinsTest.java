@@ -121,7 +121,8 @@ class RecipePinsTest {
         pins.put("initramfs", new Pin(InitramfsWriter.VERSION, sources("initramfs/InitramfsWriter.java",
                 "initramfs/CpioEntry.java"), "", StepInputs.initramfs("CONTENT")));
         pins.put("package", new Pin(DistroPackager.VERSION, sources("distpackage/DistroPackager.java",
-                "distpackage/DistTarball.java", "distro/DistroBinaries.java", "files/ReproducibleTar.java"), "",
+                "distpackage/DistTarball.java", "distro/DistroBinaries.java", "cache/EntryLayout.java",
+                "files/ReproducibleTar.java"), "",
                 DistroPackager.tarballInputs("x-1-x86_64.tar.gz", TS, Map.of("bzImage", "K", "initramfs.cpio.gz", "I"))));
         return pins;
     }

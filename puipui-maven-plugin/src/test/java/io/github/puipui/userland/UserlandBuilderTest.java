@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.puipui.BuildLog;
 import io.github.puipui.OutputTimestamp;
-import io.github.puipui.cache.OutputCache;
+import io.github.puipui.cache.DirectoryStore;
+import io.github.puipui.cache.TieredCache;
 import io.github.puipui.files.Sha256;
 import io.github.puipui.pipeline.StepInputs;
 import io.github.puipui.process.ProcessRunner;
@@ -45,8 +46,9 @@ class UserlandBuilderTest {
     }
 
     /** Builds into {@code <clone>/…} as the userland goal does; returns how each file was obtained. */
-    private List<UserlandBuilder.Installed> build(Path clone, OutputCache cache, UserlandBuilder.Prepared... ps) throws Exception {
-        UserlandBuilder b = new UserlandBuilder(new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT, cache, null);
+    private List<UserlandBuilder.Installed> build(Path clone, DirectoryStore cache, UserlandBuilder.Prepared... ps) throws Exception {
+        UserlandBuilder b = new UserlandBuilder(new ProcessRunner(BuildLog.SILENT), BuildLog.SILENT,
+                cache == null ? null : TieredCache.of(cache, BuildLog.SILENT), null);
         return b.build(Arch.X86_64, List.of(ps), clone.resolve("build"), clone.resolve("staging"),
                 clone.resolve("userland"), clone.resolve("logs"), 1, OutputTimestamp.parse("2026-11-25T00:00:00Z"));
     }
@@ -122,7 +124,7 @@ class UserlandBuilderTest {
     @Test
     void aFreshCloneTakesComponentsFromTheCacheWithTheirStagedFilesRelocated() throws Exception {
         source("hello");
-        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        DirectoryStore cache = new DirectoryStore(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
         Component lib = FakeComponents.component("lib", counter, tmp.resolve("no-hold"), "STAGING={staging}");
         Component app = TestComponent.from(FakeComponents.component("app", counter, tmp.resolve("no-hold"),
                 "NEED={staging}/lib/libhello.a")).withDependsOn("lib").build();
@@ -149,7 +151,7 @@ class UserlandBuilderTest {
     @Test
     void componentsFoundUnderAnyLikelyInputsFetchNothingAndDependentsNameTheKeyFound() throws Exception {
         source("hello");
-        OutputCache cache = new OutputCache(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
+        DirectoryStore cache = new DirectoryStore(tmp.resolve("cache"), 1 << 30, BuildLog.SILENT);
         Toolchain tc = new Toolchain(Arch.X86_64, "cc", "", "x86_64-linux-musl", tmp);
         Component lib = FakeComponents.component("lib", counter, tmp.resolve("no-hold"), "STAGING={staging}");
         Component app = TestComponent.from(FakeComponents.component("app", counter, tmp.resolve("no-hold"),

@@ -30,10 +30,11 @@ import io.github.puipui.RecordingLog;
 import io.github.puipui.fetch.Transport;
 
 /**
- * The remote tier against a real HTTP server on 127.0.0.1: it takes only what a trusted key signed unless told to
- * take unsigned entries, follows no redirect, and sends no credentials over plain http.
+ * The build cache's remote tier ({@link HttpStore} behind a {@link TieredCache}) against a real HTTP server on
+ * 127.0.0.1: it takes only what a trusted key signed unless told to take unsigned entries, follows no redirect, sends
+ * no credentials over plain http, bounds what a server sends, and takes a bad entry for a miss.
  */
-class RemoteCacheServerTest {
+class TieredCacheServerTest {
     @TempDir
     Path tmp;
 
@@ -104,27 +105,32 @@ class RemoteCacheServerTest {
         return s;
     }
 
-    private RemoteCache tier(String url, List<PublicKey> trusted, PrivateKey signing, boolean acceptUnsigned,
-            RecordingLog log) {
-        return new RemoteCache(new RemoteCache.Config("it", URI.create(url), "ci", "secret", true, trusted, signing,
-                acceptUnsigned), new Transport(null), log);
+    private HttpStore store(String url, List<PublicKey> trusted, PrivateKey signing, boolean acceptUnsigned) {
+        return new HttpStore(new HttpStore.Config("it", URI.create(url), "ci", "secret", true, new EntrySigning(trusted,
+                signing), acceptUnsigned), new Transport(null), 1L << 30);
+    }
+
+    /** The local directory {@code local} with the server at {@code url} behind it, as one build's cache. */
+    private TieredCache tiers(DirectoryStore local, String url, List<PublicKey> trusted, PrivateKey signing,
+            boolean acceptUnsigned, RecordingLog log) {
+        return TieredCache.of(local, log).withRemote(store(url, trusted, signing, acceptUnsigned));
     }
 
     /** A local build cache holding one entry per name; returns the keys. */
-    private List<String> entries(OutputCache cache, String... names) throws IOException {
+    private List<String> entries(DirectoryStore cache, String... names) throws IOException {
         List<String> keys = new java.util.ArrayList<>();
         for (String n : names) {
             Path dir = Files.createDirectories(tmp.resolve("outputs-" + n));
             Files.writeString(dir.resolve("bin"), "#!/bin/sh\necho " + n + "\n");
             String inputs = "step=test\nname=" + n + "\n";
-            cache.store(OutputCache.key(inputs), inputs, dir, null);
-            keys.add(OutputCache.key(inputs));
+            cache.store(EntryLayout.key(inputs), inputs, dir, null);
+            keys.add(EntryLayout.key(inputs));
         }
         return keys;
     }
 
-    private OutputCache local(String name) {
-        return new OutputCache(tmp.resolve(name), 1L << 30, new RecordingLog());
+    private DirectoryStore local(String name) {
+        return new DirectoryStore(tmp.resolve(name), 1L << 30, new RecordingLog());
     }
 
     private static long warnings(RecordingLog log, String text) {
@@ -134,22 +140,23 @@ class RemoteCacheServerTest {
     @Test
     void withoutTrustedKeysNoEntryIsTakenAndTheReaderIsToldBothWaysOut() throws Exception {
         Server s = server(null);
-        OutputCache one = local("one");
+        DirectoryStore one = local("one");
         List<String> keys = entries(one, "a", "b");
         RecordingLog pusher = new RecordingLog();
-        RemoteCache push = tier(s.url(), List.of(), null, false, pusher);
-        keys.forEach(k -> assertTrue(push.push(k, one, "step " + k) > 0));
+        TieredCache push = tiers(one, s.url(), List.of(), null, false, pusher);
+        keys.forEach(k -> push.share("step " + k, k));
+        keys.forEach(k -> assertTrue(s.files.containsKey("/cache/" + k + ".entry"), "pushed: " + s.requests));
         assertEquals(1, warnings(pusher, "readers take them only with -Dpuipui.remoteCache.acceptUnsigned=true"),
                 "an unsigned push is warned of once: " + pusher.lines);
         int asked = s.requests.size();
 
         RecordingLog reader = new RecordingLog();
-        RemoteCache read = tier(s.url(), List.of(), null, false, reader);
-        OutputCache two = local("two");
+        DirectoryStore two = local("two");
+        TieredCache read = tiers(two, s.url(), List.of(), null, false, reader);
         for (String k : keys) {
-            assertEquals(-1, read.pull(k, two, "step " + k));
-            assertTrue(!read.has(k, "step " + k));
-            assertTrue(!two.contains(k));
+            assertTrue(!read.bring("step " + k, k));
+            assertTrue(!read.has("step " + k, k));
+            assertTrue(!two.has(k));
         }
         assertEquals(asked, s.requests.size(), "the server is not asked: " + s.requests);
         assertEquals(1, warnings(reader, "is not read: no trusted keys are named"), reader.lines.toString());
@@ -158,11 +165,11 @@ class RemoteCacheServerTest {
 
         // the explicit switch: every entry taken, warned of once
         RecordingLog opted = new RecordingLog();
-        RemoteCache accepting = tier(s.url(), List.of(), null, true, opted);
-        OutputCache three = local("three");
+        DirectoryStore three = local("three");
+        TieredCache accepting = tiers(three, s.url(), List.of(), null, true, opted);
         for (String k : keys) {
-            assertTrue(accepting.pull(k, three, "step " + k) > 0);
-            assertTrue(three.contains(k));
+            assertTrue(accepting.bring("step " + k, k));
+            assertTrue(three.has(k));
         }
         assertEquals(1, warnings(opted, "taking entries that no trusted key signed"), opted.lines.toString());
     }
@@ -173,8 +180,8 @@ class RemoteCacheServerTest {
         Server redirecting = server(elsewhere.url().replace("/cache/", ""));
         KeyPair k = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         RecordingLog log = new RecordingLog();
-        RemoteCache read = tier(redirecting.url(), List.of(k.getPublic()), null, false, log);
-        assertEquals(-1, read.pull("c".repeat(64), local("two"), "step c"));
+        TieredCache read = tiers(local("two"), redirecting.url(), List.of(k.getPublic()), null, false, log);
+        assertTrue(!read.bring("step c", "c".repeat(64)));
         assertEquals(List.of(), elsewhere.requests, "the other server got nothing");
         assertTrue(redirecting.requests.stream().allMatch(r -> r.endsWith("auth=null")),
                 "no Authorization header over plain http: " + redirecting.requests);
@@ -182,15 +189,16 @@ class RemoteCacheServerTest {
         assertEquals(1, warnings(log, "the credentials of its <server> in settings.xml are not sent"),
                 log.lines.toString());
         int asked = redirecting.requests.size();
-        assertEquals(-1, read.pull("d".repeat(64), local("three"), "step d"));
+        assertTrue(!read.bring("step d", "d".repeat(64)));
         assertEquals(asked, redirecting.requests.size(), "a tier that redirected is asked no more in this build");
     }
 
     /** One unsigned entry on {@code s}, pushed from a cache of its own; returns its key. */
     private String pushed(Server s) throws IOException {
-        OutputCache one = local("pusher");
+        DirectoryStore one = local("pusher");
         String key = entries(one, "big").get(0);
-        assertTrue(tier(s.url(), List.of(), null, false, new RecordingLog()).push(key, one, "big") > 0);
+        tiers(one, s.url(), List.of(), null, false, new RecordingLog()).share("big", key);
+        assertTrue(s.files.containsKey("/cache/" + key + ".entry"));
         return key;
     }
 
@@ -210,8 +218,8 @@ class RemoteCacheServerTest {
         String entry = "/cache/" + key + ".entry";
         s.files.put(entry, new String(s.files.get(entry)).replaceAll("size [0-9]+", "size 999999999999").getBytes());
         RecordingLog log = new RecordingLog();
-        OutputCache reader = local("reader");
-        assertEquals(-1, tier(s.url(), List.of(), null, true, log).pull(key, reader, "big"));
+        DirectoryStore reader = local("reader");
+        assertTrue(!tiers(reader, s.url(), List.of(), null, true, log).bring("big", key));
         assertEquals(1, warnings(log, "more than the build cache's bound"), log.lines.toString());
         assertEquals(0, bytesIn(reader.root().resolve("tmp")), "nothing written");
 
@@ -226,7 +234,7 @@ class RemoteCacheServerTest {
             }
         });
         RecordingLog log2 = new RecordingLog();
-        assertEquals(-1, tier(t.url(), List.of(), null, true, log2).pull(key2, local("reader2"), "big"));
+        assertTrue(!tiers(local("reader2"), t.url(), List.of(), null, true, log2).bring("big", key2));
         assertEquals(1, warnings(log2, "and its entry says"), log2.lines.toString());
     }
 
@@ -247,14 +255,14 @@ class RemoteCacheServerTest {
             }
         });
         RecordingLog log = new RecordingLog();
-        RemoteCache read = tier(s.url(), List.of(), null, true, log).withEntryFileDeadline(java.time.Duration
-                .ofSeconds(2));
+        TieredCache read = TieredCache.of(local("reader"), log).withRemote(store(s.url(), List.of(), null, true)
+                .withEntryFileDeadline(java.time.Duration.ofSeconds(2)));
         long start = System.nanoTime();
-        assertEquals(-1, read.pull(key, local("reader"), "big"));
+        assertTrue(!read.bring("big", key));
         assertTrue(System.nanoTime() - start < 15_000_000_000L, "cut off near its deadline");
         assertEquals(1, warnings(log, "did not send all of it in 2 s"), log.lines.toString());
         int asked = s.requests.size();
-        assertEquals(-1, read.pull(key, local("reader2"), "big"));
+        assertTrue(!read.bring("big", key));
         assertEquals(asked, s.requests.size(), "a tier that timed out is asked no more in this build");
     }
 
@@ -276,27 +284,27 @@ class RemoteCacheServerTest {
         byte[] hostile = bytes.toByteArray();
         s.files.put(tarball, hostile);
         String entry = "/cache/" + key + ".entry";
-        s.files.put(entry, (RemoteCache.FORMAT + "\nkey " + key + "\nsha256 " + io.github.puipui.files.Sha256.of(
+        s.files.put(entry, (HttpStore.FORMAT + "\nkey " + key + "\nsha256 " + io.github.puipui.files.Sha256.of(
                 hostile) + "\nsize " + hostile.length + "\n").getBytes());
         RecordingLog log = new RecordingLog();
-        RemoteCache read = tier(s.url(), List.of(), null, true, log);
-        OutputCache reader = local("reader");
-        assertEquals(-1, read.pull(key, reader, "big"));
+        DirectoryStore reader = local("reader");
+        TieredCache read = tiers(reader, s.url(), List.of(), null, true, log);
+        assertTrue(!read.bring("big", key));
         assertEquals(1, warnings(log, "served an entry that cannot be used"), log.lines.toString());
         assertEquals(0, warnings(log, "cannot be reached"), log.lines.toString());
         assertTrue(!Files.exists(tmp.resolve("escape")));
-        assertTrue(read.has(key, "big"), "the tier is still in use");
+        assertTrue(read.has("big", key), "the tier is still in use");
     }
 
     @Test
     void aLocalHitTheServerLacksIsPushedSignedAndATrustingReaderTakesIt() throws Exception {
         Server s = server(null);
         KeyPair k = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        OutputCache one = local("one");
+        DirectoryStore one = local("one");
         String key = entries(one, "a").get(0);
         RecordingLog log = new RecordingLog();
-        one.withRemote(tier(s.url(), List.of(k.getPublic()), k.getPrivate(), false, log));
-        CachedStep.How how = new CachedStep(one, log).run("a", tmp.resolve("out-a"), "step=test\nname=a\n", null,
+        CachedStep.How how = new CachedStep(tiers(one, s.url(), List.of(k.getPublic()), k.getPrivate(), false, log),
+                log).run("a", tmp.resolve("out-a"), "step=test\nname=a\n", null,
                 partial -> {
                     throw new AssertionError("found in the local cache: nothing to build");
                 });
@@ -307,20 +315,40 @@ class RemoteCacheServerTest {
 
         // signed: a reader that trusts the key takes it, with no warning but plain http's
         RecordingLog reader = new RecordingLog();
-        OutputCache two = local("two");
-        assertTrue(tier(s.url(), List.of(k.getPublic()), null, false, reader).pull(key, two, "a") > 0);
-        assertTrue(two.contains(key));
-        assertEquals(List.of(), reader.lines.stream().filter(l -> !l.contains("credentials")).toList());
+        DirectoryStore two = local("two");
+        assertTrue(tiers(two, s.url(), List.of(k.getPublic()), null, false, reader).bring("a", key));
+        assertTrue(two.has(key));
+        assertEquals(List.of(), reader.lines.stream().filter(l -> l.startsWith("WARN ") && !l.contains("credentials"))
+                .toList());
+    }
+
+    @Test
+    void aServerThatCannotBeReachedIsWarnedOfOncePerBuildAndAgainInTheNext() throws Exception {
+        Server s = server(null);
+        String url = s.url();
+        s.close(); // nothing listens there any more
+        KeyPair k = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        for (int build = 1; build <= 2; build++) {
+            RecordingLog log = new RecordingLog();
+            TieredCache cache = tiers(local("build" + build), url, List.of(k.getPublic()), k.getPrivate(), false, log);
+            for (String key : List.of("a".repeat(64), "b".repeat(64), "c".repeat(64))) {
+                assertTrue(!cache.has("step", key));
+                assertTrue(!cache.bring("step", key));
+            }
+            assertEquals(1, warnings(log, "cannot be reached"), "build " + build + ": " + log.lines);
+            assertTrue(cache.usable(), "the local tier is still used");
+        }
     }
 
     @Test
     void plainHttpIsRefusedForAnyHostButThisMachine() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RemoteCache.Config("it",
-                URI.create("http://cache.example.org/puipui/"), null, null, false, List.of(), null, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new HttpStore.Config("it",
+                URI.create("http://cache.example.org/puipui/"), null, null, false, new EntrySigning(List.of(), null),
+                false));
         assertTrue(e.getMessage().contains("must be https://"), e.getMessage());
         for (String ok : List.of("https://cache.example.org/puipui", "http://127.0.0.1:8080/c/", "http://localhost/c",
                 "http://[::1]:81/")) {
-            new RemoteCache.Config("it", URI.create(ok), null, null, false, List.of(), null, false);
+            new HttpStore.Config("it", URI.create(ok), null, null, false, new EntrySigning(List.of(), null), false);
         }
     }
 }

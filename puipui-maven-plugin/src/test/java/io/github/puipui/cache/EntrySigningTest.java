@@ -15,11 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.puipui.BuildLog;
 import io.github.puipui.fetch.Transport;
 
-/** The remote tier's entry files: signed by the pusher's key, used only when a trusted key signed them. */
-class RemoteCacheTest {
+/** Entry files: signed by the pusher's key, used only when a trusted key signed them. */
+class EntrySigningTest {
     @TempDir
     Path tmp;
 
@@ -35,9 +34,9 @@ class RemoteCacheTest {
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n");
     }
 
-    private RemoteCache cache(List<java.security.PublicKey> trusted, java.security.PrivateKey signing) {
-        return new RemoteCache(new RemoteCache.Config("test", URI.create("http://127.0.0.1:1/cache"), null, null, true,
-                trusted, signing, false), new Transport(null), BuildLog.SILENT);
+    private HttpStore cache(List<java.security.PublicKey> trusted, java.security.PrivateKey signing) {
+        return new HttpStore(new HttpStore.Config("test", URI.create("http://127.0.0.1:1/cache"), null, null, true,
+                new EntrySigning(trusted, signing), false), new Transport(null), 1L << 30);
     }
 
     @Test
@@ -45,28 +44,28 @@ class RemoteCacheTest {
         KeyPair ours = ed25519();
         KeyPair theirs = ed25519();
         // the keys as openssl writes them: PKCS#8 and X.509 PEM files
-        java.security.PrivateKey signing = RemoteCache.readPrivateKey(pem("PRIVATE KEY", ours.getPrivate().getEncoded(),
+        java.security.PrivateKey signing = EntrySigning.readPrivateKey(pem("PRIVATE KEY", ours.getPrivate().getEncoded(),
                 "signing.pem"));
-        java.security.PublicKey trusted = RemoteCache.readPublicKey(pem("PUBLIC KEY", ours.getPublic().getEncoded(),
+        java.security.PublicKey trusted = EntrySigning.readPublicKey(pem("PUBLIC KEY", ours.getPublic().getEncoded(),
                 "trusted.pem"));
         String signed = cache(List.of(), signing).entryText(KEY, SHA, 1234);
-        assertTrue(signed.contains("signature ed25519 " + RemoteCache.keyId(ours.getPublic()) + " "), signed);
+        assertTrue(signed.contains("signature ed25519 " + EntrySigning.keyId(ours.getPublic()) + " "), signed);
 
-        RemoteCache checking = cache(List.of(trusted), null);
+        HttpStore checking = cache(List.of(trusted), null);
         assertEquals("1234", checking.parse(signed, KEY).get("size"));
         assertEquals(SHA, checking.parse(signed, KEY).get("sha256"));
 
         String tampered = signed.replace("size 1234", "size 1235");
-        RemoteCache.DamagedException e = assertThrows(RemoteCache.DamagedException.class,
+        DamagedEntryException e = assertThrows(DamagedEntryException.class,
                 () -> checking.parse(tampered, KEY));
         assertTrue(e.getMessage().contains("does not verify"), e.getMessage());
         String unsigned = cache(List.of(), null).entryText(KEY, SHA, 1234);
-        e = assertThrows(RemoteCache.DamagedException.class, () -> checking.parse(unsigned, KEY));
+        e = assertThrows(DamagedEntryException.class, () -> checking.parse(unsigned, KEY));
         assertTrue(e.getMessage().contains("not signed"), e.getMessage());
         String byAnother = cache(List.of(), theirs.getPrivate()).entryText(KEY, SHA, 1234);
-        e = assertThrows(RemoteCache.DamagedException.class, () -> checking.parse(byAnother, KEY));
+        e = assertThrows(DamagedEntryException.class, () -> checking.parse(byAnother, KEY));
         assertTrue(e.getMessage().contains("not a trusted key"), e.getMessage());
-        e = assertThrows(RemoteCache.DamagedException.class, () -> checking.parse(signed, "c".repeat(64)));
+        e = assertThrows(DamagedEntryException.class, () -> checking.parse(signed, "c".repeat(64)));
         assertTrue(e.getMessage().contains("not the entry's"), e.getMessage());
 
         // without trusted keys, signatures are not asked for

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.puipui.BuildLog;
 import io.github.puipui.files.Sha256;
 
-class OutputCacheTest {
+/** The build cache's directory store, and the entry layout it keeps, through the tiered cache's failure policy. */
+class DirectoryStoreTest {
     @TempDir
     Path tmp;
 
@@ -38,36 +39,41 @@ class OutputCacheTest {
         return dir;
     }
 
-    private OutputCache cache(long maxBytes) {
-        return new OutputCache(tmp.resolve("cache"), maxBytes, BuildLog.SILENT);
+    private DirectoryStore cache(long maxBytes) {
+        return new DirectoryStore(tmp.resolve("cache"), maxBytes, BuildLog.SILENT);
+    }
+
+    /** Restores through a tiered cache of this one store, which removes an entry that cannot be used. */
+    private boolean restore(DirectoryStore cache, String key, Path target, String relocate) {
+        return TieredCache.of(cache, BuildLog.SILENT).restore("test", key, target, relocate);
     }
 
     @Test
     void restoresWhatWasStoredWithModesLinksAndInputs() throws Exception {
-        OutputCache cache = cache(1 << 30);
-        String key = OutputCache.key("inputs 1");
-        assertFalse(cache.restore(key, tmp.resolve("out"), null), "a miss before the store");
+        DirectoryStore cache = cache(1 << 30);
+        String key = EntryLayout.key("inputs 1");
+        assertFalse(restore(cache, key, tmp.resolve("out"), null), "a miss before the store");
         assertTrue(cache.store(key, "inputs 1", sample("a", "v1"), null));
         assertFalse(cache.store(key, "inputs 1", sample("b", "other"), null), "an existing entry is kept");
-        assertTrue(cache.restore(key, tmp.resolve("out"), null));
+        assertTrue(restore(cache, key, tmp.resolve("out"), null));
         assertEquals("v1", Files.readString(tmp.resolve("out/image/usr/bin/tool")));
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("out/image/usr/bin/tool"))));
         assertEquals(Path.of("tool"), Files.readSymbolicLink(tmp.resolve("out/image/usr/bin/alias")));
         assertArrayEquals(new byte[] {'!', 0, 1, 2, '/', 'x'}, Files.readAllBytes(tmp.resolve("out/staging/lib/libx.a")));
-        assertEquals("inputs 1", Files.readString(cache.root().resolve(key).resolve(OutputCache.INPUTS)));
+        assertEquals("inputs 1", Files.readString(cache.root().resolve(key).resolve(EntryLayout.INPUTS)));
     }
 
     @Test
     void relocatesTheBuildDirectoryInTextFilesOnly() throws Exception {
-        OutputCache cache = cache(1 << 30);
+        DirectoryStore cache = cache(1 << 30);
         Path dir = sample("a", "v1");
         Files.writeString(dir.resolve("staging/lib/pkgconfig/x.pc"), "prefix=/work/one/staging\nlibdir=${prefix}/lib\n");
         Files.write(dir.resolve("staging/lib/bin.a"), "\0/work/one/staging".getBytes(StandardCharsets.UTF_8));
-        String key = OutputCache.key("relocate");
+        String key = EntryLayout.key("relocate");
         cache.store(key, "relocate", dir, "/work/one/staging");
         String stored = Files.readString(cache.root().resolve(key).resolve("files/staging/lib/pkgconfig/x.pc"));
         assertFalse(stored.contains("/work/one"), stored);
-        assertTrue(cache.restore(key, tmp.resolve("out"), "/home/u/clone two/staging"));
+        assertTrue(restore(cache, key, tmp.resolve("out"), "/home/u/clone two/staging"));
         assertEquals("prefix=/home/u/clone two/staging\nlibdir=${prefix}/lib\n",
                 Files.readString(tmp.resolve("out/staging/lib/pkgconfig/x.pc")));
         assertArrayEquals("\0/work/one/staging".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(tmp.resolve("out/staging/lib/bin.a")));
@@ -75,14 +81,14 @@ class OutputCacheTest {
 
     @Test
     void aDamagedEntryIsAMissIsRemovedAndLeavesTheTargetAlone() throws Exception {
-        OutputCache cache = cache(1 << 30);
-        String key = OutputCache.key("damaged");
+        DirectoryStore cache = cache(1 << 30);
+        String key = EntryLayout.key("damaged");
         cache.store(key, "damaged", sample("a", "good bytes"), null);
         Files.writeString(cache.root().resolve(key).resolve("files/image/usr/bin/tool"), "evil bytes");
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
         Files.writeString(out.resolve("previous"), "kept");
-        assertFalse(cache.restore(key, out, null));
+        assertFalse(restore(cache, key, out, null));
         assertFalse(Files.exists(cache.root().resolve(key)), "the damaged entry is removed");
         assertEquals("kept", Files.readString(out.resolve("previous")), "nothing is half-restored");
         try (var s = Files.list(tmp)) {
@@ -92,34 +98,34 @@ class OutputCacheTest {
 
     @Test
     void aMissingFileOrHostileManifestIsAMiss() throws Exception {
-        OutputCache cache = cache(1 << 30);
-        String k1 = OutputCache.key("missing");
+        DirectoryStore cache = cache(1 << 30);
+        String k1 = EntryLayout.key("missing");
         cache.store(k1, "missing", sample("a", "x"), null);
         Files.delete(cache.root().resolve(k1).resolve("files/image/usr/bin/tool"));
-        assertFalse(cache.restore(k1, tmp.resolve("out"), null));
+        assertFalse(restore(cache, k1, tmp.resolve("out"), null));
 
-        String k2 = OutputCache.key("hostile");
+        String k2 = EntryLayout.key("hostile");
         cache.store(k2, "hostile", sample("b", "x"), null);
-        Path manifest = cache.root().resolve(k2).resolve(OutputCache.MANIFEST);
+        Path manifest = cache.root().resolve(k2).resolve(EntryLayout.MANIFEST);
         Files.writeString(manifest, Files.readString(manifest).replace(" image/usr/bin/tool", " ../../../escape"));
-        assertFalse(cache.restore(k2, tmp.resolve("out"), null));
+        assertFalse(restore(cache, k2, tmp.resolve("out"), null));
         assertFalse(Files.exists(tmp.resolve("escape")));
 
         // a mode that is no octal mode: a miss, the entry removed, the cache still in use
-        String k3 = OutputCache.key("bad mode");
+        String k3 = EntryLayout.key("bad mode");
         cache.store(k3, "bad mode", sample("c", "x"), null);
-        Path m3 = cache.root().resolve(k3).resolve(OutputCache.MANIFEST);
+        Path m3 = cache.root().resolve(k3).resolve(EntryLayout.MANIFEST);
         Files.writeString(m3, Files.readString(m3).replace(" 0755 ", " 9999 "));
-        assertFalse(cache.restore(k3, tmp.resolve("out"), null));
-        assertFalse(cache.contains(k3), "the bad entry is removed");
-        String k4 = OutputCache.key("fine");
+        assertFalse(restore(cache, k3, tmp.resolve("out"), null));
+        assertFalse(cache.has(k3), "the bad entry is removed");
+        String k4 = EntryLayout.key("fine");
         cache.store(k4, "fine", sample("d", "x"), null);
-        assertTrue(cache.restore(k4, tmp.resolve("out"), null), "the cache is still in use");
+        assertTrue(restore(cache, k4, tmp.resolve("out"), null), "the cache is still in use");
     }
 
     @Test
     void aFileLargerThanTheHeapIsRestoredAsAStream() throws Exception {
-        OutputCache cache = cache(1L << 40);
+        DirectoryStore cache = cache(1L << 40);
         Path dir = Files.createDirectories(tmp.resolve("big/image"));
         try (var out = Files.newOutputStream(dir.resolve("blob"))) {
             byte[] chunk = new byte[1 << 20];
@@ -128,7 +134,7 @@ class OutputCacheTest {
                 out.write(chunk);
             }
         }
-        String key = OutputCache.key("big");
+        String key = EntryLayout.key("big");
         cache.store(key, "big", tmp.resolve("big"), null);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
                 "-cp", System.getProperty("java.class.path"), RestoreChild.class.getName(), cache.root().toString(), key,
@@ -140,12 +146,12 @@ class OutputCacheTest {
 
     @Test
     void aRestoredFileIsNeverSetuidOrWritableByOthers() throws Exception {
-        OutputCache cache = cache(1 << 30);
-        String key = OutputCache.key("setuid");
+        DirectoryStore cache = cache(1 << 30);
+        String key = EntryLayout.key("setuid");
         cache.store(key, "setuid", sample("s", "x"), null);
-        Path manifest = cache.root().resolve(key).resolve(OutputCache.MANIFEST);
+        Path manifest = cache.root().resolve(key).resolve(EntryLayout.MANIFEST);
         Files.writeString(manifest, Files.readString(manifest).replace(" 0755 ", " 6777 "));
-        assertTrue(cache.restore(key, tmp.resolve("out"), null));
+        assertTrue(restore(cache, key, tmp.resolve("out"), null));
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 tmp.resolve("out/image/usr/bin/tool"))));
         assertEquals(0, (int) Files.getAttribute(tmp.resolve("out/image/usr/bin/tool"), "unix:mode") & 07022,
@@ -154,18 +160,18 @@ class OutputCacheTest {
 
     @Test
     void aLinkChainInAManifestCannotCarryARestoreOutsideItsTarget() throws Exception {
-        OutputCache cache = cache(1 << 30);
-        String key = OutputCache.key("chain");
+        DirectoryStore cache = cache(1 << 30);
+        String key = EntryLayout.key("chain");
         cache.store(key, "chain", sample("c", "x"), null);
         Path entry = cache.root().resolve(key);
         Path payload = Files.createDirectories(entry.resolve("files/a/b/l1")).resolve("planted");
         Files.writeString(payload, "planted");
-        Files.writeString(entry.resolve(OutputCache.MANIFEST), String.join("\n",
+        Files.writeString(entry.resolve(EntryLayout.MANIFEST), String.join("\n",
                 "link 5 ../.. a/b/l0",
                 "link 5 l0/.. a/b/l1",
                 Sha256.of(payload) + " 644 7 a/b/l1/planted", ""));
         Path target = Files.createDirectories(tmp.resolve("deep/step/out"));
-        assertFalse(cache.restore(key, target, null));
+        assertFalse(restore(cache, key, target, null));
         try (var all = Files.walk(tmp.resolve("deep"))) {
             assertTrue(all.noneMatch(p -> p.getFileName().toString().equals("planted")), "nothing written anywhere");
         }
@@ -174,27 +180,27 @@ class OutputCacheTest {
 
     @Test
     void anEntryAnotherUserOwnsIsNotRestored() throws Exception {
-        OutputCache cache = cache(1 << 30);
-        String key = OutputCache.key("planted");
+        DirectoryStore cache = cache(1 << 30);
+        String key = EntryLayout.key("planted");
         cache.store(key, "planted", sample("d", "x"), null);
         Files.setAttribute(cache.root().resolve(key), "unix:uid", SharedCacheTest.OTHER_UID);
-        assertFalse(cache.restore(key, tmp.resolve("out"), null), "an entry another user could have written is a miss");
+        assertFalse(restore(cache, key, tmp.resolve("out"), null), "an entry another user could have written is a miss");
         assertFalse(Files.exists(tmp.resolve("out")));
     }
 
     @Test
     void anEntryIsBoundToItsKey() throws Exception {
-        OutputCache cache = cache(1 << 30);
-        String key = OutputCache.key("inputs A");
+        DirectoryStore cache = cache(1 << 30);
+        String key = EntryLayout.key("inputs A");
         cache.store(key, "inputs A", sample("d", "x"), null);
-        Files.writeString(cache.root().resolve(key).resolve(OutputCache.INPUTS), "inputs B");
-        assertFalse(cache.restore(key, tmp.resolve("out"), null), "an entry filed under another key is not served");
+        Files.writeString(cache.root().resolve(key).resolve(EntryLayout.INPUTS), "inputs B");
+        assertFalse(restore(cache, key, tmp.resolve("out"), null), "an entry filed under another key is not served");
     }
 
     @Test
     void concurrentStoresOfOneKeyLeaveOneCompleteEntry() throws Exception {
-        OutputCache cache = cache(1 << 30);
-        String key = OutputCache.key("race");
+        DirectoryStore cache = cache(1 << 30);
+        String key = EntryLayout.key("race");
         List<Path> dirs = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             dirs.add(sample("s" + i, "same"));
@@ -210,7 +216,7 @@ class OutputCacheTest {
         }
         pool.shutdown();
         assertEquals(1, winners);
-        assertTrue(cache.restore(key, tmp.resolve("out"), null));
+        assertTrue(restore(cache, key, tmp.resolve("out"), null));
         assertEquals("same", Files.readString(tmp.resolve("out/image/usr/bin/tool")));
         try (var s = Files.list(cache.root().resolve("tmp"))) {
             assertEquals(0, s.count(), "no temporary entry is left behind");
@@ -219,26 +225,26 @@ class OutputCacheTest {
 
     @Test
     void staysWithinItsBoundByRemovingTheLeastRecentlyUsed() throws Exception {
-        OutputCache cache = cache(3 * 1024 + 512);
+        DirectoryStore cache = cache(3 * 1024 + 512);
         String[] keys = new String[4];
         for (int i = 0; i < 3; i++) {
-            keys[i] = OutputCache.key("entry " + i);
+            keys[i] = EntryLayout.key("entry " + i);
             Path d = tmp.resolve("e" + i);
             Files.createDirectories(d);
             Files.write(d.resolve("blob"), new byte[1024]);
             cache.store(keys[i], "entry " + i, d, null);
             Files.setLastModifiedTime(cache.root().resolve(keys[i]), FileTime.fromMillis(1_000_000L * (i + 1)));
         }
-        assertTrue(cache.restore(keys[0], tmp.resolve("out"), null), "entry 0 is now the most recently used");
-        keys[3] = OutputCache.key("entry 3");
+        assertTrue(restore(cache, keys[0], tmp.resolve("out"), null), "entry 0 is now the most recently used");
+        keys[3] = EntryLayout.key("entry 3");
         Path d = tmp.resolve("e3");
         Files.createDirectories(d);
         Files.write(d.resolve("blob"), new byte[1024]);
         cache.store(keys[3], "entry 3", d, null);
-        assertTrue(cache.contains(keys[0]));
-        assertFalse(cache.contains(keys[1]), "the least recently used entry is removed");
-        assertTrue(cache.contains(keys[2]));
-        assertTrue(cache.contains(keys[3]));
+        assertTrue(cache.has(keys[0]));
+        assertFalse(cache.has(keys[1]), "the least recently used entry is removed");
+        assertTrue(cache.has(keys[2]));
+        assertTrue(cache.has(keys[3]));
         assertTrue(cache.size() <= 3 * 1024 + 512 + 3 * 512, "size " + cache.size());
     }
 }

@@ -20,6 +20,7 @@ try {
     }
     def entries = new File(basedir, 'www/cache').listFiles().findAll { it.name.endsWith('.entry') }
     assert entries && entries.every { it.text.contains('\nsignature ed25519 ') } : 'every entry is signed'
+    assert bytes(push, 'pushed to') > 0 : 'the pushes name the bytes they sent'
     figures << String.format('machine 1 pushed %,d bytes (%d entries)%n', bytes(push, 'pushed to'), entries.size())
 
     // 2: machine 2, same commit, empty build cache: every step from nginx, nothing compiled, the same bytes
@@ -29,6 +30,7 @@ try {
                   'toolchain: musl sysroot']) {
         assert second =~ /${arch} ${step}: fetched from the remote cache it-remote-cache/ : "${step} was not fetched"
     }
+    assert bytes(second, 'fetched from') > 0 : 'the fetches name the bytes they received'
     assert !(second =~ /: building|kernel: make|musl configure|musl make|headers_install/) : 'machine 2 compiled something'
     // and fetched no source: every step's likely key (from the digests the sources may have) was on the server
     assert second.contains('sources: none needed') : 'machine 2 planned to fetch sources'

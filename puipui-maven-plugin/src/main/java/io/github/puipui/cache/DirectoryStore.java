@@ -76,8 +76,8 @@ public final class DirectoryStore implements EntryStore {
 
     /** The entry's own directory: read it, never change it. */
     @Override
-    public Path get(String key, Path scratch) {
-        return has(key) ? entry(key) : null;
+    public Delivered get(String key, Path scratch) {
+        return has(key) ? new Delivered(entry(key), 0) : null;
     }
 
     /**

@@ -100,7 +100,12 @@ public final class HttpStore implements EntryStore {
 
     @Override
     public String describe() {
-        return "the remote cache " + config.serverId() + " (" + config.url() + ")";
+        return name() + " (" + config.url() + ")";
+    }
+
+    @Override
+    public String name() {
+        return "the remote cache " + config.serverId();
     }
 
     /** Whether entries are read: when keys are trusted (each entry then needs a signature), or unsigned ones taken. */
@@ -168,7 +173,7 @@ public final class HttpStore implements EntryStore {
     }
 
     @Override
-    public Path get(String key, Path scratch) throws IOException {
+    public Delivered get(String key, Path scratch) throws IOException {
         URI entryUri = config.url().resolve(key + ".entry");
         String text;
         try (Transport.Exchange x = get(entryUri, entryFileDeadline)) {
@@ -200,7 +205,8 @@ public final class HttpStore implements EntryStore {
         }
         received.addAndGet(text.length() + size);
         try { // the server answered: whatever is wrong now is the entry's, not the server's
-            return new Extractor(Extractor.Kind.BINARIES).extractTree(archive, sha, scratch.resolve("x"));
+            return new Delivered(new Extractor(Extractor.Kind.BINARIES).extractTree(archive, sha, scratch.resolve("x")),
+                    text.length() + size);
         } catch (IOException | RuntimeException e) {
             throw new DamagedEntryException(e.getMessage() != null ? e.getMessage() : e.toString());
         }

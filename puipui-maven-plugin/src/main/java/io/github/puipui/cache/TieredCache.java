@@ -174,10 +174,10 @@ public final class TieredCache {
             Path scratch = null;
             try {
                 scratch = first.scratch("from-" + key);
-                Path entry = t.store.get(key, scratch);
-                if (entry != null) {
-                    long bytes = first.put(key, entry, scratch);
-                    log.info(String.format("%s: fetched from %s (%,d bytes)", what, t.store.describe(), bytes));
+                EntryStore.Delivered got = t.store.get(key, scratch);
+                if (got != null) {
+                    first.put(key, got.dir(), scratch);
+                    log.info(String.format("%s: fetched from %s (%,d bytes)", what, t.store.name(), got.transferred()));
                     return first.has(key);
                 }
             } catch (DamagedEntryException e) {
@@ -202,9 +202,9 @@ public final class TieredCache {
             Path scratch = null;
             try {
                 scratch = first.scratch("to-" + key);
-                long bytes = t.store.put(key, first.get(key, scratch), scratch);
+                long bytes = t.store.put(key, first.get(key, scratch).dir(), scratch);
                 if (bytes > 0) {
-                    log.info(String.format("%s: pushed to %s (%,d bytes)", what, t.store.describe(), bytes));
+                    log.info(String.format("%s: pushed to %s (%,d bytes)", what, t.store.name(), bytes));
                 }
             } catch (IOException | RuntimeException e) {
                 failed(t, what, e);

@@ -122,11 +122,11 @@ public final class DistroBinaries {
             if (s.outputs() != null) {
                 out.store(key, s.declaredInputs(), s.outputs(), s.relocate());
             } else {
-                Path entry = s.from().store.get(key, null);
+                DirectoryStore.Delivered entry = s.from().store.get(key, null);
                 if (entry == null) {
                     throw new IOException("the base's binaries of " + arch + " lack the step " + s.id());
                 }
-                out.put(key, entry, null);
+                out.put(key, entry.dir(), null);
             }
             keys.put(s.id(), key);
         }

@@ -1,4 +1,4 @@
-// The three projects (copies of guest/, like three clones), an empty ccache, and distccd on 127.0.0.1:36321,
+// The four projects (copies of guest/, like four clones), an empty ccache, and distccd on 127.0.0.1:36321,
 // ended when this Maven ends (and by verify.groovy).
 def version = new groovy.xml.XmlSlurper().parse(new File(basedir, '../../../pom.xml')).version.text()
 def copy = { File from, File to ->
@@ -11,7 +11,7 @@ def copy = { File from, File to ->
     }
     new File(to, 'pom.xml').text = new File(from, 'pom.xml').text.replace('@project.version@', version)
 }
-['distcc', 'ccache-1', 'ccache-2'].each { copy(new File(basedir, 'guest'), new File(basedir, it)) }
+['distcc', 'plain', 'ccache-1', 'ccache-2'].each { copy(new File(basedir, 'guest'), new File(basedir, it)) }
 new File(basedir, 'ccache-dir').deleteDir()
 ['ccache-1.stats', 'ccache-2.stats'].each { new File(basedir, it).delete() }
 new File(basedir, 'distcc-state').mkdirs()

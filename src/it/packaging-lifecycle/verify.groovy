@@ -4,7 +4,8 @@
 def log = new File(basedir, 'build.log').text
 def order = [/:fetch \(default-fetch\) @/,
              /:kernel \(default-kernel\) @/, /:userland \(default-userland\) @/, /:initramfs \(default-initramfs\) @/,
-             /:package \(default-package\) @/, /(maven-)?install(-plugin)?:3\.1\.3:install \(default-install\) @/]
+             /:package \(default-package\) @/, /:boot-test \(default-boot-test\) @/,
+             /:boot-verify \(default-boot-verify\) @/, /(maven-)?install(-plugin)?:3\.1\.3:install \(default-install\) @/]
 def at = order.collect { def m = log =~ it; m.find() ? m.start() : -1 }
 assert at.every { it >= 0 } : "missing lifecycle steps: ${order.findAll { !(log =~ it).find() }}"
 assert at == at.sort(false) : "lifecycle out of order: ${order} at ${at}"

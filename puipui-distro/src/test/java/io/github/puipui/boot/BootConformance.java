@@ -273,14 +273,4 @@ abstract class BootConformance {
             System.out.printf("power button to QEMU exit %s: %.2f s%n", arch(), s);
         }
     }
-
-    @Test
-    void poweroffInTheGuestStopsTheVm() throws Exception {
-        try (Guest g = new Guest(arch(), null, kernel, initramfs, work.resolve("poweroff"), new Guest.Options())) {
-            g.awaitSshBanner(BOOT);
-            g.ssh("poweroff", Duration.ofSeconds(30));
-            g.awaitExit(Duration.ofSeconds(10));
-            assertTrue(!g.isRunning());
-        }
-    }
 }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.TestInstance;
  * <li>upstream puipui-linux's CI: {@code -serial none}, the console on a virtconsole, memfd-backed memory, the
  * tarball's Image.gz or bzImage;</li>
  * <li>microVM monitors: x86_64's PVH {@code vmlinux} on QEMU {@code microvm}, aarch64's {@code Image} on {@code virt},
- * virtio-mmio devices only.</li>
+ * virtio-mmio devices only: booted by the lifecycle's boot-test goal (the guest contract on every kernel form), and
+ * here for the self-checks' exit statuses.</li>
  * </ul>
  * The host has no vhost-vsock, so vsock is exercised on the guest's loopback transport (CID 1). Each profile's
  * ssh-ready time is kept in {@code target/boot/<arch>/ssh-ready-<profile>.txt}.
@@ -201,21 +202,6 @@ abstract class ConsumerConformance {
     /** A serial console, net and an entropy device on virtio-mmio, as Firecracker gives a guest. */
     private Guest.Options microVm() {
         return ConsumerProfile.MICROVM.options(arch(), null);
-    }
-
-    @Test
-    void microVmLike() throws Exception {
-        Guest.Options o = microVm();
-        o.mac = GuestReport.randomMac();
-        try (Guest g = boot(ConsumerProfile.MICROVM, o)) {
-            GuestReport report = GuestReport.read(g, List.of(g.serialLog));
-            report.matches(o, images.kernelVersion);
-            assertEquals(List.of("net", "rng"), report.list("virtio").stream().map(v -> v.get("type")).sorted().toList());
-            assertEquals("0", g.sh("id -u").trim());
-            String nic = g.sh("readlink -f /sys/class/net/eth0").trim();
-            assertTrue(Pattern.compile("virtio[-_]mmio").matcher(nic).find(), "the NIC is on virtio-mmio: " + nic);
-            assertTrue(g.sh("ps").contains("VSOCK-LISTEN:2222"));
-        }
     }
 
     /** Boots with {@code checks} and puipui.check.poweroff; waits for QEMU to exit; returns the guest (closed). */

@@ -162,7 +162,7 @@ abstract class BuildParameters extends DistroParameters {
     protected String pluginVersion;
 
     /**
-     * Skip the work of the build goals (fetch, kernel, userland, initramfs, package).
+     * Skip the work of the build goals (fetch, kernel, userland, initramfs, package) and of boot-test.
      *
      * @since 0.1.0
      */

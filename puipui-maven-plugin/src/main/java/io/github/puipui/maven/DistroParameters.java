@@ -75,6 +75,16 @@ abstract class DistroParameters extends AbstractMojo {
     protected List<KconfigFragmentParameter> kconfigFragments = new ArrayList<>();
 
     /**
+     * The distro's own tests, run in each booted kernel form by the boot-test goal after the guest contract's checks:
+     * each a bootTest with a name, a command run as root in the guest, the exitStatus it must end with (default 0), an
+     * outputPattern its output must contain a match of, timeoutSeconds (default 60) and the one arch it is for.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    protected List<BootTestParameter> bootTests = new ArrayList<>();
+
+    /**
      * The root file system template: init, etc/inittab, etc/init.d/rcS, … (a derived distro has its base's).
      *
      * @since 0.1.0

@@ -267,6 +267,71 @@ public final class ProcessRunner {
     }
 
     /**
+     * Starts {@code command} in the background (a VM), its output and errors into {@code logFile}, in a process group
+     * of its own that is ended with the build; the caller waits for it, and ends it with {@link #end}.
+     */
+    public Process start(String step, List<String> command, Path logFile) throws BuildStepException {
+        log.debug(step + ": " + String.join(" ", command));
+        try {
+            Files.createDirectories(logFile.getParent());
+            List<String> cmd = new ArrayList<>(List.of("setsid"));
+            cmd.addAll(command);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            RUNNING.add(p);
+            return p;
+        } catch (IOException ioe) {
+            throw new BuildStepException(step + ": cannot run " + command.get(0) + ": " + ioe.getMessage(), ioe);
+        }
+    }
+
+    /** Ends a process {@link #start} started, with everything it started. */
+    public static void end(Process p) {
+        if (RUNNING.remove(p) || p.isAlive()) {
+            killGroup(p);
+        }
+    }
+
+    /** What a command did: its exit status (-1 when it was ended at its deadline) and its output and errors. */
+    public record Outcome(int exit, String output) {
+    }
+
+    /**
+     * Runs a short command (an ssh exchange) and returns its exit status and output, ending it after {@code timeout}.
+     */
+    public static Outcome capture(List<String> command, java.time.Duration timeout) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("setsid"));
+        cmd.addAll(command);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        RUNNING.add(p);
+        try {
+            java.util.concurrent.CompletableFuture<byte[]> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    return new byte[0];
+                }
+            });
+            boolean ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                killGroup(p);
+            }
+            String text = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+            return new Outcome(ended ? p.exitValue() : -1, text);
+        } catch (InterruptedException e) {
+            killGroup(p);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + command.get(0), e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            killGroup(p);
+            return new Outcome(-1, "");
+        } finally {
+            RUNNING.remove(p);
+        }
+    }
+
+    /**
      * What a short probe of the host prints (its output and errors, trimmed), e.g. {@code gcc -v}: empty when it
      * cannot run or fails. Probes read the host; they build nothing, so they get no log file of their own.
      */

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * validator for the part of JSON Schema the guest report's schema uses: type, const, enum, properties, required,
  * additionalProperties false, items, minimum and pattern.
  */
-final class Json {
+public final class Json {
     private final String s;
     private int i;
 
@@ -19,7 +19,7 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json j = new Json(text);
         Object v = j.value();
         j.space();
@@ -150,7 +150,7 @@ final class Json {
 
     /** The problems of {@code value} against {@code schema} (empty: valid), each with its JSON path. */
     @SuppressWarnings("unchecked")
-    static List<String> validate(Object value, Map<String, Object> schema, String path) {
+    public static List<String> validate(Object value, Map<String, Object> schema, String path) {
         List<String> problems = new ArrayList<>();
         if (schema.containsKey("const") && !equal(schema.get("const"), value)) {
             problems.add(path + ": not " + schema.get("const"));

@@ -7,7 +7,7 @@ def page = { String name ->
     assert f.isFile() : "${name} missing from ${site}: ${site.list()?.sort()}"
     f.text
 }
-def goals = ['fetch', 'kernel', 'userland', 'initramfs', 'package', 'update-kconfig', 'run', 'debian-sources', 'help']
+def goals = ['fetch', 'kernel', 'userland', 'initramfs', 'package', 'update-kconfig', 'run', 'debian-sources', 'boot-test', 'boot-verify', 'help']
 def index = page('plugin-info.html')
 goals.each { assert index.contains("${it}-mojo.html") : "plugin-info.html does not link the ${it} goal" }
 def kernel = page('kernel-mojo.html')
@@ -23,7 +23,7 @@ assert page('README.html').contains('Make your own distro')
 def guide = page('README.html')
 assert !(guide =~ /href="[^"]*src\/site\/markdown\//).find() : 'README.html links a page by its source path'
 def linked = (guide =~ /href="([^"#:\/]+\.html)"/).collect { it[1] }.unique()
-['lifecycle.html', 'internals.html', 'kernel.html', 'tests.html', 'performance.html'].each {
+['lifecycle.html', 'internals.html', 'kernel.html', 'tests.html', 'performance.html', 'boot-test.html'].each {
     assert linked.contains(it) : "README.html does not link ${it}: ${linked}"
 }
 linked.each { assert new File(site, it).isFile() : "README.html links ${it}, which the site does not have" }
@@ -32,6 +32,7 @@ linked.each { assert new File(site, it).isFile() : "README.html links ${it}, whi
     'internals.html'         : 'Why one command can build a plugin and a project that uses it',
     'kernel.html'            : 'Changing the kernel configuration',
     'guest-report.html'      : 'Exit status',
+    'boot-test.html'         : 'How the goal logs in',
     'userland.html'          : 'Declared as data in',
     'image.html'             : 'The file system template',
     'build-cache.html'       : 'Stopping a build',

@@ -176,6 +176,26 @@ abstract class BootConformance {
     }
 
     @Test
+    void blkRwReportsARestoreThatFailedAndKeepsWhatTheBlockHeld() throws Exception {
+        // a dd that cannot write the kept block back, as a disk that turns read-only under the check would
+        guest.sh("mkdir -p /tmp/shim && cat > /tmp/shim/dd <<'EOF'\n#!/bin/sh\ncase \"$*\" in\n"
+                + "  *if=/run/puipui/blk.*.keep\\ of=/dev/*) exit 1 ;;\nesac\nexec busybox dd \"$@\"\nEOF\n"
+                + "chmod +x /tmp/shim/dd");
+        Guest.Result r = guest.ssh("PATH=/tmp/shim:$PATH puipui-check blk:rw", Duration.ofSeconds(60));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("puipui.check: blk:rw fail: vda: restoring block"
+                + " ([0-9]+) failed: what it held is kept in (/run/puipui/blk\\.vda\\.[0-9]+\\.keep)").matcher(r.out());
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(m.find(), r.out());
+        assertEquals("512", guest.sh("wc -c < " + m.group(2)).trim(), "what the block held is kept");
+        // written back by hand, as the line says: the disk is as it was, and the check passes
+        guest.sh("dd if=" + m.group(2) + " of=/dev/vda bs=512 count=1 seek=" + m.group(1)
+                + " oflag=direct conv=notrunc 2>/dev/null && rm " + m.group(2));
+        Guest.Result again = guest.ssh("puipui-check blk:rw", Duration.ofSeconds(60));
+        assertEquals(0, again.exit(), again.out());
+        assertTrue(again.out().contains("(then restored it)"), again.out());
+    }
+
+    @Test
     void curlVerifiesHttpsWithTheGivenCa() throws Exception {
         mountShare();
         try (Tls.Server server = Tls.serve(share)) {
@@ -206,6 +226,22 @@ abstract class BootConformance {
         String lspci = guest.sh("lspci");
         for (String id : List.of("1af4:1041", "1af4:1042", "1af4:1043", "1af4:1044", "1af4:1045", "1af4:1049", "1af4:1050", "1af4:105a")) {
             assertTrue(lspci.contains(id), id + " in\n" + lspci);
+        }
+    }
+
+    @Test
+    void theVsockProbeConnectsAndNeverBindsThePortItWaitsFor() throws Exception {
+        // the report waits for the bridge with this probe while socat starts: a probe that bound the port could take
+        // it from socat, and the boot would have no bridge
+        assertEquals("1", guest.sh("puipui-vsock bound 7001; echo $?").trim(), "nothing listens yet");
+        guest.sh("rm -f /tmp/probed; socat -u VSOCK-LISTEN:7001,fork SYSTEM:'touch /tmp/probed' >/dev/null 2>&1 &"
+                + " for i in $(seq 50); do puipui-vsock bound 7001 && break; sleep 0.1; done");
+        try {
+            assertEquals("0", guest.sh("puipui-vsock bound 7001; echo $?").trim(), "the listener is up");
+            assertEquals("yes", guest.sh("for i in $(seq 50); do [ -e /tmp/probed ] && echo yes && break; sleep 0.1;"
+                    + " done").trim(), "the listener accepted the probe's connection: a connect probe, not a bind");
+        } finally {
+            guest.sh("pkill -f 'VSOCK-LISTEN:700[1]' || true"); // a pattern that is not its own command line
         }
     }
 

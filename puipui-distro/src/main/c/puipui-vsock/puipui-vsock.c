@@ -2,7 +2,8 @@
  * puipui-vsock: the vsock facts a shell cannot read.
  *
  *   puipui-vsock cid         print the guest's CID, as the kernel reports it on /dev/vsock
- *   puipui-vsock bound PORT  exit 0 if a vsock socket is bound to PORT (a listener is up), 1 if not
+ *   puipui-vsock bound PORT  exit 0 if a vsock listener is up on PORT (a connection to the guest's own CID is
+ *                            accepted), 1 if not; it never binds PORT
  *   puipui-vsock echo CID    bind a listener on CID, connect to it, send bytes and read them back
  *
  * Exit status: 0 yes/pass, 1 no/fail (with the reason on stderr), 2 usage. No stdio: it would triple the size.
@@ -80,17 +81,24 @@ static int cid(void)
 	return 0;
 }
 
+/*
+ * Something listens on the port when a connection to this guest's own CID (the loopback transport) is accepted; it
+ * is closed at once. The probe never binds the port: the listener it waits for may be about to bind it.
+ */
 static int bound(unsigned port)
 {
-	struct sockaddr_vm a = address(VMADDR_CID_ANY, port);
+	struct sockaddr_vm a = address(VMADDR_CID_LOCAL, port);
 	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return fail("socket");
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0)
-		return 1;
-	if (errno == EADDRINUSE)
+	alarm(2);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0) {
+		close(fd);
 		return 0;
-	return fail("bind");
+	}
+	if (errno == ECONNRESET || errno == ECONNREFUSED)
+		return 1;
+	return fail("connect to the guest's own CID");
 }
 
 static int echo(unsigned c)

@@ -39,15 +39,18 @@ public final class BootTests {
 
     private final Path work;
     private final Path reports;
-    private final boolean kvm;
+    private final String accel;
+    /** Set once the accelerator failed a boot: the rest boot with TCG at once. */
+    private final java.util.concurrent.atomic.AtomicBoolean accelFailed = new java.util.concurrent.atomic.AtomicBoolean();
     private final int parallel;
     private final BuildLog log;
     private final ProcessRunner runner;
 
-    public BootTests(Path work, Path reports, boolean kvm, int parallel, BuildLog log, ProcessRunner runner) {
+    /** {@code accel}: {@code tcg}, {@code kvm} or {@code hvf}; a boot it hangs is booted again with TCG. */
+    public BootTests(Path work, Path reports, String accel, int parallel, BuildLog log, ProcessRunner runner) {
         this.work = work;
         this.reports = reports;
-        this.kvm = kvm;
+        this.accel = accel;
         this.parallel = Math.max(1, parallel);
         this.log = log;
         this.runner = runner;
@@ -100,11 +103,7 @@ public final class BootTests {
                     }
                     Path dir = Files.createDirectories(work.resolve(form.arch().id()).resolve(form.kernel()));
                     forms.add(form);
-                    runs.add(pool.submit(() -> {
-                        log.info("boot test " + form.id() + " (" + form.machine() + ", " + form.cpus() + " vCPUs, "
-                                + (kvm ? "KVM" : "TCG") + "): booting");
-                        return new BootRun(form, kernel, initramfs, dir, key, kvm, schema, runner).run(tests);
-                    }));
+                    runs.add(pool.submit(() -> boot(form, kernel, initramfs, dir, key, schema, tests)));
                 }
             }
             int checks = 0;
@@ -124,6 +123,29 @@ public final class BootTests {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Boots one form with the accelerator, or with TCG when the accelerator did not get the guest to its report (KVM
+     * hangs on some hosts): warned once.
+     */
+    private List<CheckResult> boot(BootForm form, Path kernel, Path initramfs, Path dir, Path key,
+            Map<String, Object> schema, List<BootTest> tests) throws Exception {
+        String a = accelFailed.get() ? "tcg" : accel;
+        log.info("boot test " + form.id() + " (" + form.machine() + ", " + form.cpus() + " vCPUs, "
+                + a.toUpperCase(java.util.Locale.ROOT) + "): booting");
+        List<CheckResult> results = new BootRun(form, kernel, initramfs, dir, key, a, schema, runner).run(tests);
+        if (a.equals("tcg") || results.get(0).passed()) {
+            return results;
+        }
+        if (!accelFailed.getAndSet(true)) {
+            log.warn("boot tests: " + accel + " did not get " + form.id() + " to its report within "
+                    + BootRun.ACCELERATED_BOOT.toSeconds() + " s (QEMU's output: " + dir.resolve("qemu.log")
+                    + "); booting with TCG instead");
+        }
+        FileTrees.deleteTree(dir);
+        Files.createDirectories(dir);
+        return new BootRun(form, kernel, initramfs, dir, key, "tcg", schema, runner).run(tests);
     }
 
     private static List<CheckResult> get(Future<List<CheckResult>> run, BootForm form) throws InterruptedException,

@@ -32,7 +32,7 @@ final class GuestVm implements AutoCloseable {
     private final Path key;
     private final Process qemu;
 
-    GuestVm(BootForm form, Path kernel, Path initramfs, Path dir, boolean kvm, String cmdline, String mac, Path key,
+    GuestVm(BootForm form, Path kernel, Path initramfs, Path dir, String accel, String cmdline, String mac, Path key,
             ProcessRunner runner) throws IOException, BuildStepException {
         this.form = form;
         this.console = dir.resolve("console.log");
@@ -41,7 +41,7 @@ final class GuestVm implements AutoCloseable {
         this.sshPort = QemuCommand.freePort();
         Arch a = form.arch();
         boolean mmio = form.microvm();
-        List<String> cmd = QemuCommand.machine(a, kvm, mmio, BootForm.MEMORY_MIB, form.cpus());
+        List<String> cmd = QemuCommand.machine(a, accel, mmio, BootForm.MEMORY_MIB, form.cpus());
         cmd.addAll(List.of("-display", "none", "-no-reboot", "-nodefaults", "-kernel", kernel.toString(),
                 "-initrd", initramfs.toString(), "-append", (QemuCommand.serialConsole(a) + " " + cmdline).trim(),
                 "-serial", "file:" + console, "-action", "panic=exit-failure",

@@ -26,14 +26,22 @@ public final class QemuCommand {
      * {@code virt} with virtio-mmio devices only on aarch64.
      */
     public static List<String> machine(Arch arch, boolean kvm, boolean microvm, int memMiB, int cpus) {
+        return machine(arch, kvm ? "kvm" : "tcg", microvm, memMiB, cpus);
+    }
+
+    /**
+     * The same with the accelerator {@code accel}: {@code tcg}, or {@code kvm} or {@code hvf}, which run the host's
+     * CPU model.
+     */
+    public static List<String> machine(Arch arch, String accel, boolean microvm, int memMiB, int cpus) {
         List<String> cmd = new ArrayList<>();
         cmd.add(arch.qemu().binary());
         List<String> machine = new ArrayList<>(microvm ? arch.qemu().microvmMachine() : arch.qemu().machine());
-        if (kvm && machine.contains("-cpu")) {
+        if (!accel.equals("tcg") && machine.contains("-cpu")) {
             machine.set(machine.indexOf("-cpu") + 1, "host");
         }
         cmd.addAll(machine);
-        cmd.addAll(List.of("-accel", kvm ? "kvm" : "tcg", "-m", Integer.toString(memMiB), "-smp", Integer.toString(cpus)));
+        cmd.addAll(List.of("-accel", accel, "-m", Integer.toString(memMiB), "-smp", Integer.toString(cpus)));
         return cmd;
     }
 

@@ -31,8 +31,9 @@ import io.github.puipui.process.ProcessRunner;
 @Mojo(name = "boot-test", defaultPhase = LifecyclePhase.INTEGRATION_TEST, threadSafe = true)
 public class BootTestMojo extends AbstractBootMojo {
     /**
-     * The accelerator: tcg (the default, which works everywhere), or kvm where it is known to work. kvm without a
-     * usable /dev/kvm falls back to tcg with a warning.
+     * The accelerator: tcg (the default, which works everywhere); kvm (Linux) or hvf (macOS) where they work; auto for
+     * kvm when /dev/kvm can be used and hvf on a Mac, else tcg. An accelerator that cannot be used, or that does not
+     * get a guest to its report within 30 s (KVM hangs on some hosts), falls back to tcg with one warning.
      *
      * @since 0.1.0
      */
@@ -74,7 +75,7 @@ public class BootTestMojo extends AbstractBootMojo {
         Map<Arch, Path> images = new LinkedHashMap<>();
         arches.forEach(a -> images.put(a, outputDirectory(a)));
         int cores = Runtime.getRuntime().availableProcessors();
-        BootTests boots = new BootTests(layout().work().resolve("boot-test"), reportsDirectory.toPath(), kvm(),
+        BootTests boots = new BootTests(layout().work().resolve("boot-test"), reportsDirectory.toPath(), accelerator(),
                 parallel > 0 ? parallel : cores, buildLog(), new ProcessRunner(buildLog()));
         BootTests.Summary summary = core("boot tests", () -> {
             try {
@@ -92,20 +93,30 @@ public class BootTestMojo extends AbstractBootMojo {
         }
     }
 
-    /** KVM when asked and /dev/kvm can be used, else TCG (warned when KVM was asked for). */
-    private boolean kvm() throws MojoFailureException {
+    /** The accelerator asked for, when this host can use it; else tcg, warned of when one was asked for. */
+    private String accelerator() throws MojoFailureException {
+        Path dev = Path.of("/dev/kvm");
+        boolean kvmUsable = Files.isReadable(dev) && Files.isWritable(dev);
+        boolean mac = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("mac");
         switch (accel.trim()) {
             case "tcg":
-                return false;
+                return "tcg";
+            case "auto":
+                return kvmUsable ? "kvm" : mac ? "hvf" : "tcg";
             case "kvm":
-                Path dev = Path.of("/dev/kvm");
-                if (Files.isReadable(dev) && Files.isWritable(dev)) {
-                    return true;
+                if (kvmUsable) {
+                    return "kvm";
                 }
-                getLog().warn("boot tests: KVM was asked for, but /dev/kvm cannot be used here; booting with TCG");
-                return false;
+                buildLog().warnOnce("boot tests: KVM was asked for, but /dev/kvm cannot be used here; booting with TCG");
+                return "tcg";
+            case "hvf":
+                if (mac) {
+                    return "hvf";
+                }
+                buildLog().warnOnce("boot tests: HVF was asked for, but this is not macOS; booting with TCG");
+                return "tcg";
             default:
-                throw new MojoFailureException("puipui.bootTest.accel must be tcg or kvm, not '" + accel + "'");
+                throw new MojoFailureException("puipui.bootTest.accel must be tcg, kvm, hvf or auto, not '" + accel + "'");
         }
     }
 

@@ -48,8 +48,8 @@ try {
 
     // 3-11: the component hello (10 tampers with the server)
     def hello = { int i -> runs[i - 1] }
-    assert hello(3) =~ /${arch} hello 2\.10: building/ && hello(3) =~ /${arch} hello 2\.10: pushed to the remote cache/
-    assert hello(4) =~ /${arch} hello 2\.10: fetched from the remote cache/ && !(hello(4) =~ /: building/)
+    assert hello(3) =~ /${arch} hello dir-[0-9a-f]{12}: building/ && hello(3) =~ /${arch} hello dir-[0-9a-f]{12}: pushed to the remote cache/
+    assert hello(4) =~ /${arch} hello dir-[0-9a-f]{12}: fetched from the remote cache/ && !(hello(4) =~ /: building/)
     def warned = { int i, String what ->
         def log = hello(i)
         // the server's id (its settings.xml credentials), its URL, and what went wrong
@@ -57,7 +57,7 @@ try {
         assert warning =~ /the remote cache it-remote-cache(-wrong-password)? \(https:\/\/127\.0\.0\.1:[0-9]+\/cache\/\)${what}/ :
                 "build ${i}: no warning '${what}': ${warning}"
         assert (log =~ /\[WARNING\] .*remote cache/).size() == 1 : "build ${i}: one warning"
-        assert log =~ /${arch} hello 2\.10: building/ : "build ${i}: hello is built here"
+        assert log =~ /${arch} hello dir-[0-9a-f]{12}: building/ : "build ${i}: hello is built here"
     }
     warned(5, ' refused the credentials of its <server> in settings.xml \\(HTTP 401')
     warned(6, ' served an entry that cannot be used \\(it is signed by [0-9a-f]{16}, which is not a trusted key')
@@ -65,7 +65,7 @@ try {
     // no trusted key: nothing taken, the way out said; the explicit switch: hello taken, warned of once
     warned(8, ' is not read: no trusted keys are named.*-Dpuipui.remoteCache.trustedKeys=.*-Dpuipui.remoteCache.acceptUnsigned=true')
     assert (hello(9) =~ /\[WARNING\] .*taking entries that no trusted key signed/).size() == 1 : 'build 9: one warning'
-    assert hello(9) =~ /${arch} hello 2\.10: fetched from the remote cache/ && !(hello(9) =~ /: building/)
+    assert hello(9) =~ /${arch} hello dir-[0-9a-f]{12}: fetched from the remote cache/ && !(hello(9) =~ /: building/)
     assert new File(basedir, 'tampered.txt').isFile()
     warned(11, ' served an entry that cannot be used \\(.*(does not match the sha256 and size|is longer than its entry says|bytes, and its entry says [0-9]+)')
     figures << 'failures: a wrong password (401), an untrusted key, a stopped server, no trusted key, a tampered tarball: one warning each, hello built here; unsigned entries accepted: hello taken, one warning\n'

@@ -62,7 +62,9 @@ class BootTestsTest {
         BootTest t = BootTest.of("hello greets", "hello", 0, "^Hello, world!$", 60, "x86_64");
         assertTrue(t.outputPattern().matcher("x\nHello, world!\n").find(), "the pattern matches any line");
         assertTrue(t.runsOn(Arch.X86_64) && !t.runsOn(Arch.AARCH64));
-        assertTrue(BootTest.of("any", "true", 0, "", 60, null).runsOn(Arch.AARCH64));
+        assertTrue(BootTest.of("the overlay's motd", "true", 0, "", 60, null).runsOn(Arch.AARCH64));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BootTest.of("two\nlines", "true", 0, null, 60,
+                null)).getMessage().contains("a <name> of one line"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BootTest.of("bad", "true", 0, "(", 60, null))
                 .getMessage().contains("<outputPattern> is not a regular expression"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BootTest.of("x", " ", 0, null, 60, null))

@@ -57,10 +57,13 @@ public final class BootTests {
     }
 
     /**
-     * The hosts tools the boots need, missing ones named with the Debian and Homebrew packages and the ways to skip.
+     * The host tools the boots need, missing ones named with the Debian and Homebrew packages and the ways to skip.
      */
     public static void requireHostTools(List<Arch> arches, String skip) throws MissingHostToolException {
-        HostTools host = new HostTools();
+        requireHostTools(arches, skip, new HostTools());
+    }
+
+    static void requireHostTools(List<Arch> arches, String skip, HostTools host) throws MissingHostToolException {
         TreeSet<String> missing = new TreeSet<>();
         TreeSet<String> debian = new TreeSet<>();
         for (Arch a : arches) {

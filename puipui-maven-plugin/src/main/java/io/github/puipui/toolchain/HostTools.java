@@ -22,7 +22,8 @@ public final class HostTools {
         this(System.getenv("PATH"));
     }
 
-    HostTools(String pathVariable) {
+    /** The tools found on {@code pathVariable} (a PATH value) instead of this process's PATH. */
+    public HostTools(String pathVariable) {
         this.path = pathVariable == null ? "" : pathVariable;
     }
 

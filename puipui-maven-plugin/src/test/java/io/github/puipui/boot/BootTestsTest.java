@@ -76,6 +76,20 @@ class BootTestsTest {
     }
 
     @Test
+    void aMissingQemuOrSshClientIsNamedWithItsPackagesAndTheWaysToSkip() throws Exception {
+        io.github.puipui.toolchain.MissingHostToolException e = assertThrows(
+                io.github.puipui.toolchain.MissingHostToolException.class, () -> BootTests.requireHostTools(
+                        List.of(Arch.AARCH64, Arch.X86_64), "-DskipITs or -Dpuipui.bootTest.skip=true",
+                        new io.github.puipui.toolchain.HostTools(tmp.toString())));
+        for (String s : List.of("qemu-system-aarch64", "qemu-system-x86_64", "ssh-keygen", "sudo apt-get install"
+                + " openssh-client qemu-system-arm qemu-system-x86", "brew install qemu", "-DskipITs")) {
+            assertTrue(e.getMessage().contains(s), s + " in: " + e.getMessage());
+        }
+        BootTests.requireHostTools(List.of(Arch.X86_64), "-DskipITs", new io.github.puipui.toolchain.HostTools(
+                System.getenv("PATH"))); // this machine has them
+    }
+
+    @Test
     void theReportIsSurefireXmlWithOneCasePerCheck() throws Exception {
         BootForm form = BootForm.of(Arch.AARCH64).get(0);
         Path file = SurefireReport.write(tmp, form, List.of(new CheckResult("ssh answers", 0.5, null),

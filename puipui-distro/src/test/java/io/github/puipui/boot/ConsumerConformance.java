@@ -118,7 +118,7 @@ abstract class ConsumerConformance {
         Files.writeString(shared.resolve("from-host.txt"), "read-only share\n");
         Guest.Options o = ConsumerProfile.VZ.options(arch(), shared);
         o.cmdline += " vsock_port=" + vsockPort;
-        o.mac = GuestReport.randomMac();
+        o.mac = QemuCommand.randomMac();
         try (Guest g = boot(ConsumerProfile.VZ, o)) {
             assertEquals("0", g.sh("id -u").trim(), "ssh as root/passwd over TCP");
             GuestReport report = GuestReport.read(g, List.of(g.hvcLog));
@@ -151,7 +151,7 @@ abstract class ConsumerConformance {
     @Test
     void vfkitLike() throws Exception {
         Guest.Options o = ConsumerProfile.VFKIT.options(arch(), images.dir("vfkit-share"));
-        o.mac = GuestReport.randomMac();
+        o.mac = QemuCommand.randomMac();
         try (Guest g = boot(ConsumerProfile.VFKIT, o)) {
             // quiet, no console=: the kernel's default console, which is no log of this test on x86_64
             GuestReport.read(g, x86() ? List.of() : List.of(g.serialLog)).matches(o, images.kernelVersion);
@@ -186,7 +186,7 @@ abstract class ConsumerConformance {
     @Test
     void upstreamCiLike() throws Exception {
         Guest.Options o = ConsumerProfile.UPSTREAM_CI.options(arch(), null);
-        o.mac = GuestReport.randomMac();
+        o.mac = QemuCommand.randomMac();
         try (Guest g = boot(ConsumerProfile.UPSTREAM_CI, o)) {
             GuestReport.read(g, List.of(g.hvcLog)).matches(o, images.kernelVersion);
             g.sh("test -c /dev/hvc0 && test -c /dev/hwrng");

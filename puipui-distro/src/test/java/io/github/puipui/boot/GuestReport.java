@@ -60,12 +60,6 @@ final class GuestReport {
         return (List<Map<String, Object>>) at(path);
     }
 
-    /** A locally administered MAC address in QEMU's prefix, different on every call. */
-    static String randomMac() {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        return String.format("52:54:00:%02x:%02x:%02x", r.nextInt(256), r.nextInt(256), r.nextInt(256));
-    }
-
     /** Checks what the guest found against what QEMU attached. */
     void matches(Guest.Options o, String kernelVersion) {
         assertEquals(kernelVersion, at("kernel.release"));

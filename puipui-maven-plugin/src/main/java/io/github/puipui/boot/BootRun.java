@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.puipui.Arch;
 import io.github.puipui.process.ProcessRunner;
@@ -74,25 +73,24 @@ final class BootRun {
 
     /** Boots, checks and runs {@code tests}; the results, one per check and per test. */
     List<CheckResult> run(List<BootTest> tests) throws Exception {
-        String mac = String.format("52:54:00:%02x:%02x:%02x", ThreadLocalRandom.current().nextInt(256),
-                ThreadLocalRandom.current().nextInt(256), ThreadLocalRandom.current().nextInt(256));
+        String mac = QemuCommand.randomMac();
         String checks = String.join(",", form.checks());
         Duration boot = accel.equals("tcg") ? BOOT : ACCELERATED_BOOT;
         try (GuestVm vm = new GuestVm(form, kernel, initramfs, dir, accel, "puipui.check=" + checks, mac, key, runner)) {
             check(REPORT_ARRIVES, true, () -> vm.awaitLine(REPORT, boot) ? null
                     : "no '" + REPORT + "…' line within " + boot.toSeconds() + " s (" + accel + ")");
-            String[] report = new String[1];
+            Object[] report = new Object[1];
             check("the report is one valid line", true, () -> {
                 List<String> lines = vm.consoleLines(REPORT);
-                report[0] = lines.get(0);
                 if (lines.size() != 1) {
                     return lines.size() + " report lines";
                 }
-                List<String> problems = Json.validate(Json.parse(report[0]), schema, "$");
+                report[0] = Json.parse(lines.get(0));
+                List<String> problems = Json.validate(report[0], schema, "$");
                 return problems.isEmpty() ? null : "against its schema: " + String.join("; ", problems);
             });
             check("the report shows the VM's CPUs, memory and NIC", false,
-                    () -> ReportFacts.differences(Json.parse(report[0]), form, mac));
+                    () -> ReportFacts.differences(report[0], form, mac));
             check("ssh answers", true, () -> {
                 ProcessRunner.Outcome o = vm.sshWhenUp("id -u", BOOT);
                 return o.exit() == 0 && o.output().trim().equals("0") ? null

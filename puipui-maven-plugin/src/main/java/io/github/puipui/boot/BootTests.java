@@ -95,6 +95,7 @@ public final class BootTests {
         Map<String, Object> schema = schema();
         List<Future<List<CheckResult>>> runs = new ArrayList<>();
         List<BootForm> forms = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         try {
             for (Map.Entry<Arch, Path> e : images.entrySet()) {
@@ -106,6 +107,7 @@ public final class BootTests {
                     }
                     Path dir = Files.createDirectories(work.resolve(form.arch().id()).resolve(form.kernel()));
                     forms.add(form);
+                    dirs.add(dir);
                     runs.add(pool.submit(() -> boot(form, kernel, initramfs, dir, key, schema, tests)));
                 }
             }
@@ -114,7 +116,7 @@ public final class BootTests {
             for (int i = 0; i < forms.size(); i++) {
                 BootForm form = forms.get(i);
                 List<CheckResult> results = get(runs.get(i), form);
-                Path console = work.resolve(form.arch().id()).resolve(form.kernel()).resolve("console.log");
+                Path console = dirs.get(i).resolve("console.log");
                 SurefireReport.write(reports, form, results, console);
                 checks += results.size();
                 report(form, results, console, failed);

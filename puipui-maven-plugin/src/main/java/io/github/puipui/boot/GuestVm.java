@@ -24,19 +24,14 @@ final class GuestVm implements AutoCloseable {
     static final String GUEST_ADDRESS = "10.0.2.15";
     static final String HOST_ADDRESS = "10.0.2.2";
 
-    final BootForm form;
     final Path console;
-    final String mac;
-    final long startNanos;
     private final int sshPort;
     private final Path key;
     private final Process qemu;
 
     GuestVm(BootForm form, Path kernel, Path initramfs, Path dir, String accel, String cmdline, String mac, Path key,
             ProcessRunner runner) throws IOException, BuildStepException {
-        this.form = form;
         this.console = dir.resolve("console.log");
-        this.mac = mac;
         this.key = key;
         this.sshPort = QemuCommand.freePort();
         Arch a = form.arch();
@@ -54,33 +49,12 @@ final class GuestVm implements AutoCloseable {
             cmd.addAll(List.of("-device", "pvpanic-pci"));
         }
         Files.writeString(dir.resolve("qemu-command.txt"), String.join(" ", cmd) + "\n");
-        this.startNanos = System.nanoTime();
         this.qemu = runner.start(form.id() + " VM", cmd, dir.resolve("qemu.log"));
-    }
-
-    /** Seconds since QEMU started. */
-    double seconds() {
-        return (System.nanoTime() - startNanos) / 1e9;
     }
 
     /** The console so far. */
     String consoleText() throws IOException {
         return Files.exists(console) ? new String(Files.readAllBytes(console), StandardCharsets.UTF_8) : "";
-    }
-
-    /** Waits until the console shows {@code text}, or the VM ends, or {@code timeout} passes; true when it shows. */
-    boolean awaitConsole(String text, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (consoleText().contains(text)) {
-                return true;
-            }
-            if (!qemu.isAlive()) {
-                return consoleText().contains(text);
-            }
-            Thread.sleep(100);
-        }
-        return false;
     }
 
     /**

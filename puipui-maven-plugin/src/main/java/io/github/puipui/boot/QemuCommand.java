@@ -63,6 +63,12 @@ public final class QemuCommand {
         }
     }
 
+    /** A locally administered MAC address in QEMU's prefix, different on every call. */
+    public static String randomMac() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return String.format("52:54:00:%02x:%02x:%02x", r.nextInt(256), r.nextInt(256), r.nextInt(256));
+    }
+
     /** The serial console on this terminal, ssh forwarded from 127.0.0.1:{@code sshPort}. */
     public static List<String> interactive(Arch arch, Path kernel, Path initramfs, int sshPort, String extraCmdline,
             boolean kvm) {

@@ -58,13 +58,14 @@ public final class DebianSources {
             out.append("# Only what this distro adds to or changes in its base ").append(base)
                     .append(", whose own list has the rest.\n");
         }
+        java.util.Set<String> written = new java.util.HashSet<>(); // the kernel and its headers: one tarball, one line
         for (Source s : d.sources()) {
             if (baseSources.stream().anyMatch(b -> b.name().equals(s.name()) && b.sha256().equals(s.sha256())
                     && java.util.Objects.equals(b.debian(), s.debian()))) {
                 continue;
             }
             String line = s.debianLine();
-            if (line != null) {
+            if (line != null && written.add(line)) {
                 out.append(line).append('\n');
             }
         }

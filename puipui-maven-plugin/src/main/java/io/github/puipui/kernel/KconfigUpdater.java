@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.puipui.Arch;
 import io.github.puipui.BuildLog;
 import io.github.puipui.files.FileTrees;
 import io.github.puipui.process.BuildStepException;
@@ -75,6 +76,26 @@ public final class KconfigUpdater {
         var env = KernelBuilder.environment(b);
         runner.run(b.arch() + " olddefconfig", KernelBuilder.make(b, "olddefconfig"), b.objectDir(), env, b.logFile());
         var after = Kconfig.read(dotConfig);
+        requireSurvived(b, overrides, after);
+        List<String> added = new ArrayList<>();
+        after.forEach((k, v) -> {
+            if (!before.containsKey(k)) {
+                added.add(Kconfig.line(k, v));
+            }
+        });
+        boolean fromFull = before.size() > Kconfig.read(b.kconfigFile()).size();
+        if (fromFull && !added.isEmpty()) {
+            log.info(b.arch() + ": " + added.size() + " new symbol(s) took their defaults:");
+            added.forEach(l -> log.info("    " + l));
+        }
+        runner.run(b.arch() + " savedefconfig", KernelBuilder.make(b, "savedefconfig"), b.objectDir(), env, b.logFile());
+        return new Prepared(b, b.objectDir().resolve("defconfig"), fromFull ? added : List.of());
+    }
+
+
+    /** Fails, naming each lost override and the values of its dependencies, unless every override survived. */
+    private static void requireSurvived(KernelBuild b, Map<String, String> overrides, Map<String, String> after)
+            throws BuildStepException, IOException {
         List<KconfigGuard.Violation> lost = KconfigGuard.check(overrides, after, Set.of());
         if (!lost.isEmpty()) {
             StringBuilder sb = new StringBuilder(b.arch() + ": " + lost.size()
@@ -94,19 +115,66 @@ public final class KconfigUpdater {
             throw new BuildStepException(sb.append("\n  Set the dependencies too, or drop the override; ")
                     .append(b.kconfigFile()).append(" is left as it was.").toString());
         }
-        List<String> added = new ArrayList<>();
-        after.forEach((k, v) -> {
-            if (!before.containsKey(k)) {
-                added.add(Kconfig.line(k, v));
+    }
+
+    /** A refreshed kconfig fragment ready to be written: its new text and the lines it changed (none: up to date). */
+    public record PreparedFragment(Arch arch, Path fragment, String text, List<String> changed) {
+    }
+
+    /**
+     * Refreshes a distro's kconfig fragment for this kernel (a derived distro, a kernel line): the merged config
+     * ({@code b.kconfigFile()}) and the overrides go through {@code make olddefconfig} in an object directory of
+     * their own, and every symbol that this kernel resolves otherwise than asked (a symbol it no longer offers, one
+     * it forces on) is written into the fragment with the value it got, so that the kconfig guard passes and the
+     * fragment says what this kernel changes. The kernel build's own {@code .config} is left alone.
+     */
+    public PreparedFragment prepareFragment(KernelBuild b, Path fragment, Map<String, String> overrides)
+            throws IOException, BuildStepException {
+        Path scratch = b.objectDir().resolveSibling(b.objectDir().getFileName() + "-update-kconfig");
+        FileTrees.deleteTree(scratch);
+        Files.createDirectories(scratch);
+        KernelBuild s = new KernelBuild(b.arch(), b.sourceDir(), scratch, b.kconfigFile(), b.allowedDrops(),
+                b.timestamp(), b.jobs(), b.logFile(), b.compilerLauncher(), b.zopfliIterations());
+        try {
+            Map<String, String> asked = new java.util.LinkedHashMap<>(Kconfig.read(b.kconfigFile()));
+            asked.putAll(overrides);
+            List<String> lines = new ArrayList<>();
+            asked.forEach((k, v) -> lines.add(Kconfig.line(k, v)));
+            Files.write(s.dotConfig(), lines, StandardCharsets.UTF_8);
+            runner.run(b.arch() + " olddefconfig", KernelBuilder.make(s, "olddefconfig"), scratch,
+                    KernelBuilder.environment(s), b.logFile());
+            Map<String, String> after = Kconfig.read(s.dotConfig());
+            requireSurvived(s, overrides, after);
+            Map<String, String> changes = new java.util.LinkedHashMap<>();
+            overrides.forEach((k, v) -> changes.put(k, Kconfig.line(k, v)));
+            for (KconfigGuard.Violation v : KconfigGuard.check(asked, after, Set.of())) {
+                changes.put(v.symbol(), Kconfig.line(v.symbol(), v.got() == null ? Kconfig.NOT_SET : v.got()));
+                log.info(b.arch() + ": " + v + "; the fragment says so");
             }
-        });
-        boolean fromFull = before.size() > Kconfig.read(b.kconfigFile()).size();
-        if (fromFull && !added.isEmpty()) {
-            log.info(b.arch() + ": " + added.size() + " new symbol(s) took their defaults:");
-            added.forEach(l -> log.info("    " + l));
+            String before = Files.isRegularFile(fragment) ? Files.readString(fragment, StandardCharsets.UTF_8) : "";
+            List<String> out = new ArrayList<>();
+            for (String line : before.lines().toList()) {
+                String symbol = Kconfig.symbol(line.strip());
+                out.add(symbol != null && changes.containsKey(symbol) ? changes.remove(symbol) : line);
+            }
+            out.addAll(changes.values());
+            Set<String> old = new java.util.HashSet<>(before.lines().toList());
+            List<String> changed = out.stream().filter(l -> !old.contains(l)).toList();
+            String text = out.isEmpty() ? "" : String.join("\n", out) + "\n";
+            return new PreparedFragment(b.arch(), fragment, text, changed);
+        } finally {
+            FileTrees.deleteTree(scratch);
         }
-        runner.run(b.arch() + " savedefconfig", KernelBuilder.make(b, "savedefconfig"), b.objectDir(), env, b.logFile());
-        return new Prepared(b, b.objectDir().resolve("defconfig"), fromFull ? added : List.of());
+    }
+
+    /** Writes a refreshed fragment (atomically), unless it is up to date. */
+    public void write(PreparedFragment p) throws IOException {
+        if (p.changed().isEmpty()) {
+            log.info(p.arch() + ": " + p.fragment() + " is up to date for this kernel");
+            return;
+        }
+        FileTrees.writeAtomically(p.fragment(), tmp -> Files.writeString(tmp, p.text(), StandardCharsets.UTF_8));
+        log.info(p.arch() + ": wrote " + p.fragment() + " (" + String.join(", ", p.changed()) + ")");
     }
 
     /** Writes a prepared configuration over its kconfig file (atomically). */

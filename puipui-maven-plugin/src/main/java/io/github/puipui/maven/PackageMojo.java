@@ -42,6 +42,15 @@ public class PackageMojo extends AbstractPuipuiMojo {
     @Parameter
     private List<AttachmentParameter> attachments = new ArrayList<>();
 
+    /**
+     * Upper bounds on the published files' sizes, each {@code [ARCH/]FILE:BYTES} (e.g. {@code x86_64/bzImage:2400000};
+     * without an arch, for every arch): the build fails, naming each file over its limit, before anything is packed.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<String> sizeLimits = new ArrayList<>();
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         project.getArtifact().setFile(project.getFile());
@@ -51,6 +60,16 @@ public class PackageMojo extends AbstractPuipuiMojo {
         DistroBuild build = distroBuild();
         Sbom sbom = new Sbom(project.getGroupId(), project.getArtifactId(), project.getVersion(), timestamp().instant());
         List<io.github.puipui.Arch> archs = archs();
+        io.github.puipui.distpackage.SizeLimits limits;
+        try {
+            limits = io.github.puipui.distpackage.SizeLimits.parse(sizeLimits);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<sizeLimits>: " + e.getMessage(), e);
+        }
+        core("checking the sizes", () -> {
+            build.checkSizes(archs, limits);
+            return null;
+        });
         List<DistroPackager.Published> published = core("package", () -> build.packageAll(archs, sbom,
                 Path.of(project.getBuild().getDirectory()), project.getArtifactId() + "-" + project.getVersion(),
                 attachments.stream().map(AttachmentParameter::toAttachment).toList()));

@@ -17,6 +17,7 @@ import io.github.puipui.cache.CachedStep;
 import io.github.puipui.cache.TieredCache;
 import io.github.puipui.cache.UserCache;
 import io.github.puipui.distpackage.DistroPackager;
+import io.github.puipui.distpackage.SizeLimits;
 import io.github.puipui.distpackage.Sbom;
 import io.github.puipui.distro.DistroBinaries;
 import io.github.puipui.distro.DistroDefinition;
@@ -126,7 +127,7 @@ public final class DistroBuild {
             names.addAll(userland.sourcesToFetch(arch));
         }
         if (!base.isDerived()) { // a source no step builds from is fetched and verified as declared
-            Set<String> used = new HashSet<>(List.of(Sources.KERNEL, Sources.MUSL));
+            Set<String> used = new HashSet<>(List.of(Sources.KERNEL, Sources.KERNEL_HEADERS, Sources.MUSL));
             definition().components().forEach(c -> used.add(c.source()));
             context.settings().prebuiltToolchains().forEach(t -> used.add(t.source()));
             definition().sources().stream().map(Source::name).filter(n -> !used.contains(n)).forEach(names::add);
@@ -181,6 +182,17 @@ public final class DistroBuild {
         return toolchain.plan(arch);
     }
 
+    /**
+     * The declared inputs of the userland of {@code arch}: the toolchain's, then each component's (what a derived
+     * distro's steps are compared with in its base's binaries).
+     */
+    Map<String, String> userlandDeclared(Arch arch) throws IOException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put(DistroBinaries.TOOLCHAIN, toolchain.declared(arch));
+        out.putAll(userland.declared(arch));
+        return out;
+    }
+
     Set<String> componentsFromBase(Arch arch) throws IOException {
         return userland.fromBase(arch);
     }
@@ -226,6 +238,14 @@ public final class DistroBuild {
     }
 
     /** Packs the arches' tarballs, the attachments, the SBOM and the definition (see {@link DistroPackager}). */
+    /** Fails when a published file of one of {@code archs} is larger than its limit (see {@link SizeLimits}). */
+    public void checkSizes(List<Arch> archs, SizeLimits limits) throws IOException,
+            BuildStepException {
+        for (Arch arch : archs) {
+            limits.check(arch, context.layout().out(arch));
+        }
+    }
+
     public List<DistroPackager.Published> packageAll(List<Arch> archs, Sbom sbom, Path targetDir, String baseName,
             List<DistroPackager.Attachment> attachments) throws IOException, BuildStepException {
         return image.packageAll(archs, sbom, targetDir, baseName, attachments);

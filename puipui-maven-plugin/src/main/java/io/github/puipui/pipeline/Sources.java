@@ -18,8 +18,14 @@ import io.github.puipui.files.PrivateDirectories;
  * (those a step's likely keys are made of, known before anything is fetched).
  */
 final class Sources {
-    /** The sources the build itself needs besides the components: the kernel, and musl for the toolchain. */
+    /**
+     * The sources the build itself needs besides the components: the kernel, and musl and the kernel headers for the
+     * toolchain. The headers are a source of their own, so that a derived distro that changes its kernel keeps its
+     * base's headers, and with them its base's sysroot and userland; a distro that declares none takes them from
+     * its kernel.
+     */
     static final String KERNEL = "linux";
+    static final String KERNEL_HEADERS = "linux-headers";
     static final String MUSL = "musl";
 
     private final BuildContext context;
@@ -30,6 +36,11 @@ final class Sources {
 
     boolean declares(String name) {
         return context.definition().sources().stream().anyMatch(s -> s.name().equals(name));
+    }
+
+    /** The source the toolchain's kernel headers come from: {@code linux-headers} if declared, else the kernel's. */
+    String headers() {
+        return declares(KERNEL_HEADERS) ? KERNEL_HEADERS : KERNEL;
     }
 
     Source source(String name) {
@@ -69,8 +80,11 @@ final class Sources {
      * or under {@link Layout#sources} when the cache cannot take it; returns its top directory.
      */
     Path tree(String name) throws IOException, FetchException {
-        Source s = source(name);
-        Fetcher.Fetched f = context.fetcher().fetch(s);
+        Fetcher.Fetched f = context.fetcher().fetch(source(name));
+        // one tree per archive: a source declared twice (the kernel and its headers) is extracted once
+        Source s = context.definition().sources().stream()
+                .filter(o -> context.fetcher().likelyDigests(o).contains(f.sha256())).findFirst()
+                .orElse(source(name));
         // one path for every clone of this user: builds read the tree (the kernel builds out of tree, O=) and
         // never write into it, and a compiler cache (ccache, sccache) can serve one clone's compiles to another
         // without rewriting paths, which would change the __FILE__ strings in the kernel

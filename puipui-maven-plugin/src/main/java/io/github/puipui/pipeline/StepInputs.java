@@ -89,10 +89,13 @@ public final class StepInputs {
                 + "\nsource=" + declared(linux) + "\ntimestamp=" + ts.instant() + "\n";
     }
 
-    /** A musl sysroot's declared inputs: the arch, musl's source and the kernel source its headers come from. */
-    public static String toolchainDeclared(String archId, Source musl, Source linux) {
-        return "step=musl sysroot (declared inputs)\narch=" + archId + "\nmusl=" + declared(musl) + "\nlinux="
-                + declared(linux) + "\n";
+    /**
+     * A musl sysroot's declared inputs: the arch, musl's source and the source its kernel headers come from (the
+     * {@code linux-headers} source, not the kernel the distro boots).
+     */
+    public static String toolchainDeclared(String archId, Source musl, Source headers) {
+        return "step=musl sysroot (declared inputs)\narch=" + archId + "\nmusl=" + declared(musl)
+                + "\nlinux-headers=" + declared(headers) + "\n";
     }
 
     /** A prebuilt toolchain's declared inputs: the arch, its source and its tools' prefix. */

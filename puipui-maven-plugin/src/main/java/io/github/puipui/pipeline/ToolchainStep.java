@@ -18,7 +18,8 @@ import io.github.puipui.toolchain.ToolchainChoice;
 
 /**
  * The userland toolchain of each arch ({@link ToolchainChoice}): a prebuilt one, or the host compiler with the base's
- * musl sysroot, or with one restored from the build cache or built from the declared musl and kernel sources. Its
+ * musl sysroot, or with one restored from the build cache or built from the declared musl and kernel headers' sources
+ * (the {@code linux-headers} source, or the kernel's when none is declared). Its
  * plan (its likely identities, the host compiler probed) is made once per arch per build.
  */
 final class ToolchainStep {
@@ -44,7 +45,7 @@ final class ToolchainStep {
         Optional<ToolchainChoice.Prebuilt> p = prebuilt(arch);
         return p.isPresent() ? StepInputs.prebuiltToolchainDeclared(arch.id(), sources.source(p.get().source()),
                 p.get().prefix())
-                : StepInputs.toolchainDeclared(arch.id(), sources.source(Sources.MUSL), sources.source(Sources.KERNEL));
+                : StepInputs.toolchainDeclared(arch.id(), sources.source(Sources.MUSL), sources.source(sources.headers()));
     }
 
     /** True when the musl sysroot of {@code arch} is the base's (used only if a component has to be compiled). */
@@ -61,22 +62,22 @@ final class ToolchainStep {
         return prebuilt(arch).isEmpty() && !fromBase(arch);
     }
 
-    /** True when a toolchain can be planned: prebuilt, the base's, or the musl and kernel sources declared. */
+    /** True when a toolchain can be planned: prebuilt, the base's, or the musl and kernel headers' sources declared. */
     boolean plannable(Arch arch) {
         return prebuilt(arch).isPresent() || fromBase(arch)
-                || sources.declares(Sources.MUSL) && sources.declares(Sources.KERNEL);
+                || sources.declares(Sources.MUSL) && sources.declares(sources.headers());
     }
 
     /** The sources the toolchain of {@code arch} is made from when it cannot be had without them. */
     List<String> sourceNames(Arch arch) {
-        return prebuilt(arch).map(p -> List.of(p.source())).orElse(List.of(Sources.MUSL, Sources.KERNEL));
+        return prebuilt(arch).map(p -> List.of(p.source())).orElse(List.of(Sources.MUSL, sources.headers()));
     }
 
     /** The userland toolchain of an arch (see {@link ToolchainChoice}), planned once per build. */
     ToolchainChoice.Plan plan(Arch arch) throws IOException {
         ToolchainChoice.Plan p = plans.get(arch);
         if (p == null) {
-            p = choice.plan(arch, new DeclaredSources(), Sources.MUSL, Sources.KERNEL,
+            p = choice.plan(arch, new DeclaredSources(), Sources.MUSL, sources.headers(),
                     fromBase(arch) ? new BaseSysroot(arch) : null,
                     context.cache() == null ? null : new CachedSysroots(arch),
                     new ToolchainChoice.ArchWork(context.layout().arch(arch),
@@ -107,7 +108,7 @@ final class ToolchainStep {
 
         @Override
         public Path kernelTree() throws IOException, FetchException {
-            return sources.tree(Sources.KERNEL);
+            return sources.tree(sources.headers());
         }
     }
 

@@ -106,7 +106,7 @@ final class UserlandStep {
         }
         if (!toolchain.plannable(arch)) {
             // no toolchain to plan with: every source, as before any plan (the userland goal says what is missing)
-            List<String> all = new ArrayList<>(List.of(Sources.MUSL, Sources.KERNEL));
+            List<String> all = new ArrayList<>(toolchain.sourceNames(arch));
             context.definition().components().stream().map(Component::source).filter(Objects::nonNull)
                     .forEach(all::add);
             return all;

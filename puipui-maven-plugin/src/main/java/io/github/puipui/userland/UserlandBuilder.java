@@ -40,7 +40,7 @@ public final class UserlandBuilder {
      * The version of what this class does to every component besides its recipe (extract, patch, stage, install,
      * strip, links), part of every component's key: a change to that gives a new version.
      */
-    public static final String VERSION = "userland 1";
+    public static final String VERSION = "userland 2";
 
     private final ProcessRunner runner;
     private final BuildLog log;

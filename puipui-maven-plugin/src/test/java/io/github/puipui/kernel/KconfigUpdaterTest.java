@@ -92,6 +92,28 @@ class KconfigUpdaterTest {
                 "the previous .config is back, without the override");
     }
 
+    /** A newer kernel as 7.1 is to the base's config: it forces one symbol on and no longer knows another. */
+    private static final String FORCE_SWAP_DROP_IPV4 =
+            "sed -i -e 's/^# CONFIG_SWAP is not set/CONFIG_SWAP=y/' -e '/CONFIG_NF_TABLES_IPV4/d' $(O)/.config";
+
+    @Test
+    void aFragmentTakesWhatTheKernelChangesAndThenTheGuardPasses() throws Exception {
+        KernelBuild b = tree(FORCE_SWAP_DROP_IPV4);
+        Path fragment = Files.writeString(tmp.resolve("x86_64.fragment"), "# the line's own\nCONFIG_NF_TABLES=y\n");
+        KconfigUpdater.PreparedFragment p = updater.prepareFragment(b, fragment, Map.of());
+        assertEquals(java.util.List.of("# CONFIG_NF_TABLES_IPV4 is not set", "CONFIG_SWAP=y"), p.changed());
+        updater.write(p);
+        assertEquals("# the line's own\nCONFIG_NF_TABLES=y\n# CONFIG_NF_TABLES_IPV4 is not set\nCONFIG_SWAP=y\n",
+                Files.readString(fragment));
+        assertFalse(Files.exists(b.dotConfig()), "the kernel build's .config is not touched");
+        // the kconfig of the next build is the merged one: the guard now passes, and a second run changes nothing
+        Path merged = Files.writeString(tmp.resolve("merged.config"), io.github.puipui.distro.KconfigMerge.merge(KCONFIG,
+                java.util.List.of(fragment)));
+        KernelBuild next = new KernelBuild(b.arch(), b.sourceDir(), b.objectDir(), merged, Set.of(), b.timestamp(), 1,
+                b.logFile(), "", 0);
+        assertTrue(updater.prepareFragment(next, fragment, Map.of()).changed().isEmpty());
+    }
+
     @Test
     void runTwiceTheResultIsTheSameBytes() throws Exception {
         KernelBuild b = tree("true");

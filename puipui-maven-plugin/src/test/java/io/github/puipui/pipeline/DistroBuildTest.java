@@ -322,6 +322,37 @@ class DistroBuildTest {
     }
 
     @Test
+    void anotherKernelKeepsTheBasesKernelHeadersAndWithThemTheUserlandsKeys() throws Exception {
+        Path other = TestArchives.tarGz(tmp.resolve("mirror/linux-2.0.tar.gz"), Map.of("linux-2.0/Makefile", "2\n"));
+        Source linux2 = new Source("linux", "2.0", "linux-2.0.tar.gz", "https://example.org/linux-2.0.tar.gz",
+                Sha256.of(other));
+        Source headers = new Source("linux-headers", "1.0", "linux-1.0.tar.gz", "https://example.org/linux-1.0.tar.gz",
+                source("linux").sha256());
+        DistroDefinition base = new Derivation(List.of(source("linux"), headers, source("musl")), List.of(), List.of(),
+                List.of(), null, List.of(), List.of(), null).applyTo(declared(tmp.resolve("a"), "p1"));
+        DistroDefinition line = new Derivation(List.of(linux2), List.of(), List.of(), List.of(), null, List.of(),
+                List.of(), null).applyTo(base);
+        Map<String, String> baseUserland = build(base, tmp.resolve("base"), TS).userlandDeclared(Arch.X86_64);
+        assertEquals(baseUserland, build(line, tmp.resolve("line"), TS).userlandDeclared(Arch.X86_64),
+                "the sysroot and every component are the base's");
+        assertTrue(baseUserland.get("toolchain").contains("linux-headers=linux-headers 1.0 sha256 "
+                + source("linux").sha256()), baseUserland.get("toolchain"));
+        assertNotEquals(build(base, tmp.resolve("base"), TS).kernelInputs(Arch.X86_64, source("linux").sha256()),
+                build(line, tmp.resolve("line"), TS).kernelInputs(Arch.X86_64, linux2.sha256()));
+
+        // a distro that declares no headers takes them from its kernel: another kernel, another userland
+        DistroDefinition plain = withKernelAndMusl(declared(tmp.resolve("b"), "p1"));
+        DistroDefinition plainLine = new Derivation(List.of(linux2), List.of(), List.of(), List.of(), null, List.of(),
+                List.of(), null).applyTo(plain);
+        Map<String, String> plainUserland = build(plain, tmp.resolve("plain"), TS).userlandDeclared(Arch.X86_64);
+        Map<String, String> plainLineUserland = build(plainLine, tmp.resolve("plain-line"), TS)
+                .userlandDeclared(Arch.X86_64);
+        for (String step : plainUserland.keySet()) {
+            assertNotEquals(plainUserland.get(step), plainLineUserland.get(step), step);
+        }
+    }
+
+    @Test
     void aStepTheBuildCacheHasFromAnAcceptedAlternativeNeedsNoSource() throws Exception {
         // the kernel and socat may also come as a distribution's repack: machine 1 fetched those
         String linuxRepack = Sha256.of("linux repack");

@@ -31,12 +31,13 @@ final class BootRun {
     private final Path key;
     private final String accel;
     private final Map<String, Object> schema;
+    private final String release;
     private final ProcessRunner runner;
     private final List<CheckResult> results = new ArrayList<>();
     private String blocked;
 
     BootRun(BootForm form, Path kernel, Path initramfs, Path dir, Path key, String accel, Map<String, Object> schema,
-            ProcessRunner runner) {
+            String release, ProcessRunner runner) {
         this.form = form;
         this.kernel = kernel;
         this.initramfs = initramfs;
@@ -44,6 +45,7 @@ final class BootRun {
         this.key = key;
         this.accel = accel;
         this.schema = schema;
+        this.release = release;
         this.runner = runner;
     }
 
@@ -89,8 +91,8 @@ final class BootRun {
                 List<String> problems = Json.validate(report[0], schema, "$");
                 return problems.isEmpty() ? null : "against its schema: " + String.join("; ", problems);
             });
-            check("the report shows the VM's CPUs, memory and NIC", false,
-                    () -> ReportFacts.differences(report[0], form, mac));
+            check("the report shows the kernel and the VM's CPUs, memory and NIC", false,
+                    () -> ReportFacts.differences(report[0], form, mac, release));
             check("ssh answers", true, () -> {
                 ProcessRunner.Outcome o = vm.sshWhenUp("id -u", BOOT);
                 return o.exit() == 0 && o.output().trim().equals("0") ? null

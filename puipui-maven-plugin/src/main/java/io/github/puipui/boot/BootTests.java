@@ -85,8 +85,11 @@ public final class BootTests {
         }
     }
 
-    /** Boots each form of {@code arches} from {@code images.get(arch)} (the kernels and initramfs) and checks it. */
-    public Summary run(Map<Arch, Path> images, List<BootTest> tests) throws IOException, BuildStepException,
+    /**
+     * Boots each form of {@code arches} from {@code images.get(arch)} (the kernels and initramfs) and checks it, the
+     * kernel against {@code release} ({@code uname -r}; null: not checked).
+     */
+    public Summary run(Map<Arch, Path> images, List<BootTest> tests, String release) throws IOException, BuildStepException,
             InterruptedException {
         long start = System.nanoTime();
         FileTrees.deleteTree(work);
@@ -108,7 +111,8 @@ public final class BootTests {
                     Path dir = Files.createDirectories(work.resolve(form.arch().id()).resolve(form.kernel()));
                     forms.add(form);
                     dirs.add(dir);
-                    runs.add(pool.submit(() -> boot(form, kernel, initramfs, dir, key, schema, tests)));
+                    runs.add(pool.submit(() -> boot(form, kernel, initramfs, dir, key, schema, tests,
+                            release)));
                 }
             }
             int checks = 0;
@@ -135,11 +139,11 @@ public final class BootTests {
      * hangs on some hosts): warned once.
      */
     private List<CheckResult> boot(BootForm form, Path kernel, Path initramfs, Path dir, Path key,
-            Map<String, Object> schema, List<BootTest> tests) throws Exception {
+            Map<String, Object> schema, List<BootTest> tests, String release) throws Exception {
         String a = accelFailed.get() ? "tcg" : accel;
         log.info("boot test " + form.id() + " (" + form.machine() + ", " + form.cpus() + " vCPUs, "
                 + a.toUpperCase(java.util.Locale.ROOT) + "): booting");
-        List<CheckResult> results = new BootRun(form, kernel, initramfs, dir, key, a, schema, runner).run(tests);
+        List<CheckResult> results = new BootRun(form, kernel, initramfs, dir, key, a, schema, release, runner).run(tests);
         if (a.equals("tcg") || results.get(0).passed()) {
             return results;
         }
@@ -150,7 +154,7 @@ public final class BootTests {
         }
         FileTrees.deleteTree(dir);
         Files.createDirectories(dir);
-        return new BootRun(form, kernel, initramfs, dir, key, "tcg", schema, runner).run(tests);
+        return new BootRun(form, kernel, initramfs, dir, key, "tcg", schema, release, runner).run(tests);
     }
 
     private static List<CheckResult> get(Future<List<CheckResult>> run, BootForm form) throws InterruptedException,

@@ -12,9 +12,18 @@ final class ReportFacts {
     private ReportFacts() {
     }
 
-    /** Null when {@code report} matches the VM of {@code form} with the NIC {@code mac}, else what differs. */
-    static String differences(Object report, BootForm form, String mac) {
+    /**
+     * Null when {@code report} matches the VM of {@code form} with the NIC {@code mac} and the kernel {@code release}
+     * (the distro's {@code linux} version, which {@code uname -r} is or starts with, followed by {@code -} or
+     * {@code +}; null: not checked), else what differs.
+     */
+    static String differences(Object report, BootForm form, String mac, String release) {
         List<String> out = new ArrayList<>();
+        Object uname = at(report, "kernel.release");
+        if (release != null && !(uname instanceof String u && (u.equals(release) || u.startsWith(release + "-")
+                || u.startsWith(release + "+")))) {
+            out.add("kernel.release " + uname + ", the distro's kernel is " + release);
+        }
         Object cpus = at(report, "resources.cpus");
         if (!(cpus instanceof Number n) || n.longValue() != form.cpus()) {
             out.add("cpus " + cpus + ", the VM has " + form.cpus());

@@ -77,9 +77,10 @@ public class BootTestMojo extends AbstractBootMojo {
         int cores = Runtime.getRuntime().availableProcessors();
         BootTests boots = new BootTests(layout().work().resolve("boot-test"), reportsDirectory.toPath(), accelerator(),
                 parallel > 0 ? parallel : cores, buildLog(), new ProcessRunner(buildLog()));
+        String release = definition().source("linux").version();
         BootTests.Summary summary = core("boot tests", () -> {
             try {
-                return boots.run(images, tests);
+                return boots.run(images, tests, release);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);

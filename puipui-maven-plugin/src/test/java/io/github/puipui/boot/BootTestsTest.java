@@ -43,10 +43,11 @@ class BootTestsTest {
         BootForm q35 = BootForm.of(Arch.X86_64).get(0);
         Object json = Json.parse(report(2, "pci"));
         assertEquals(List.of(), Json.validate(json, BootTests.schema(), "$"), "the published schema, in the plugin");
-        assertNull(ReportFacts.differences(json, q35, MAC));
-        String wrong = ReportFacts.differences(Json.parse(report(1, "mmio")), q35, "52:54:00:00:00:01");
-        assertTrue(wrong.contains("cpus 1, the VM has 2") && wrong.contains("not on pci") && wrong.contains("eth0's mac"),
-                wrong);
+        assertNull(ReportFacts.differences(json, q35, MAC, "6.18.15"));
+        assertNull(ReportFacts.differences(json, q35, MAC, null), "no release to check");
+        String wrong = ReportFacts.differences(Json.parse(report(1, "mmio")), q35, "52:54:00:00:00:01", "6.18.1");
+        assertTrue(wrong.contains("cpus 1, the VM has 2") && wrong.contains("not on pci") && wrong.contains("eth0's mac")
+                && wrong.contains("kernel.release 6.18.15, the distro's kernel is 6.18.1"), wrong);
     }
 
     @Test

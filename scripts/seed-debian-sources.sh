@@ -8,7 +8,8 @@
 #   MIRROR_DIR  default ${XDG_CACHE_HOME:-~/.cache}/puipui/mirror, which the build always consults.
 #   --list FILE a seeding list, as `mvn puipui:debian-sources` writes it (a derived distro's: debian-sources.txt
 #               beside its POM); repeat it for several. Without --list: this repository's own list
-#               (scripts/debian-sources.txt) and those of its integration tests (src/it/*/debian-sources.txt).
+#               (scripts/debian-sources.txt), its kernel lines' (kernel-lines/*/debian-sources.txt) and those of
+#               its integration tests (src/it/*/debian-sources.txt).
 # apt's own configuration is left untouched: deb-src entries are derived from the system's apt sources into a
 # private directory.
 set -euo pipefail
@@ -27,7 +28,7 @@ while [[ $# -gt 0 ]]; do
       [[ -f "$f" ]] || { echo "seed-debian-sources: no list $f (mvn puipui:debian-sources writes it)" >&2; exit 2; }
       lists+=("$f"); shift ;;
     -h|--help)
-      sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+      sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
     -*)
       echo "seed-debian-sources: unknown option $1 (usage: $0 [--list FILE]... [MIRROR_DIR])" >&2; exit 2 ;;
     *)
@@ -37,9 +38,10 @@ while [[ $# -gt 0 ]]; do
 done
 mirror=${mirror:-${XDG_CACHE_HOME:-$HOME/.cache}/puipui/mirror}
 if [[ ${#lists[@]} -eq 0 ]]; then
-  # the distro's list (generated from its declarations: mvn puipui:debian-sources) and those of the integration tests
+  # the distro's list (generated from its declarations: mvn puipui:debian-sources), its kernel lines' and those of
+  # the integration tests
   lists=("$here/debian-sources.txt")
-  for f in "$here"/../src/it/*/debian-sources.txt; do
+  for f in "$here"/../kernel-lines/*/debian-sources.txt "$here"/../src/it/*/debian-sources.txt; do
     if [[ -e "$f" ]]; then lists+=("$f"); fi
   done
 fi

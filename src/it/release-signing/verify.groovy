@@ -13,12 +13,18 @@ try {
     }
     deployed.sort()
     def arches = puipuiArches.split(/[,\s]+/) as List
+    def lineArches = puipuiLineArches.split(/[,\s]+/) as List
+    def distro = { List<String> as -> ['.pom', '-definition.tar.gz', '-cyclonedx.json'] + as.collectMany {
+        (it == 'aarch64' ? ['-aarch64.tar.gz', '-aarch64-image.tar.gz'] : ['-x86_64.tar.gz', '-x86_64-vmlinux.tar.gz']) +
+                ["-${it}-binaries.tar.gz".toString()]
+    } }
     def expected = ['puipui': ['.pom'],
                     'puipui-maven-plugin': ['.pom', '.jar', '-sources.jar', '-javadoc.jar', '-cyclonedx.json'],
-                    'puipui-distro': ['.pom', '-definition.tar.gz', '-cyclonedx.json', '-report-schema.json'] + arches.collectMany {
-                        (it == 'aarch64' ? ['-aarch64.tar.gz', '-aarch64-image.tar.gz'] : ['-x86_64.tar.gz', '-x86_64-vmlinux.tar.gz']) +
-                                ["-${it}-binaries.tar.gz".toString()]
-                    }]
+                    'puipui-distro': distro(arches) + ['-report-schema.json'],
+                    // the kernel lines, each a distro of its own
+                    'puipui-distro-linux-6.12': distro(lineArches),
+                    'puipui-distro-linux-7.1': distro(lineArches)]
+    assert !deployed.any { it.parentFile.parentFile.name == 'puipui-distros' } : "the lines' reactor pom is not deployed"
     expected.each { artifact, endings ->
         def files = deployed.findAll { it.parentFile.parentFile.name == artifact }*.name
         endings.each { e ->

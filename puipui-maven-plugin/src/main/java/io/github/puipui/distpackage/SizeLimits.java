@@ -50,8 +50,7 @@ public final class SizeLimits {
             } catch (NumberFormatException e) {
                 bytes = -1;
             }
-            if (file.isEmpty() || file.contains("/") || bytes <= 0
-                    || arch != null && java.util.Arrays.stream(Arch.values()).noneMatch(a -> a.id().equals(arch))) {
+            if (file.isEmpty() || file.contains("/") || bytes <= 0 || arch != null && !isArch(arch)) {
                 throw new IllegalArgumentException("size limit '" + d + "': expected [ARCH/]FILE:BYTES, e.g."
                         + " x86_64/bzImage:2400000 (arches: aarch64, x86_64)");
             }
@@ -60,8 +59,13 @@ public final class SizeLimits {
         return new SizeLimits(out);
     }
 
-    public boolean isEmpty() {
-        return limits.isEmpty();
+    private static boolean isArch(String id) {
+        try {
+            Arch.of(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**

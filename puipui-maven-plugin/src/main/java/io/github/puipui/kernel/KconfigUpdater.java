@@ -92,7 +92,6 @@ public final class KconfigUpdater {
         return new Prepared(b, b.objectDir().resolve("defconfig"), fromFull ? added : List.of());
     }
 
-
     /** Fails, naming each lost override and the values of its dependencies, unless every override survived. */
     private static void requireSurvived(KernelBuild b, Map<String, String> overrides, Map<String, String> after)
             throws BuildStepException, IOException {

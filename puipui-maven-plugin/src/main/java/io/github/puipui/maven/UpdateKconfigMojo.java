@@ -29,7 +29,6 @@ import io.github.puipui.toolchain.HostTools;
 @Mojo(name = "update-kconfig", aggregator = true, threadSafe = true)
 public class UpdateKconfigMojo extends AbstractKernelMojo {
 
-
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (forwardedToDistro("update-kconfig")) {
@@ -40,18 +39,23 @@ public class UpdateKconfigMojo extends AbstractKernelMojo {
         requireHostTools("kernel", archs, HostTools::forKernel);
         Path source = sourceTree("linux");
         KconfigUpdater updater = new KconfigUpdater(new ProcessRunner(buildLog()), buildLog());
-        if (isDerived() || !kconfigFragments.isEmpty()) {
-            refreshFragments(updater, archs, source, overrides);
-            return;
-        }
+        // a distro with fragments (a derived one, a kernel line) keeps its changes there, not in the kconfig files
+        boolean fragments = isDerived() || !kconfigFragments.isEmpty();
         // every arch is prepared before any file is written: a failure leaves all of them as they were
-        List<KconfigUpdater.Prepared> prepared = new java.util.ArrayList<>();
+        List<Write> writes = new java.util.ArrayList<>();
         try {
             for (Arch arch : archs) {
-                prepared.add(updater.prepare(kernelBuild(arch, source), overrides));
+                if (fragments) {
+                    KconfigUpdater.PreparedFragment p = updater.prepareFragment(kernelBuild(arch, source),
+                            fragmentFor(arch), overrides);
+                    writes.add(() -> updater.write(p));
+                } else {
+                    KconfigUpdater.Prepared p = updater.prepare(kernelBuild(arch, source), overrides);
+                    writes.add(() -> updater.write(p));
+                }
             }
-            for (KconfigUpdater.Prepared p : prepared) {
-                updater.write(p);
+            for (Write w : writes) {
+                w.run();
             }
         } catch (BuildStepException e) {
             throw new MojoFailureException(e.getMessage(), e);
@@ -60,32 +64,22 @@ public class UpdateKconfigMojo extends AbstractKernelMojo {
         }
     }
 
+    /** A prepared file, to be written once every arch is prepared. */
+    private interface Write {
+        void run() throws IOException;
+    }
+
     /**
-     * A distro whose kernel config is its base's or its kconfig files with fragments merged on: each arch's last
-     * fragment of the POM takes what this distro's kernel makes of the merged config (see
-     * {@link KconfigUpdater#prepareFragment}), every arch prepared before any fragment is written.
+     * The fragment that takes what this distro's kernel makes of its merged config for {@code arch} (see
+     * {@link KconfigUpdater#prepareFragment}): the POM's last fragment that applies to it.
      */
-    private void refreshFragments(KconfigUpdater updater, List<Arch> archs, Path source, Map<String, String> overrides)
-            throws MojoExecutionException, MojoFailureException {
-        List<KconfigUpdater.PreparedFragment> prepared = new java.util.ArrayList<>();
-        try {
-            for (Arch arch : archs) {
-                Path fragment = kconfigFragments.stream().map(KconfigFragmentParameter::toFragment)
-                        .filter(f -> f.appliesTo(arch.id())).map(io.github.puipui.distro.KconfigFragment::file)
-                        .reduce((first, last) -> last).orElseThrow(() -> new MojoFailureException("update-kconfig: this"
-                                + " distro's kernel config is " + (isDerived() ? "its base's (" + base + ")" : "its"
-                                + " kconfig files") + " with its <kconfigFragments> merged on, and none applies to "
-                                + arch + ": declare one (an empty file will do) for update-kconfig to write what this"
-                                + " kernel changes into"));
-                prepared.add(updater.prepareFragment(kernelBuild(arch, source), fragment, overrides));
-            }
-            for (KconfigUpdater.PreparedFragment p : prepared) {
-                updater.write(p);
-            }
-        } catch (BuildStepException e) {
-            throw new MojoFailureException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MojoExecutionException("update-kconfig: " + e.getMessage(), e);
-        }
+    private Path fragmentFor(Arch arch) throws MojoFailureException {
+        return kconfigFragments.stream().map(KconfigFragmentParameter::toFragment)
+                .filter(f -> f.appliesTo(arch.id())).map(io.github.puipui.distro.KconfigFragment::file)
+                .reduce((first, last) -> last).orElseThrow(() -> new MojoFailureException("update-kconfig: this"
+                        + " distro's kernel config is " + (isDerived() ? "its base's (" + base + ")" : "its"
+                        + " kconfig files") + " with its <kconfigFragments> merged on, and none applies to "
+                        + arch + ": declare one (an empty file will do) for update-kconfig to write what this"
+                        + " kernel changes into"));
     }
 }

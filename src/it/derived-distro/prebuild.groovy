@@ -11,7 +11,7 @@ def keygen = ['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'derived-dist
               new File(basedir, 'id_ed25519').path].execute()
 keygen.waitForProcessOutput(System.out, System.err)
 assert keygen.exitValue() == 0
-// 4 and 5 stand for fresh machines: an empty build cache each, root's key, socat's patch inside the project
+// 4 and 5 stand for fresh machines: an empty build cache each, root's key, puipui-vsock's patch inside the project
 def version = new groovy.xml.XmlSlurper().parse(new File(basedir, '../../../pom.xml')).version.text()
 ['overlay-only', 'patched-one'].each { p ->
     def dir = new File(basedir, p)
@@ -22,7 +22,7 @@ def version = new groovy.xml.XmlSlurper().parse(new File(basedir, '../../../pom.
 }
 new File(basedir, 'overlay-only/id_ed25519.pub').text = new File(basedir, 'id_ed25519.pub').text
 new File(basedir, 'patched-one/patches').mkdirs()
-new File(basedir, 'patched-one/patches/socat-version.patch').bytes = new File(basedir, 'patches/socat-version.patch').bytes
+new File(basedir, 'patched-one/patches/vsock-usage.patch').bytes = new File(basedir, 'patches/vsock-usage.patch').bytes
 // what the mvn launcher script runs, and nothing else: no cc, gcc, make, zopfli, setsid or flock
 def bin = new File(basedir, 'launcher-only-bin')
 bin.deleteDir()

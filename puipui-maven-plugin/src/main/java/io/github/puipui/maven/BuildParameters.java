@@ -182,10 +182,13 @@ abstract class BuildParameters extends DistroParameters {
         return jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
     }
 
-    /** True (and logged) when {@code -Dpuipui.skip} asks to skip this goal's work. */
+    /**
+     * True (and logged) when {@code <skip>} asks to skip this goal's work: {@code -Dpuipui.skip}, or a POM setting it
+     * from a property of its own (the kernel lines' {@code -Dpuipui.skipLines}).
+     */
     protected final boolean skipping(String what) {
         if (skip) {
-            getLog().info("puipui.skip: not " + what);
+            getLog().info("not " + what + ": <skip> is true (-Dpuipui.skip, or the POM's <skip>)");
         }
         return skip;
     }

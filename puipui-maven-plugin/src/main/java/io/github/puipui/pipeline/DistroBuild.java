@@ -2,7 +2,6 @@ package io.github.puipui.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -237,15 +236,14 @@ public final class DistroBuild {
         return image.initramfs(arch, distro, rootPassword, authorizedKeys);
     }
 
-    /** Packs the arches' tarballs, the attachments, the SBOM and the definition (see {@link DistroPackager}). */
     /** Fails when a published file of one of {@code archs} is larger than its limit (see {@link SizeLimits}). */
-    public void checkSizes(List<Arch> archs, SizeLimits limits) throws IOException,
-            BuildStepException {
+    public void checkSizes(List<Arch> archs, SizeLimits limits) throws IOException, BuildStepException {
         for (Arch arch : archs) {
             limits.check(arch, context.layout().out(arch));
         }
     }
 
+    /** Packs the arches' tarballs, the attachments, the SBOM and the definition (see {@link DistroPackager}). */
     public List<DistroPackager.Published> packageAll(List<Arch> archs, Sbom sbom, Path targetDir, String baseName,
             List<DistroPackager.Attachment> attachments) throws IOException, BuildStepException {
         return image.packageAll(archs, sbom, targetDir, baseName, attachments);

@@ -89,7 +89,7 @@ assert up : "nginx did not start: ${new File(basedir, 'nginx/stdout.log').text}"
 // machine 2: the distro's module and what it reads, copied as a clone would have them
 def repo = new File(basedir, '../../..').canonicalFile
 def copyTree = { File from, File to ->
-    from.eachFileRecurse { f ->
+    from.traverse(preDir: { d -> from.toPath().relativize(d.toPath()).startsWith('target') ? groovy.io.FileVisitResult.SKIP_SUBTREE : groovy.io.FileVisitResult.CONTINUE }) { f ->
         def rel = from.toPath().relativize(f.toPath())
         if (rel.startsWith('target')) {
             return

@@ -88,13 +88,15 @@ assert up : "nginx did not start: ${new File(basedir, 'nginx/stdout.log').text}"
 
 // machine 2: the distro's module and what it reads, copied as a clone would have them
 def repo = new File(basedir, '../../..').canonicalFile
+// a clone has no target/: its build output is neither copied nor walked (the directory itself still reaches the closure)
+def inTarget = { File from, File f -> from.toPath().relativize(f.toPath()).startsWith('target') }
 def copyTree = { File from, File to ->
-    from.traverse(preDir: { d -> from.toPath().relativize(d.toPath()).startsWith('target') ? groovy.io.FileVisitResult.SKIP_SUBTREE : groovy.io.FileVisitResult.CONTINUE }) { f ->
-        def rel = from.toPath().relativize(f.toPath())
-        if (rel.startsWith('target')) {
+    def skipTarget = { d -> inTarget(from, d) ? groovy.io.FileVisitResult.SKIP_SUBTREE : groovy.io.FileVisitResult.CONTINUE }
+    from.traverse(preDir: skipTarget) { f ->
+        if (inTarget(from, f)) {
             return
         }
-        def t = to.toPath().resolve(rel)
+        def t = to.toPath().resolve(from.toPath().relativize(f.toPath()))
         if (f.isDirectory()) {
             Files.createDirectories(t)
         } else {

@@ -52,14 +52,20 @@ public enum Arch {
         this.uncompressedImageName = uncompressedImageName;
     }
 
+    /** The arch whose id is {@code id}, if there is one. */
+    public static java.util.Optional<Arch> find(String id) {
+        return java.util.Arrays.stream(values()).filter(a -> a.id.equals(id)).findFirst();
+    }
+
+    /** The arch whose id is {@code id}; an unknown one is an {@link IllegalArgumentException} naming the known ones. */
     public static Arch of(String id) {
-        for (Arch a : values()) {
-            if (a.id.equals(id)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown arch '" + id + "' (known: "
-                + String.join(", ", java.util.Arrays.stream(values()).map(Arch::id).toList()) + ")");
+        return find(id).orElseThrow(() -> new IllegalArgumentException("unknown arch '" + id + "' (known: " + ids()
+                + ")"));
+    }
+
+    /** Every arch's id, for messages: "aarch64, x86_64". */
+    public static String ids() {
+        return String.join(", ", java.util.Arrays.stream(values()).map(Arch::id).toList());
     }
 
     /** The arch of the machine running the build. */

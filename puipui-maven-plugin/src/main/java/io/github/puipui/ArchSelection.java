@@ -43,10 +43,6 @@ public final class ArchSelection {
         }
     }
 
-    private static String known() {
-        return Arrays.stream(Arch.values()).map(Arch::id).collect(Collectors.joining(", "));
-    }
-
     /** A profile as given with {@code -P}, without the {@code +} or {@code ?} (optional, Maven 4) before it. */
     private static String profileId(String profile) {
         return profile.startsWith("+") || profile.startsWith("?") ? profile.substring(1) : profile;
@@ -56,7 +52,7 @@ public final class ArchSelection {
     public static List<Arch> parse(String arches, List<String> activeProfiles) {
         for (String profile : activeProfiles) {
             String p = profileId(profile);
-            if (p.startsWith("arch-") && Arrays.stream(Arch.values()).noneMatch(a -> p.equals("arch-" + a.id()))) {
+            if (p.startsWith("arch-") && Arch.find(p.substring("arch-".length())).isEmpty()) {
                 throw new IllegalArgumentException("there is no profile " + p + ": the arch profiles are "
                         + Arrays.stream(Arch.values()).map(a -> "-Parch-" + a.id()).collect(Collectors.joining(", "))
                         + " (none builds every arch)");
@@ -67,14 +63,14 @@ public final class ArchSelection {
             if (a.isBlank()) {
                 continue;
             }
-            Arch arch = Arrays.stream(Arch.values()).filter(x -> x.id().equals(a)).findFirst().orElseThrow(
-                    () -> new IllegalArgumentException("unknown arch '" + a + "' in puipui.arches (known: " + known() + ")"));
+            Arch arch = Arch.find(a).orElseThrow(() -> new IllegalArgumentException("unknown arch '" + a
+                    + "' in puipui.arches (known: " + Arch.ids() + ")"));
             if (!out.contains(arch)) {
                 out.add(arch);
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException("puipui.arches is empty (known: " + known() + ")");
+            throw new IllegalArgumentException("puipui.arches is empty (known: " + Arch.ids() + ")");
         }
         return out;
     }
@@ -93,7 +89,7 @@ public final class ArchSelection {
         List<String> undefined = new ArrayList<>();
         for (String profile : requestedProfiles) {
             String p = profileId(profile);
-            Arch arch = Arrays.stream(Arch.values()).filter(a -> p.equals("arch-" + a.id())).findFirst().orElse(null);
+            Arch arch = p.startsWith("arch-") ? Arch.find(p.substring("arch-".length())).orElse(null) : null;
             if (arch == null) {
                 continue;
             }

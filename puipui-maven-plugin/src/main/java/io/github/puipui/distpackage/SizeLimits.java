@@ -50,22 +50,13 @@ public final class SizeLimits {
             } catch (NumberFormatException e) {
                 bytes = -1;
             }
-            if (file.isEmpty() || file.contains("/") || bytes <= 0 || arch != null && !isArch(arch)) {
+            if (file.isEmpty() || file.contains("/") || bytes <= 0 || arch != null && Arch.find(arch).isEmpty()) {
                 throw new IllegalArgumentException("size limit '" + d + "': expected [ARCH/]FILE:BYTES, e.g."
-                        + " x86_64/bzImage:2400000 (arches: aarch64, x86_64)");
+                        + " x86_64/bzImage:2400000 (arches: " + Arch.ids() + ")");
             }
             out.add(new Limit(arch, file, bytes));
         }
         return new SizeLimits(out);
-    }
-
-    private static boolean isArch(String id) {
-        try {
-            Arch.of(id);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     /**
